@@ -1,0 +1,12 @@
+//! Threatwright core: model, analysis, storage and reports for threat modeling API
+//! systems. Headless: no UI and no Tauri; the CLI and the desktop shell call into it.
+//! See ARCHITECTURE.md for the map of modules and what each must not know.
+
+pub mod cli;
+pub mod files;
+pub mod graph;
+pub mod io;
+pub mod model;
+pub mod store;
+pub mod summary;
+pub mod synth;

@@ -1,0 +1,312 @@
+//! The three kinds of diagram node: external entities, processes and data stores.
+
+use super::id::{self, Section};
+use super::key::Key;
+use super::props::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// Top-left corner of a shape on the diagram, in diagram units (pixels at 100 % zoom).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Width and height of a shape on the diagram, in diagram units.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Size {
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Facts about a third-party vendor (for entities with trust `third-party-vendor`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Vendor {
+    /// Security attestations the vendor holds and that were checked.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub attestations: BTreeSet<Attestation>,
+    /// A data processing agreement (GDPR Art. 28) is signed with the vendor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_processing_agreement: Option<bool>,
+    /// Responses from the vendor's API are validated (schema, size, types) before use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responses_validated: Option<bool>,
+}
+
+/// Someone or something outside the system that talks to it: clients, partners,
+/// operators, third-party APIs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalEntity {
+    pub key: Key,
+    /// Stable identity. Omitted when it is the one derived from the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// How far the entity is trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<TrustLevel>,
+    /// Vendor facts, for third-party vendors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<Vendor>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tags: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Size>,
+}
+
+/// Running code: API gateways, services, workers, functions, webhook receivers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Process {
+    pub key: Key,
+    /// Stable identity. Omitted when it is the one derived from the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Team or person responsible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ProcessKind>,
+    /// Product or stack, free text (e.g. "Kong 3.6", "Node.js 20").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technology: Option<String>,
+    /// Reachable directly from the internet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_facing: Option<bool>,
+    /// How callers authenticate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<Authentication>,
+    /// Authorization checks performed (`[none]` when there are none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<BTreeSet<Authorization>>,
+    /// Requests are rate limited per client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limited: Option<bool>,
+    /// The rate limit, in requests per minute per client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit_per_minute: Option<u32>,
+    /// Largest request body accepted, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_request_bytes: Option<u64>,
+    /// Collections are returned in pages of bounded size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paginates_results: Option<bool>,
+    /// Input is validated against a schema or allow-list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_validation: Option<bool>,
+    /// Output is encoded for the context it is used in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_encoding: Option<bool>,
+    /// Responses carry only the fields the caller needs (no generic serialisation of objects).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_filtering: Option<bool>,
+    /// Database queries are parameterised (no string-built queries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameterized_queries: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logging: Option<Logging>,
+    /// API activity is monitored and alerts are raised (abuse, account compromise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets_storage: Option<SecretsStorage>,
+    /// Keys and credentials are rotated on a schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_rotation: Option<bool>,
+    /// The process's own credentials grant only what it needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub least_privilege: Option<bool>,
+    /// Fetches URLs that callers supply (a server-side request forgery risk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetches_user_urls: Option<bool>,
+    /// Signatures of incoming webhooks are verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validates_webhook_signatures: Option<bool>,
+    /// Exposes business flows that automation can abuse (sign-up, checkout, messaging).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive_business_flows: Option<bool>,
+    /// Protection against automated abuse (bot detection, CAPTCHA, device fingerprinting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anti_automation: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors: Option<Cors>,
+    /// Security headers are set on responses (HSTS, content type options...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_headers: Option<bool>,
+    /// Error responses include internal details (stack traces, queries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verbose_errors: Option<bool>,
+    /// Hosts and runtime are hardened to a baseline (no default settings, patched).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardened: Option<bool>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tags: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Size>,
+}
+
+/// Where data rests: databases, caches, buckets, queues, logs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataStore {
+    pub key: Key,
+    /// Stable identity. Omitted when it is the one derived from the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<StoreKind>,
+    /// Product, free text (e.g. "PostgreSQL 16").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technology: Option<String>,
+    /// Data assets held (keys of `data_assets`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<Key>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_at_rest: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_control: Option<AccessControl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backups: Option<bool>,
+    /// How long records are kept, in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
+    /// What happens to records at the end of the retention period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposal: Option<Disposal>,
+    /// Reachable from the internet without going through a process (e.g. a public bucket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicly_accessible: Option<bool>,
+    /// Records cannot be altered or deleted once written (WORM, append-only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub append_only: Option<bool>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tags: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Size>,
+}
+
+/// The kind of a diagram node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ElementKind {
+    ExternalEntity,
+    Process,
+    DataStore,
+}
+
+impl ElementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElementKind::ExternalEntity => "external-entity",
+            ElementKind::Process => "process",
+            ElementKind::DataStore => "data-store",
+        }
+    }
+
+    /// Human label, as used in summaries and reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            ElementKind::ExternalEntity => "external entity",
+            ElementKind::Process => "process",
+            ElementKind::DataStore => "data store",
+        }
+    }
+
+    pub fn section(self) -> Section {
+        match self {
+            ElementKind::ExternalEntity => Section::ExternalEntities,
+            ElementKind::Process => Section::Processes,
+            ElementKind::DataStore => Section::DataStores,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ElementKind> {
+        [ElementKind::ExternalEntity, ElementKind::Process, ElementKind::DataStore]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// A borrowed view of any diagram node, for code that treats all kinds alike.
+#[derive(Clone, Copy, Debug)]
+pub enum ElementRef<'a> {
+    ExternalEntity(&'a ExternalEntity),
+    Process(&'a Process),
+    DataStore(&'a DataStore),
+}
+
+macro_rules! common_field {
+    ($self:ident, $field:ident) => {
+        match $self {
+            ElementRef::ExternalEntity(e) => &e.$field,
+            ElementRef::Process(e) => &e.$field,
+            ElementRef::DataStore(e) => &e.$field,
+        }
+    };
+}
+
+impl<'a> ElementRef<'a> {
+    pub fn kind(self) -> ElementKind {
+        match self {
+            ElementRef::ExternalEntity(_) => ElementKind::ExternalEntity,
+            ElementRef::Process(_) => ElementKind::Process,
+            ElementRef::DataStore(_) => ElementKind::DataStore,
+        }
+    }
+
+    pub fn key(self) -> &'a Key {
+        common_field!(self, key)
+    }
+
+    /// The element's identity: the one written in the model, else the one derived from its key.
+    pub fn id(self) -> Uuid {
+        let explicit: &Option<Uuid> = common_field!(self, id);
+        explicit.unwrap_or_else(|| id::derived(self.kind().section(), self.key()))
+    }
+
+    /// Display name: the name, or the key when no name is given.
+    pub fn name(self) -> &'a str {
+        let name: &'a Option<String> = common_field!(self, name);
+        name.as_deref().unwrap_or(self.key().as_str())
+    }
+
+    pub fn description(self) -> Option<&'a str> {
+        let d: &'a Option<String> = common_field!(self, description);
+        d.as_deref()
+    }
+
+    pub fn position(self) -> Option<Position> {
+        *common_field!(self, position)
+    }
+
+    pub fn size(self) -> Option<Size> {
+        *common_field!(self, size)
+    }
+}

@@ -1,0 +1,36 @@
+//! The domain model: what a threat model of an API system is made of.
+//!
+//! Knows nothing of files, YAML syntax, SQL or the UI. Types derive serde (the shape of
+//! the model-as-code format) and schemars (its published JSON Schema); checking a model
+//! returns diagnostics, never an error.
+
+pub mod api;
+pub mod asset;
+pub mod boundary;
+pub mod diagnostic;
+pub mod document;
+pub mod element;
+pub mod flow;
+pub mod id;
+pub mod key;
+pub mod props;
+pub mod validate;
+
+pub use api::ApiEntry;
+pub use asset::DataAsset;
+pub use boundary::Boundary;
+pub use diagnostic::{Code, Diagnostic, Location, Severity, suggest};
+pub use document::{FORMAT_VERSION, Item, Model, System};
+pub use element::{DataStore, ElementKind, ElementRef, ExternalEntity, Position, Process, Size, Vendor};
+pub use flow::Flow;
+pub use id::Section;
+pub use key::Key;
+pub use validate::validate;
+
+/// The JSON Schema of the model format, as published under `models/schema/`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Model);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a JSON Schema always serializes");
+    text.push('\n');
+    text
+}
