@@ -1,0 +1,25 @@
+//! Small filesystem helpers shared by the writers (YAML, project files, reports).
+
+use std::fs::File;
+use std::path::Path;
+
+/// Gives a temporary file that will replace `target` the permissions a user expects:
+/// those of the file it replaces, or `rw-r--r--` for a new file. (Temporary files are
+/// created private, which would make every rewritten model unreadable to the team.)
+pub fn adopt_permissions(tmp: &File, target: &Path) -> std::io::Result<()> {
+    let perms = match std::fs::metadata(target) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                return Ok(());
+            }
+        }
+    };
+    tmp.set_permissions(perms)
+}

@@ -1,0 +1,4 @@
+//! Reading and writing models in file formats. Each format is the only place that knows
+//! its parser; the rest of the core sees `model` types only.
+
+pub mod yaml;

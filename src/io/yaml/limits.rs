@@ -1,0 +1,132 @@
+//! Safety limits for untrusted YAML, checked before the parser sees the text.
+
+use crate::model::{Code, Diagnostic};
+
+/// Default cap on the size of a model file: 64 MiB. A 100k-element model is ~30 MB.
+pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Deepest nesting of flow collections (`[`, `{`) accepted. The model format needs
+/// about six levels; libyaml's own limit is 128, but it slows down quadratically on
+/// deep flow nesting before it gets there, so we refuse early.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// Limits applied when reading a model.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub max_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_bytes: DEFAULT_MAX_BYTES }
+    }
+}
+
+/// The diagnostic for a file larger than the cap.
+pub fn too_large(size: u64, limits: &Limits) -> Diagnostic {
+    Diagnostic::new(
+        Code::InputLimit,
+        format!("file is {size} bytes, over the limit of {} bytes (raise it with --max-input-bytes)", limits.max_bytes),
+    )
+}
+
+/// Decodes `bytes` as UTF-8 (dropping a byte-order mark), or says where it is not.
+pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        // Column counted in characters of the valid prefix of the line.
+        let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        Diagnostic::new(
+            Code::InvalidUtf8,
+            format!("invalid UTF-8 (byte 0x{:02X} at offset {})", bytes[e.valid_up_to()], e.valid_up_to()),
+        )
+        .at_line(line as u32, col as u32)
+    })
+}
+
+/// Finds flow nesting deeper than [`MAX_FLOW_DEPTH`], skipping quoted scalars and
+/// comments. Block scalars are not tracked: brackets inside them can only make the
+/// count larger, and a real model's text never nests 64 brackets.
+pub fn check_flow_depth(src: &str) -> Result<(), Diagnostic> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1u32, 0u32);
+    let mut chars = src.chars().peekable();
+    let mut prev = '\n';
+    while let Some(c) = chars.next() {
+        col += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            '#' if prev.is_whitespace() => {
+                // Comment to end of line.
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            '"' | '\'' if matches!(prev, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':' | '-') => {
+                // Quoted scalar: skip to the closing quote (a doubled '' or \" does not close).
+                let quote = c;
+                while let Some(n) = chars.next() {
+                    col += 1;
+                    if n == '\n' {
+                        line += 1;
+                        col = 0;
+                    } else if quote == '"' && n == '\\' {
+                        chars.next();
+                        col += 1;
+                    } else if n == quote {
+                        if quote == '\'' && chars.peek() == Some(&'\'') {
+                            chars.next();
+                            col += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Err(Diagnostic::new(
+                        Code::InputLimit,
+                        format!("nesting deeper than {MAX_FLOW_DEPTH} levels"),
+                    )
+                    .at_line(line, col));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_depth() {
+        assert!(check_flow_depth("a: [[[1]]]").is_ok());
+        let deep = "x: ".to_string() + &"[".repeat(65);
+        let d = check_flow_depth(&deep).unwrap_err();
+        assert_eq!((d.location.line, d.location.column), (Some(1), Some(68)));
+        // Brackets in quotes and comments do not count.
+        let quoted = format!("x: \"{}\" # {}\ny: '{}'", "[".repeat(100), "{".repeat(100), "[".repeat(100));
+        assert!(check_flow_depth(&quoted).is_ok());
+    }
+
+    #[test]
+    fn utf8_error_location() {
+        let d = decode(b"a: 1\nb: caf\xC3\xA9 \xFF\n").unwrap_err();
+        assert_eq!(d.code, Code::InvalidUtf8);
+        assert_eq!((d.location.line, d.location.column), (Some(2), Some(9)));
+        assert_eq!(decode(b"\xEF\xBB\xBFa: 1").unwrap(), "a: 1");
+    }
+}
