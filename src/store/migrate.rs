@@ -1,0 +1,26 @@
+//! Schema migrations: an append-only list, applied in one transaction.
+//!
+//! Never edit or remove a released entry; add a new one. `tests/fixtures/` keeps a
+//! project file of every released schema version, and a test upgrades each one.
+
+use rusqlite_migration::{M, Migrations};
+
+/// The Threatwright application id, in every project file's header ("TWRT").
+pub const APPLICATION_ID: u32 = 0x5457_5254;
+
+const MIGRATIONS: &[&str] = &[include_str!("schema/v1.sql")];
+
+/// Schema version this build writes (the number of migrations).
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql).foreign_key_check()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().expect("migrations apply to an empty database");
+    }
+}
