@@ -1,0 +1,208 @@
+//! The project file on disk: creation, reopening, refusal of files that are not ours,
+//! newer or damaged (never modifying them), locking, migrations from released versions.
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use threatwright::io::yaml::{self, Limits};
+use threatwright::model::Model;
+use threatwright::store::{self, APPLICATION_ID, Project, SCHEMA_VERSION};
+
+fn sha(path: &Path) -> Vec<u8> {
+    Sha256::digest(std::fs::read(path).unwrap()).to_vec()
+}
+
+fn model(path: &str) -> Model {
+    let loaded = yaml::load_file(Path::new(path), &Limits::default()).unwrap();
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    loaded.model.unwrap()
+}
+
+fn new_project(dir: &Path) -> PathBuf {
+    let path = dir.join("m.twdb");
+    Project::create(&path, &threatwright::synth::api_platform(1000, 1)).unwrap();
+    path
+}
+
+/// Opening `path` fails with an error matching `check`, and leaves the file untouched.
+fn check_refused(path: &Path, check: impl Fn(&store::Error) -> bool) -> String {
+    let before = sha(path);
+    let err = Project::open(path).expect_err("the file is refused");
+    assert!(check(&err), "unexpected error: {err:?}");
+    assert_eq!(sha(path), before, "{} was modified", path.display());
+    err.to_string()
+}
+
+#[test]
+fn create_then_open_keeps_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fixture.twdb");
+    let m = model("tests/fixtures/project-v1.yaml");
+    Project::create(&path, &m).unwrap();
+    let p = Project::open(&path).unwrap();
+    assert_eq!(p.schema_version().unwrap(), SCHEMA_VERSION);
+    let mut expected = m.clone();
+    expected.canonicalize();
+    assert_eq!(p.load_model().unwrap(), expected);
+    // Header: our application id, and only the database file is left behind.
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(u32::from_be_bytes(bytes[68..72].try_into().unwrap()), APPLICATION_ID);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(names.iter().all(|n| n.to_string_lossy().starts_with("fixture.twdb")), "{names:?}");
+}
+
+#[test]
+fn newer_schema_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_project(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let msg = check_refused(
+        &path,
+        |e| matches!(e, store::Error::IncompatibleVersion { found: 99, supported, .. } if *supported == SCHEMA_VERSION),
+    );
+    assert!(msg.contains("schema version 99; this build reads up to 1"), "{msg}");
+}
+
+#[test]
+fn random_bytes_are_not_a_project_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("random.twdb");
+    let bytes: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&path, bytes).unwrap();
+    let msg = check_refused(&path, |e| matches!(e, store::Error::NotAProjectFile { .. }));
+    assert!(msg.ends_with("not a Threatwright project file: not a SQLite database"), "{msg}");
+}
+
+#[test]
+fn empty_and_missing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.twdb");
+    std::fs::write(&empty, b"").unwrap();
+    let msg = check_refused(&empty, |e| matches!(e, store::Error::NotAProjectFile { .. }));
+    assert!(msg.ends_with("the file is empty"), "{msg}");
+    let missing = dir.path().join("missing.twdb");
+    assert!(matches!(Project::open(&missing), Err(store::Error::NotFound { .. })));
+    assert!(!missing.exists(), "opening must not create the file");
+}
+
+#[test]
+fn truncated_copy_is_reported_as_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_project(dir.path());
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 64 * 1024, "fixture big enough to truncate: {}", bytes.len());
+    let cut = dir.path().join("cut.twdb");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let msg = check_refused(&cut, |e| matches!(e, store::Error::Corrupt { .. }));
+    assert!(msg.contains("the project file is damaged: it is truncated"), "{msg}");
+}
+
+#[test]
+fn another_applications_sqlite_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, app_id) in [("other.db", 0x4D41_4D41i64), ("plain.db", 0)] {
+        let path = dir.path().join(name);
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", app_id).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('hello');",
+            )
+            .unwrap();
+        }
+        let msg = check_refused(&path, |e| matches!(e, store::Error::NotAProjectFile { .. }));
+        if app_id == 0 {
+            assert!(msg.ends_with("a SQLite database, but not one made by Threatwright"), "{msg}");
+        } else {
+            assert!(msg.ends_with("another application (application_id 0x4D414D41)"), "{msg}");
+        }
+    }
+}
+
+#[test]
+fn damaged_content_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_project(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute("UPDATE elements SET doc = '{\"key\": 5}' WHERE key = 'orders-0'", []).unwrap();
+    }
+    let p = Project::open(&path).unwrap();
+    let err = p.load_model().unwrap_err();
+    assert!(matches!(err, store::Error::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("elements row `orders-0`"), "{err}");
+}
+
+#[test]
+fn invalid_model_is_refused_and_the_file_keeps_its_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_project(dir.path());
+    let mut p = Project::open(&path).unwrap();
+    let before = p.load_model().unwrap();
+    let mut bad = before.clone();
+    bad.flows[0].to = "nowhere".into();
+    let err = p.replace_model(&bad).unwrap_err();
+    let store::Error::InvalidModel { diagnostics } = &err else { panic!("{err:?}") };
+    assert!(diagnostics.iter().any(|d| d.code == threatwright::model::Code::UnknownReference));
+    assert_eq!(p.load_model().unwrap(), before);
+}
+
+#[test]
+fn create_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_project(dir.path());
+    let before = sha(&path);
+    let err = Project::create(&path, &Model::new("other")).unwrap_err();
+    assert!(matches!(err, store::Error::AlreadyExists { .. }), "{err:?}");
+    assert_eq!(sha(&path), before);
+}
+
+#[test]
+fn a_held_write_lock_gives_a_clear_in_use_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_project(dir.path());
+    let mut p = Project::open(&path).unwrap();
+    let model = p.load_model().unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let start = std::time::Instant::now();
+    let err = p.replace_model(&model).unwrap_err();
+    assert!(matches!(err, store::Error::InUse { .. }), "{err:?}");
+    assert!(err.to_string().contains("in use by another Threatwright window or process"), "{err}");
+    assert!(start.elapsed() >= std::time::Duration::from_millis(1500), "waited for the busy timeout first");
+    other.execute_batch("ROLLBACK").unwrap();
+    p.replace_model(&model).unwrap();
+}
+
+fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String, Option<String>)> {
+    let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+}
+
+/// Every released schema version's fixture opens, upgrades, keeps its model, and ends
+/// with exactly the schema of a freshly created file.
+#[test]
+fn released_fixtures_upgrade_to_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = new_project(dir.path());
+    {
+        let (fixture, yaml_path) = ("tests/fixtures/project-v1.twdb", "tests/fixtures/project-v1.yaml");
+        // Work on a copy: opening migrates the file.
+        let copy = dir.path().join("old.twdb");
+        std::fs::copy(fixture, &copy).unwrap();
+        let p = Project::open(&copy).unwrap();
+        assert_eq!(p.schema_version().unwrap(), SCHEMA_VERSION, "{fixture}");
+        assert_eq!(
+            yaml::to_string(&p.load_model().unwrap()).unwrap(),
+            std::fs::read_to_string(yaml_path).unwrap(),
+            "{fixture}"
+        );
+        drop(p);
+        let upgraded = rusqlite::Connection::open(&copy).unwrap();
+        let new = rusqlite::Connection::open(&fresh).unwrap();
+        assert_eq!(schema_of(&upgraded), schema_of(&new), "{fixture}");
+        std::fs::remove_file(&copy).unwrap();
+    }
+}

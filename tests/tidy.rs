@@ -1,0 +1,63 @@
+//! Architecture invariants, stated as absences and checked by searching the source
+//! (see ARCHITECTURE.md): each outside thing has exactly one owner module.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Files under `src/` that mention `needle` in code (comments skipped), outside `owner`.
+fn offenders(needle: &str, owners: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(Path::new("src"), &mut files);
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let name = f.to_string_lossy().replace('\\', "/");
+        if owners.iter().any(|o| name.starts_with(o)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.contains(needle) {
+                out.push(format!("{name}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn only_store_knows_sql() {
+    assert_eq!(offenders("rusqlite", &["src/store/"]), Vec::<String>::new());
+    assert_eq!(offenders("rusqlite_migration", &["src/store/"]), Vec::<String>::new());
+}
+
+#[test]
+fn only_io_yaml_knows_yaml() {
+    assert_eq!(offenders("serde_norway", &["src/io/yaml/"]), Vec::<String>::new());
+    assert_eq!(offenders("yaml_rust2", &["src/io/yaml/"]), Vec::<String>::new());
+}
+
+#[test]
+fn the_core_knows_no_tauri_and_prints_only_in_the_cli() {
+    assert_eq!(offenders("tauri", &[]), Vec::<String>::new());
+    assert_eq!(offenders("println!", &["src/cli/", "src/main.rs"]), Vec::<String>::new());
+    assert_eq!(offenders("eprintln!", &["src/cli/", "src/main.rs"]), Vec::<String>::new());
+}
+
+#[test]
+fn tauri_is_not_a_dependency_of_the_core_package() {
+    let manifest = std::fs::read_to_string("Cargo.toml").unwrap();
+    let deps = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
+    assert!(!deps.contains("tauri"), "the core package must not depend on Tauri");
+}
