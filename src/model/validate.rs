@@ -162,7 +162,16 @@ impl<'m> Validator<'m> {
     }
 
     /// Checks one reference; returns the section it resolved to when it is acceptable.
-    fn reference(&mut self, owner: &Key, path: String, field: &str, target: &Key, want: Want) -> Option<Section> {
+    /// `path` builds the document path of the reference; it runs only for a diagnostic,
+    /// since clean references are the hot path on large models.
+    fn reference(
+        &mut self,
+        owner: &Key,
+        path: impl FnOnce() -> String,
+        field: &str,
+        target: &Key,
+        want: Want,
+    ) -> Option<Section> {
         match self.index.get(target.as_str()).copied() {
             None => {
                 let model = self.model;
@@ -176,7 +185,7 @@ impl<'m> Validator<'m> {
                 if let Some(s) = suggest(target.as_str(), candidates) {
                     msg.push_str(&format!("; did you mean `{s}`?"));
                 }
-                self.push(Diagnostic::new(Code::UnknownReference, msg).at_path(path).for_key(owner));
+                self.push(Diagnostic::new(Code::UnknownReference, msg).at_path(path()).for_key(owner));
                 None
             }
             Some(slot) if want.accepts(slot.section) => Some(slot.section),
@@ -201,42 +210,42 @@ impl<'m> Validator<'m> {
                         ),
                     ),
                 };
-                self.push(Diagnostic::new(code, msg).at_path(path).for_key(owner));
+                self.push(Diagnostic::new(code, msg).at_path(path()).for_key(owner));
                 None
             }
         }
     }
 
-    fn reference_list(&mut self, owner: &Key, base: String, field: &str, targets: &[Key], want: Want) {
+    fn reference_list(&mut self, owner: &Key, base: &dyn Fn() -> String, field: &str, targets: &[Key], want: Want) {
         for (i, t) in targets.iter().enumerate() {
-            self.reference(owner, format!("{base}.{field}[{i}]"), field, t, want);
+            self.reference(owner, || format!("{}.{field}[{i}]", base()), field, t, want);
         }
     }
 
     fn check_references(&mut self) {
         let m = self.model;
         for (i, b) in m.boundaries.iter().enumerate() {
-            let base = format!("boundaries[{i}]");
+            let base = || format!("boundaries[{i}]");
             if let Some(p) = &b.parent {
-                self.reference(&b.key, format!("{base}.parent"), "parent", p, Want::Boundary);
+                self.reference(&b.key, || format!("{}.parent", base()), "parent", p, Want::Boundary);
             }
-            self.reference_list(&b.key, base, "members", &b.members, Want::Element);
+            self.reference_list(&b.key, &base, "members", &b.members, Want::Element);
         }
         for (i, s) in m.data_stores.iter().enumerate() {
-            self.reference_list(&s.key, format!("data_stores[{i}]"), "stores", &s.stores, Want::Asset);
+            self.reference_list(&s.key, &|| format!("data_stores[{i}]"), "stores", &s.stores, Want::Asset);
         }
         for (i, f) in m.flows.iter().enumerate() {
-            let base = format!("flows[{i}]");
-            self.reference(&f.key, format!("{base}.from"), "from", &f.from, Want::Element);
-            self.reference(&f.key, format!("{base}.to"), "to", &f.to, Want::Element);
-            self.reference_list(&f.key, base, "carries", &f.carries, Want::Asset);
+            let base = || format!("flows[{i}]");
+            self.reference(&f.key, || format!("{}.from", base()), "from", &f.from, Want::Element);
+            self.reference(&f.key, || format!("{}.to", base()), "to", &f.to, Want::Element);
+            self.reference_list(&f.key, &base, "carries", &f.carries, Want::Asset);
         }
         for (i, a) in m.apis.iter().enumerate() {
-            let base = format!("apis[{i}]");
+            let base = || format!("apis[{i}]");
             if let Some(p) = &a.provider {
-                self.reference(&a.key, format!("{base}.provider"), "provider", p, Want::Element);
+                self.reference(&a.key, || format!("{}.provider", base()), "provider", p, Want::Element);
             }
-            self.reference_list(&a.key, base, "consumers", &a.consumers, Want::Element);
+            self.reference_list(&a.key, &base, "consumers", &a.consumers, Want::Element);
         }
     }
 

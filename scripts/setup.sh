@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what Threatwright needs on a fresh Debian 12 machine, and nothing twice.
+# Called by `make run` and `make test` (and so by .ci/run). Fails loudly when something
+# cannot be installed: a test must never pass because a tool was missing.
+set -euo pipefail
+
+need_rust="1.95"
+
+# --- Rust toolchain -------------------------------------------------------------------
+if ! command -v cargo >/dev/null 2>&1; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  elif command -v curl >/dev/null 2>&1; then
+    echo "setup: installing Rust with rustup" >&2
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "setup: cargo is missing and curl is not available to install it; install Rust >= $need_rust (https://rustup.rs)" >&2
+    exit 1
+  fi
+fi
+have=$(rustc --version | awk '{print $2}')
+if ! printf '%s\n%s\n' "$need_rust" "$have" | sort -V -C; then
+  echo "setup: Rust $have is older than $need_rust; run \`rustup update\`" >&2
+  exit 1
+fi
+
+# rustfmt and clippy: `make test` checks formatting and lints.
+if command -v rustup >/dev/null 2>&1; then
+  for c in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+  done
+fi
+for tool in cargo-fmt cargo-clippy; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool is missing (rustup component add rustfmt clippy)" >&2; exit 1; }
+done
+
+# --- Debian packages --------------------------------------------------------------------
+# The packages each profile needs. Only missing ones are installed.
+packages=()
+case "${1:-core}" in
+  core) packages+=(build-essential pkg-config) ;;
+  *) echo "setup: unknown profile $1" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
