@@ -92,6 +92,12 @@ codes! {
         "The key exists but names an item of another kind: a flow must carry data assets, a boundary's members must be elements, a parent must be a boundary.";
     Contradiction = "TW-E018", Error, "contradictory properties",
         "Two properties of the same item cannot both be true (for example `rate_limited: false` with a `rate_limit_per_minute`). Fix the one that is wrong; rules would otherwise read an impossible design.";
+    RuleInvalid = "TW-E030", Error, "rule file error",
+        "A rule names an attribute its subject does not have, compares it with a value of the wrong type or outside its vocabulary, uses an unknown placeholder, has an empty `all`/`any`, or lacks an example. The message names the attribute and suggests the closest one; `threatwright rules attributes` lists them all.";
+    RuleDuplicate = "TW-E031", Error, "duplicate rule id",
+        "Two rule files define the same rule id. A user rule with the id of a built-in rule replaces it on purpose; two files in the same library with one id are a mistake.";
+    RuleExampleFailed = "TW-E032", Error, "rule example failed",
+        "A rule's example did not behave as stated: the rule stayed silent on a `fires` example or found a threat on a `silent` one, or the example model itself has errors.";
     StoreWithoutFlows = "TW-W001", Warning, "data store with no flows",
         "Nothing reads or writes this data store. Either a flow is missing from the diagram, or the store is not part of the system and can be removed.";
     ElementWithoutFlows = "TW-W002", Warning, "element with no flows",
@@ -104,6 +110,10 @@ codes! {
         "A flow's two ends are the same element. Internal work of an element is not a data flow; remove it or connect the element that is really involved.";
     UnusedAsset = "TW-W006", Warning, "data asset not used",
         "No flow carries this data asset and no store holds it, so no threat can take it into account.";
+    DisableUnknownRule = "TW-W030", Warning, "disabling a rule that does not exist",
+        "A rule file's `disable` list names an id that no loaded rule has. Usually a typo, or a rule that was renamed; the message suggests the closest id.";
+    RuleOverridden = "TW-W031", Warning, "built-in rule replaced",
+        "A user rule has the id of a built-in rule and replaces it. This is how a team adapts a built-in rule; the warning makes sure it is deliberate.";
 }
 
 impl fmt::Display for Code {

@@ -167,6 +167,39 @@ impl Model {
         }
     }
 
+    /// Whether the model is already in canonical form (then analyses need no copy).
+    pub fn is_canonical(&self) -> bool {
+        fn section<T: Item>(items: &[T]) -> bool {
+            items.windows(2).all(|w| w[0].key() < w[1].key())
+                && items.iter().all(|i| i.explicit_id() != Some(id::derived(T::SECTION, i.key())))
+        }
+        fn keys(k: &[Key]) -> bool {
+            k.windows(2).all(|w| w[0] < w[1])
+        }
+        section(&self.boundaries)
+            && section(&self.external_entities)
+            && section(&self.processes)
+            && section(&self.data_stores)
+            && section(&self.flows)
+            && section(&self.data_assets)
+            && section(&self.apis)
+            && self.boundaries.iter().all(|b| keys(&b.members))
+            && self.data_stores.iter().all(|s| keys(&s.stores))
+            && self.flows.iter().all(|f| keys(&f.carries))
+            && self.apis.iter().all(|a| keys(&a.consumers))
+    }
+
+    /// The model in canonical form: borrowed when it already is, else a sorted copy.
+    pub fn canonical(&self) -> std::borrow::Cow<'_, Model> {
+        if self.is_canonical() {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut m = self.clone();
+            m.canonicalize();
+            std::borrow::Cow::Owned(m)
+        }
+    }
+
     /// All diagram nodes: external entities, then processes, then data stores.
     pub fn elements(&self) -> impl Iterator<Item = ElementRef<'_>> {
         self.external_entities

@@ -11,9 +11,11 @@ pub mod diagnostic;
 pub mod document;
 pub mod element;
 pub mod flow;
+pub mod fragment;
 pub mod id;
 pub mod key;
 pub mod props;
+pub mod threat;
 pub mod validate;
 
 pub use api::ApiEntry;
@@ -23,8 +25,12 @@ pub use diagnostic::{Code, Diagnostic, Location, Severity, suggest};
 pub use document::{FORMAT_VERSION, Item, Model, System};
 pub use element::{DataStore, ElementKind, ElementRef, ExternalEntity, Position, Process, Size, Vendor};
 pub use flow::Flow;
+pub use fragment::Fragment;
 pub use id::Section;
 pub use key::Key;
+pub use threat::{
+    Controls, References, RiskLevel, Stride, SuggestedMitigation, Target, TargetKind, Threat, ThreatStatus,
+};
 pub use validate::validate;
 
 /// The JSON Schema of the model format, as published under `models/schema/`.

@@ -7,6 +7,13 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A value of a closed vocabulary, as written in YAML: what rules compare against.
+pub trait Word: Copy {
+    fn word(self) -> &'static str;
+    /// Every value of the vocabulary.
+    fn names() -> &'static [&'static str];
+}
+
 /// Declares a closed, kebab-case vocabulary enum with a stable name for each value.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
@@ -20,9 +27,21 @@ macro_rules! vocabulary {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 
+            /// Every value as written in YAML, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($text,)+];
+
             /// The value as written in YAML.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text,)+ }
+            }
+        }
+
+        impl Word for $name {
+            fn word(self) -> &'static str {
+                self.as_str()
+            }
+            fn names() -> &'static [&'static str] {
+                $name::NAMES
             }
         }
 

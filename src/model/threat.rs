@@ -1,0 +1,234 @@
+//! Threats: what can go wrong, where, how likely and how bad, and what to do about it.
+
+use super::key::Key;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The STRIDE category of a threat (Microsoft's STRIDE model, Kohnfelder and Garg 1999).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stride {
+    /// Pretending to be someone or something else (authenticity).
+    Spoofing,
+    /// Changing data or code without authorisation (integrity).
+    Tampering,
+    /// Denying having done something, without a way to prove otherwise (non-repudiation).
+    Repudiation,
+    /// Exposing information to someone not allowed to see it (confidentiality).
+    InformationDisclosure,
+    /// Degrading or denying service (availability).
+    DenialOfService,
+    /// Gaining capabilities without authorisation (authorization).
+    ElevationOfPrivilege,
+}
+
+impl Stride {
+    pub const ALL: [Stride; 6] = [
+        Stride::Spoofing,
+        Stride::Tampering,
+        Stride::Repudiation,
+        Stride::InformationDisclosure,
+        Stride::DenialOfService,
+        Stride::ElevationOfPrivilege,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stride::Spoofing => "spoofing",
+            Stride::Tampering => "tampering",
+            Stride::Repudiation => "repudiation",
+            Stride::InformationDisclosure => "information-disclosure",
+            Stride::DenialOfService => "denial-of-service",
+            Stride::ElevationOfPrivilege => "elevation-of-privilege",
+        }
+    }
+
+    /// The letter of STRIDE.
+    pub fn letter(self) -> char {
+        match self {
+            Stride::Spoofing => 'S',
+            Stride::Tampering => 'T',
+            Stride::Repudiation => 'R',
+            Stride::InformationDisclosure => 'I',
+            Stride::DenialOfService => 'D',
+            Stride::ElevationOfPrivilege => 'E',
+        }
+    }
+}
+
+/// How serious a threat is, from likelihood × impact (the bands live in `rank`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RiskLevel {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl RiskLevel {
+    pub const ALL: [RiskLevel; 4] = [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+            RiskLevel::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RiskLevel> {
+        RiskLevel::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// What kind of model item a threat is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TargetKind {
+    ExternalEntity,
+    Process,
+    DataStore,
+    Flow,
+    Api,
+    DataAsset,
+    Model,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::ExternalEntity => "external-entity",
+            TargetKind::Process => "process",
+            TargetKind::DataStore => "data-store",
+            TargetKind::Flow => "flow",
+            TargetKind::Api => "api",
+            TargetKind::DataAsset => "data-asset",
+            TargetKind::Model => "model",
+        }
+    }
+}
+
+/// The model item a threat is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub kind: TargetKind,
+    pub key: Key,
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Where a threat comes from in published catalogues.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct References {
+    /// CWE identifiers (`CWE-287`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwe: Vec<String>,
+    /// CAPEC identifiers (`CAPEC-115`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capec: Vec<String>,
+    /// OWASP API Security Top 10 2023 items (`API2:2023`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owasp_api: Vec<String>,
+}
+
+/// Control framework requirements a threat bears on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Controls {
+    /// PCI DSS v4.0 requirements (`8.3.1`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pci_dss: Vec<String>,
+    /// ISO/IEC 27001:2022 Annex A controls (`A.8.5`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub iso27001: Vec<String>,
+    /// SOC 2 Trust Services Criteria (`CC6.1`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub soc2: Vec<String>,
+    /// GDPR articles (`Art. 32`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gdpr: Vec<String>,
+}
+
+impl Controls {
+    pub fn is_empty(&self) -> bool {
+        self.pci_dss.is_empty() && self.iso27001.is_empty() && self.soc2.is_empty() && self.gdpr.is_empty()
+    }
+}
+
+/// A mitigation a rule suggests, as a template a team can adopt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestedMitigation {
+    /// Stable id of the template (`use-oauth2`).
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// Where a threat is in its life. The lifecycle issue adds the response states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThreatStatus {
+    Open,
+    /// Its rule no longer fires on the model (set by the engine only).
+    Obsolete,
+}
+
+impl ThreatStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThreatStatus::Open => "open",
+            ThreatStatus::Obsolete => "obsolete",
+        }
+    }
+}
+
+fn no_mitigations(m: &Arc<Vec<SuggestedMitigation>>) -> bool {
+    m.is_empty()
+}
+
+/// A ranked threat, as found by the analysis or entered by a person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Threat {
+    /// Stable identity: UUID v5 of (rule id, target ids) for rule findings.
+    pub id: Uuid,
+    /// Short reference for people (`TW-0042`), fixed once given.
+    pub reference: String,
+    /// Id of the rule that found it; none for threats entered by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub stride: Stride,
+    pub target: Target,
+    /// 1 (rare) to 5 (almost certain).
+    pub likelihood: u8,
+    /// 1 (negligible) to 5 (severe).
+    pub impact: u8,
+    pub severity: RiskLevel,
+    /// Why the likelihood and impact are what they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rationale: Vec<String>,
+    /// Shared with the rule and its other threats (a register holds thousands).
+    #[serde(default)]
+    pub references: Arc<References>,
+    #[serde(default)]
+    pub controls: Arc<Controls>,
+    #[serde(default, skip_serializing_if = "no_mitigations")]
+    pub mitigations: Arc<Vec<SuggestedMitigation>>,
+    /// Elements from an untrusted entity to the target, when an attack path leads there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attack_path: Vec<Key>,
+    /// The weakest control on that path, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weakest_control: Option<String>,
+    pub status: ThreatStatus,
+}
