@@ -37,6 +37,13 @@ pub fn check_expansion(src: &str, max_bytes: u64) -> Result<(), Diagnostic> {
                 n
             }
             Event::Alias(id) => {
+                if open.iter().any(|(a, _)| a == id) {
+                    return Err(Diagnostic::new(
+                        Code::InputLimit,
+                        "a YAML alias refers to a node that contains it (a cycle); refusing the file",
+                    )
+                    .at_line(mark.line() as u32, mark.col() as u32 + 1));
+                }
                 let n = anchors.get(id).copied().unwrap_or(1);
                 total = total.saturating_add(n);
                 if total > max_bytes {

@@ -22,7 +22,7 @@ pub fn from_serde(err: &serde_norway::Error) -> Diagnostic {
         msg.push_str(&hint);
     }
     if shortened {
-        msg.push_str(" (`threatwright schema` lists every field and value)");
+        msg.push_str(" (`threatwright schema` lists every field and value; `schema --rule-format` for rule files)");
     }
     let mut d = Diagnostic::new(code, msg);
     if line > 0 {

@@ -49,60 +49,59 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
 
 /// Finds flow nesting deeper than [`MAX_FLOW_DEPTH`], skipping quoted scalars and
 /// comments. Block scalars are not tracked: brackets inside them can only make the
-/// count larger, and a real model's text never nests 64 brackets.
+/// count larger, and a real model's text never nests 64 brackets. Works on bytes (every
+/// delimiter is ASCII, which never occurs inside a multi-byte UTF-8 character); the column
+/// is counted in characters only when reporting.
 pub fn check_flow_depth(src: &str) -> Result<(), Diagnostic> {
+    let bytes = src.as_bytes();
     let mut depth = 0usize;
-    let (mut line, mut col) = (1u32, 0u32);
-    let mut chars = src.chars().peekable();
-    let mut prev = '\n';
-    while let Some(c) = chars.next() {
-        col += 1;
+    let mut prev = b'\n';
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
         match c {
-            '\n' => {
-                line += 1;
-                col = 0;
-            }
-            '#' if prev.is_whitespace() => {
+            b'#' if prev.is_ascii_whitespace() => {
                 // Comment to end of line.
-                while chars.peek().is_some_and(|&n| n != '\n') {
-                    chars.next();
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
                 }
             }
-            '"' | '\'' if matches!(prev, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':' | '-') => {
+            b'"' | b'\'' if matches!(prev, b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':' | b'-') => {
                 // Quoted scalar: skip to the closing quote (a doubled '' or \" does not close).
                 let quote = c;
-                while let Some(n) = chars.next() {
-                    col += 1;
-                    if n == '\n' {
-                        line += 1;
-                        col = 0;
-                    } else if quote == '"' && n == '\\' {
-                        chars.next();
-                        col += 1;
+                i += 1;
+                while i < bytes.len() {
+                    let n = bytes[i];
+                    if quote == b'"' && n == b'\\' {
+                        i += 1;
                     } else if n == quote {
-                        if quote == '\'' && chars.peek() == Some(&'\'') {
-                            chars.next();
-                            col += 1;
+                        if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                            i += 1;
                         } else {
                             break;
                         }
                     }
+                    i += 1;
                 }
             }
-            '[' | '{' => {
+            b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_FLOW_DEPTH {
+                    let line = bytes[..i].iter().filter(|&&b| b == b'\n').count() + 1;
+                    let line_start = bytes[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+                    let col = src[line_start..i].chars().count() + 1;
                     return Err(Diagnostic::new(
                         Code::InputLimit,
                         format!("nesting deeper than {MAX_FLOW_DEPTH} levels"),
                     )
-                    .at_line(line, col));
+                    .at_line(line as u32, col as u32));
                 }
             }
-            ']' | '}' => depth = depth.saturating_sub(1),
+            b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        prev = c;
+        prev = bytes.get(i).copied().unwrap_or(c);
+        i += 1;
     }
     Ok(())
 }

@@ -8,12 +8,12 @@ mod aliases;
 mod errors;
 pub mod limits;
 mod locate;
+pub mod rules;
 
 pub use limits::Limits;
 
 use crate::model::{Code, Diagnostic, FORMAT_VERSION, Model, validate};
 use locate::Locator;
-use serde::Deserialize;
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -82,29 +82,12 @@ pub fn load_bytes(bytes: &[u8], file: &str, limits: &Limits) -> Loaded {
 
 /// Reads and validates a model from text. `file` names it in diagnostics.
 pub fn load_str(src: &str, file: &str, limits: &Limits) -> Loaded {
-    if src.len() as u64 > limits.max_bytes {
-        return Loaded::failed(file, limits::too_large(src.len() as u64, limits));
-    }
-    if is_blank(src) {
-        return Loaded::failed(
-            file,
-            Diagnostic::new(Code::MissingField, "the file is empty: a model needs `format_version` and `system`"),
-        );
-    }
-    if let Err(d) = limits::check_flow_depth(src) {
-        return Loaded::failed(file, d);
-    }
-    if aliases::may_alias(src)
-        && let Err(d) = aliases::check_expansion(src, limits.max_bytes)
-    {
-        return Loaded::failed(file, d);
-    }
-    let model: Model = match serde_norway::from_str(src) {
+    let model: Model = match deserialize(src, limits, "a model needs `format_version` and `system`", MODEL_VERSION) {
         Ok(m) => m,
-        Err(e) => return Loaded::failed(file, parse_failure(src, &e)),
+        Err(d) => return Loaded::failed(file, d),
     };
     if model.format_version != FORMAT_VERSION {
-        let d = unsupported(model.format_version).at_path("format_version");
+        let d = unsupported_version(MODEL_VERSION, u64::from(model.format_version));
         return Loaded::failed(file, locate(src, vec![d]).remove(0));
     }
     let mut diagnostics = locate(src, validate(&model));
@@ -114,6 +97,54 @@ pub fn load_str(src: &str, file: &str, limits: &Limits) -> Loaded {
     Loaded { model: Some(model), diagnostics }
 }
 
+/// Parses untrusted YAML text into `T` behind every safety check: size, blank file,
+/// nesting depth, alias expansion; serde's errors become located diagnostics.
+fn deserialize<T: serde::de::DeserializeOwned>(
+    src: &str,
+    limits: &Limits,
+    empty_hint: &str,
+    version: Version,
+) -> Result<T, Diagnostic> {
+    if src.len() as u64 > limits.max_bytes {
+        return Err(limits::too_large(src.len() as u64, limits));
+    }
+    if is_blank(src) {
+        return Err(Diagnostic::new(Code::MissingField, format!("the file is empty: {empty_hint}")));
+    }
+    limits::check_flow_depth(src)?;
+    if aliases::may_alias(src) {
+        aliases::check_expansion(src, limits.max_bytes)?;
+    }
+    // Enums with data (rule conditions) are written as one-key maps (`all: [...]`), not
+    // as YAML tags (`!all [...]`), which is what readers of the files expect.
+    let de = serde_norway::Deserializer::from_str(src);
+    serde_norway::with::singleton_map_recursive::deserialize(de).map_err(|e| parse_failure(src, &e, version))
+}
+
+/// The field that carries a document's format version, and the newest this build reads.
+#[derive(Clone, Copy)]
+struct Version {
+    field: &'static str,
+    supported: u32,
+    what: &'static str,
+}
+
+const MODEL_VERSION: Version = Version { field: "format_version", supported: FORMAT_VERSION, what: "format" };
+const RULE_VERSION: Version =
+    Version { field: "rule_format", supported: crate::rules::rule::RULE_FORMAT, what: "rule format" };
+
+fn unsupported_version(v: Version, found: u64) -> Diagnostic {
+    let msg = if found > u64::from(v.supported) {
+        format!(
+            "{} {found} was written by a newer Threatwright; this build reads {} {}. Upgrade Threatwright to read it.",
+            v.field, v.what, v.supported
+        )
+    } else {
+        format!("{} {found} does not exist; this build reads {} {}", v.field, v.what, v.supported)
+    };
+    Diagnostic::new(Code::UnsupportedFormat, msg).at_path(v.field)
+}
+
 fn is_blank(src: &str) -> bool {
     src.lines().all(|l| {
         let t = l.trim();
@@ -121,29 +152,14 @@ fn is_blank(src: &str) -> bool {
     })
 }
 
-fn unsupported(found: u32) -> Diagnostic {
-    let msg = if found > FORMAT_VERSION {
-        format!(
-            "format_version {found} was written by a newer Threatwright; this build reads format {FORMAT_VERSION}. Upgrade Threatwright to read it."
-        )
-    } else {
-        format!("format_version {found} does not exist; this build reads format {FORMAT_VERSION}")
-    };
-    Diagnostic::new(Code::UnsupportedFormat, msg)
-}
-
 /// The diagnostic for a file serde could not read, made as precise as we can.
-fn parse_failure(src: &str, err: &serde_norway::Error) -> Diagnostic {
+fn parse_failure(src: &str, err: &serde_norway::Error, version: Version) -> Diagnostic {
     // A file from a newer format likely fails on fields we do not know: say that first.
-    #[derive(Deserialize)]
-    struct Probe {
-        format_version: Option<serde_norway::Value>,
-    }
-    if let Ok(Probe { format_version: Some(v) }) = serde_norway::from_str::<Probe>(src)
-        && let Some(n) = v.as_u64().filter(|&n| n > FORMAT_VERSION as u64)
+    if let Ok(serde_norway::Value::Mapping(m)) = serde_norway::from_str::<serde_norway::Value>(src)
+        && let Some(n) = m.get(version.field).and_then(serde_norway::Value::as_u64)
+        && n > u64::from(version.supported)
     {
-        let d = unsupported(u32::try_from(n).unwrap_or(u32::MAX)).at_path("format_version");
-        return locate(src, vec![d]).remove(0);
+        return locate(src, vec![unsupported_version(version, n)]).remove(0);
     }
     let mut d = errors::from_serde(err);
     if d.code == Code::DuplicateYamlKey {
