@@ -33,6 +33,96 @@ pub enum ExportFormat {
     Yaml,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegisterFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RuleOpts {
+    /// Also load the rule files in this folder (repeatable). A `rules/` folder next to the
+    /// model is loaded too. A user rule with a built-in rule's id replaces it.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules of the library.
+    List {
+        #[command(flatten)]
+        rules: RuleOpts,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// Show one rule: what it checks, why, how to fix it, its references and examples.
+    Show {
+        id: String,
+        #[command(flatten)]
+        rules: RuleOpts,
+    },
+    /// Check rule files: parse them, check their conditions, run their examples.
+    /// Without DIR, checks the built-in library.
+    Check { dir: Option<PathBuf> },
+    /// Print the ranking scheme (likelihood, impact, severity bands).
+    Ranking,
+    /// List the attributes rules can test, for each kind of subject.
+    Attributes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrideArg {
+    Spoofing,
+    Tampering,
+    Repudiation,
+    InformationDisclosure,
+    DenialOfService,
+    ElevationOfPrivilege,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThreatCommand {
+    /// Add a threat by hand (one the rules do not find). Prints its reference.
+    Add {
+        /// The project file.
+        file: PathBuf,
+        #[arg(long)]
+        title: String,
+        /// Key of the element, flow, API or data asset it is about.
+        #[arg(long)]
+        target: String,
+        #[arg(long, value_enum)]
+        stride: StrideArg,
+        /// 1 (rare) to 5 (almost certain).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        likelihood: u8,
+        /// 1 (negligible) to 5 (severe).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        impact: u8,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Override a threat's likelihood and/or impact, with the reason (recorded with who).
+    Rank {
+        file: PathBuf,
+        /// The threat's reference (TW-0007).
+        reference: String,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        likelihood: Option<u8>,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        impact: Option<u8>,
+        /// Why: required, shown next to the threat in every report.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        rules: RuleOpts,
+    },
+    /// Show one threat in full.
+    Show { file: PathBuf, reference: String },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a project file (.twdb), empty or from a model YAML.
@@ -88,8 +178,39 @@ pub enum Command {
         #[command(flatten)]
         input: InputOpts,
     },
-    /// Print the JSON Schema of the model YAML format.
-    Schema,
+    /// Find and rank the threats of a model. On a project file the register is stored:
+    /// threats found again keep their reference and status; those no longer found
+    /// become obsolete.
+    Analyze {
+        file: PathBuf,
+        #[command(flatten)]
+        rules: RuleOpts,
+        #[arg(long, value_enum, default_value_t = RegisterFormat::Table)]
+        format: RegisterFormat,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+    /// Show the attack paths: from untrusted entities to stores of sensitive data, with
+    /// the weakest control on each.
+    Paths {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+    /// The threat register of a project file: add a threat by hand, override a ranking, show one.
+    #[command(subcommand)]
+    Threat(ThreatCommand),
+    /// The threat rule library: list, show, check, ranking scheme, attributes.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Print the JSON Schema of the model YAML format (or, with --rules, of rule files).
+    Schema {
+        /// The schema of rule files instead.
+        #[arg(long = "rule-format")]
+        rule_format: bool,
+    },
     /// Rewrite model YAML files in canonical form (sorted, fixed field order).
     Fmt {
         #[arg(required = true)]

@@ -2,8 +2,11 @@
 //! computed by the core; this module reads files the user names, calls the core, and
 //! prints. `main` is the only place that prints errors and chooses exit codes.
 
+mod analyze;
 mod args;
 mod render;
+mod rules;
+mod threat;
 
 use crate::io::yaml::{self, Limits};
 use crate::model::{Diagnostic, Model};
@@ -52,6 +55,7 @@ impl From<store::Error> for Failure {
             | Corrupt { .. }
             | InUse { .. }
             | AlreadyExists { .. }
+            | NotInRegister { .. }
             | InvalidModel { .. } => Exit::Input,
             Io { .. } | Sqlite { .. } => Exit::Internal,
         };
@@ -121,7 +125,12 @@ fn run(command: Command) -> Outcome {
                 TextOrJson::Json => print_json(&summary),
             }
         }
-        Command::Schema => print(&crate::model::json_schema()),
+        Command::Schema { rule_format: false } => print(&crate::model::json_schema()),
+        Command::Schema { rule_format: true } => print(&crate::rules::rule::json_schema()),
+        Command::Analyze { file, rules, format, input } => analyze::analyze(&file, &rules, format, &limits(&input)),
+        Command::Paths { file, format, input } => analyze::paths(&file, format, &limits(&input)),
+        Command::Rules(cmd) => rules::run(cmd),
+        Command::Threat(cmd) => threat::run(cmd),
         Command::Fmt { files, check, input } => fmt(&files, check, &limits(&input)),
         Command::Gen { elements, seed, output } => {
             let model = crate::synth::api_platform(elements, seed);
@@ -135,7 +144,7 @@ fn run(command: Command) -> Outcome {
     }
 }
 
-fn print(text: &str) -> Outcome {
+pub(crate) fn print(text: &str) -> Outcome {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(Exit::Success),
@@ -145,15 +154,33 @@ fn print(text: &str) -> Outcome {
     }
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Failure::internal(e.to_string()))?;
-    text.push('\n');
-    print(&text)
+/// Writes `value` as pretty JSON to standard output, streamed.
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
+    write_json(value, true)
+}
+
+/// Writes `value` as compact JSON to standard output, streamed: for registers, which run to
+/// tens of megabytes and are read by programs.
+pub(crate) fn print_json_compact<T: serde::Serialize>(value: &T) -> Outcome {
+    write_json(value, false)
+}
+
+fn write_json<T: serde::Serialize>(value: &T, pretty: bool) -> Outcome {
+    let stdout = std::io::stdout().lock();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    let written =
+        if pretty { serde_json::to_writer_pretty(&mut w, value) } else { serde_json::to_writer(&mut w, value) };
+    let result = written.map_err(std::io::Error::from).and_then(|_| w.write_all(b"\n")).and_then(|_| w.flush());
+    match result {
+        Ok(()) => Ok(Exit::Success),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Exit::Success),
+        Err(e) => Err(Failure::internal(format!("cannot write to standard output: {e}"))),
+    }
 }
 
 /// Whether a path names a project file: by its extension, else by its first bytes
 /// (a project file renamed to something else is still recognised).
-fn is_project_path(path: &Path) -> bool {
+pub(crate) fn is_project_path(path: &Path) -> bool {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("twdb")) {
         return true;
     }
@@ -187,7 +214,7 @@ fn load_input(path: &Path, limits: &Limits) -> Result<Input, Failure> {
 
 /// The model of a FILE argument, for commands that need a valid one. Model errors are
 /// printed to standard error and end the command with an input error.
-fn read_model(path: &Path, limits: &Limits) -> Result<Model, Failure> {
+pub(crate) fn read_model(path: &Path, limits: &Limits) -> Result<Model, Failure> {
     let input = load_input(path, limits)?;
     let errors: Vec<&Diagnostic> = input.diagnostics.iter().filter(|d| d.is_error()).collect();
     match input.model {

@@ -115,3 +115,181 @@ pub fn summary_text(s: &Summary) -> String {
     }
     out
 }
+
+/// Cuts `s` to `width` characters, with an ellipsis when cut.
+fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The ranked register as a table, then counts.
+pub fn register_text(system: &str, a: &crate::rules::Analysis) -> String {
+    let mut out = String::new();
+    let _ =
+        writeln!(out, "{:<8} {:<8} {:>3} {:<1} {:<30} {:<28} TITLE", "REF", "SEVERITY", "L×I", "S", "RULE", "TARGET");
+    for t in &a.threats {
+        let _ = writeln!(
+            out,
+            "{:<8} {:<8} {:>3} {:<1} {:<30} {:<28} {}{}",
+            t.reference,
+            t.severity.as_str(),
+            format!("{}×{}", t.likelihood, t.impact),
+            t.stride.letter(),
+            fit(t.rule.as_deref().unwrap_or("(manual)"), 30),
+            fit(t.target.key.as_str(), 28),
+            t.title,
+            if t.status == crate::model::ThreatStatus::Obsolete { " [obsolete]" } else { "" },
+        );
+    }
+    let c = crate::report::register::counts(&a.threats);
+    let _ = writeln!(
+        out,
+        "\n{system}: {} ({} critical, {} high, {} medium, {} low){}; {} attack path{}; {} rules ({})",
+        count(c.total, "threat", "threats"),
+        c.critical,
+        c.high,
+        c.medium,
+        c.low,
+        if c.obsolete > 0 { format!(", {} obsolete", c.obsolete) } else { String::new() },
+        a.attack_paths.len(),
+        if a.attack_paths.len() == 1 { "" } else { "s" },
+        a.rules_run,
+        a.rules_version,
+    );
+    out
+}
+
+/// Attack paths, one block each.
+pub fn paths_text(model: &crate::model::Model, paths: &[crate::graph::AttackPath]) -> String {
+    let mut out = String::new();
+    if paths.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}: no attack paths (no untrusted entity reaches a store of sensitive data)",
+            model.system.name
+        );
+        return out;
+    }
+    for p in paths {
+        let _ = writeln!(
+            out,
+            "{} -> {} ({}, {} hop{}; holds {})",
+            p.source,
+            p.target,
+            p.source_trust.map_or("trust not stated", |t| t.as_str()),
+            p.len(),
+            if p.len() == 1 { "" } else { "s" },
+            p.assets.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        for (i, h) in p.hops.iter().enumerate() {
+            let mark = if i == p.weakest { "  <- weakest" } else { "" };
+            let weak = if h.weaknesses.is_empty() { String::new() } else { format!(" [{}]", h.weaknesses.join(", ")) };
+            let _ =
+                writeln!(out, "    {} -> {} via {} (strength {}/4){}{}", h.from, h.to, h.flow, h.strength, weak, mark);
+        }
+    }
+    let _ = writeln!(out, "\n{}: {}", model.system.name, count(paths.len(), "attack path", "attack paths"));
+    out
+}
+
+/// One rule, in full, for `rules show`.
+pub fn rule_text(r: &crate::rules::CompiledRule) -> String {
+    let rule = &r.rule;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", rule.id, rule.title);
+    let _ = writeln!(
+        out,
+        "STRIDE: {}   applies to: {}   default likelihood {} × impact {}",
+        rule.stride.as_str(),
+        rule.applies_to.as_str(),
+        rule.likelihood,
+        rule.impact
+    );
+    let _ = writeln!(out, "source: {}{}", r.source, if r.builtin { " (built-in)" } else { "" });
+    let _ = writeln!(out, "\n{}", rule.description.trim());
+    if !rule.mitigations.is_empty() {
+        let _ = writeln!(out, "\nMitigations");
+        for m in &rule.mitigations {
+            let _ = writeln!(out, "  - {} [{}]", m.title, m.id);
+            if !m.description.is_empty() {
+                let _ = writeln!(out, "    {}", m.description.trim());
+            }
+        }
+    }
+    let refs = &rule.references;
+    let c = &rule.controls;
+    for (label, list) in [
+        ("OWASP API Top 10", &refs.owasp_api),
+        ("CWE", &refs.cwe),
+        ("CAPEC", &refs.capec),
+        ("PCI DSS v4.0", &c.pci_dss),
+        ("ISO/IEC 27001:2022", &c.iso27001),
+        ("SOC 2", &c.soc2),
+        ("GDPR", &c.gdpr),
+    ] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "{label}: {}", list.join(", "));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nExamples: fires on {}; silent on {}",
+        rule.examples.fires.iter().map(|e| e.target.to_string()).collect::<Vec<_>>().join(", "),
+        rule.examples.silent.iter().map(|e| e.target.to_string()).collect::<Vec<_>>().join(", ")
+    );
+    out
+}
+
+/// One threat in full.
+pub fn threat_text(t: &crate::model::Threat) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", t.reference, t.title);
+    let _ = writeln!(
+        out,
+        "severity {} (likelihood {} × impact {})   STRIDE {}   status {}",
+        t.severity.as_str(),
+        t.likelihood,
+        t.impact,
+        t.stride.as_str(),
+        t.status.as_str()
+    );
+    let _ = writeln!(out, "target: {} {} ({})", t.target.kind.as_str(), t.target.key, t.target.name);
+    let _ = writeln!(out, "rule: {}", t.rule.as_deref().unwrap_or("(entered by hand)"));
+    if !t.description.is_empty() {
+        let _ = writeln!(out, "\n{}", t.description.trim());
+    }
+    if !t.rationale.is_empty() {
+        let _ = writeln!(out, "\nRanking");
+        for r in &t.rationale {
+            let _ = writeln!(out, "  - {r}");
+        }
+    }
+    if !t.attack_path.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nAttack path: {}",
+            t.attack_path.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" -> ")
+        );
+        if let Some(w) = &t.weakest_control {
+            let _ = writeln!(out, "Weakest control: {w}");
+        }
+    }
+    if !t.mitigations.is_empty() {
+        let _ = writeln!(out, "\nSuggested mitigations");
+        for m in t.mitigations.iter() {
+            let _ = writeln!(out, "  - {} [{}]", m.title, m.id);
+        }
+    }
+    let r = &t.references;
+    for (label, list) in [("OWASP API", &r.owasp_api), ("CWE", &r.cwe), ("CAPEC", &r.capec)] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "{label}: {}", list.join(", "));
+        }
+    }
+    out
+}

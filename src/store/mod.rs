@@ -10,10 +10,13 @@
 mod header;
 mod migrate;
 mod model;
+mod threats;
 
 pub use migrate::{APPLICATION_ID, LATEST as SCHEMA_VERSION};
 
-use crate::model::{Diagnostic, FORMAT_VERSION, Model};
+use crate::model::{Diagnostic, FORMAT_VERSION, Model, Threat};
+use crate::rank::Override;
+use crate::rules::{self, Analysis, Library};
 use header::Inspection;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -42,6 +45,8 @@ pub enum Error {
     AlreadyExists { path: PathBuf },
     #[error("the model has {} error(s); fix them before saving it", count_errors(.diagnostics))]
     InvalidModel { diagnostics: Vec<Diagnostic> },
+    #[error("no threat {reference} in the register")]
+    NotInRegister { reference: String },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}: SQLite: {source}", path.display())]
@@ -235,4 +240,66 @@ impl Project {
         canonical.canonicalize();
         self.write(|tx| model::replace(tx, &canonical))
     }
+
+    /// Runs the analysis on the stored model and records it in one transaction: threats
+    /// found again keep their reference and status, new ones get the next references,
+    /// those no longer found become obsolete. Returns the whole register, ranked.
+    pub fn analyze(&mut self, library: &Library) -> Result<Analysis> {
+        let model = self.load_model()?;
+        let overrides = threats::overrides(&self.conn).map_err(|e| sql_error(&self.path, e))?;
+        let mut analysis = rules::analyze(&model, library, &rules::Options { overrides });
+        let found = std::mem::take(&mut analysis.threats);
+        let now = now();
+        let version = analysis.rules_version.clone();
+        let mut register = self.write(|tx| threats::record(tx, found, &version, &now))?;
+        rules::engine::sort_ranked(&mut register);
+        analysis.threats = register;
+        Ok(analysis)
+    }
+
+    /// The stored register, without analysing.
+    pub fn register(&self) -> Result<Vec<Threat>> {
+        let mut t = threats::load(&self.conn).map_err(|e| sql_error(&self.path, e))?;
+        rules::engine::sort_ranked(&mut t);
+        Ok(t)
+    }
+
+    /// Adds a threat entered by a person; returns its reference.
+    pub fn add_manual_threat(&mut self, threat: Threat) -> Result<String> {
+        let now = now();
+        self.write(|tx| threats::add_manual(tx, threat, &now))
+    }
+
+    /// Records a person's override of a threat's likelihood and/or impact, with the reason.
+    /// Rule threats take it at the next analysis; manual threats at once.
+    pub fn override_ranking(&mut self, reference: &str, o: &Override) -> Result<Threat> {
+        let path = self.path.clone();
+        let id = threats::id_of(&self.conn, reference)
+            .map_err(|e| sql_error(&path, e))?
+            .ok_or_else(|| Error::NotInRegister { reference: reference.to_owned() })?;
+        let current = self
+            .register()?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| Error::NotInRegister { reference: reference.to_owned() })?;
+        let now = now();
+        self.write(|tx| {
+            threats::set_override(tx, id, o, &now)?;
+            if current.rule.is_none() {
+                let l = o.likelihood.unwrap_or(current.likelihood);
+                let i = o.impact.unwrap_or(current.impact);
+                threats::rerank_manual(tx, id, l, i, crate::rank::severity(l, i))?;
+            }
+            Ok(())
+        })?;
+        self.register()?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or(Error::NotInRegister { reference: reference.to_owned() })
+    }
+}
+
+/// Current time, UTC, to the second (RFC 3339).
+fn now() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

@@ -1,0 +1,57 @@
+//! `analyze` and `paths`.
+
+use super::args::{RegisterFormat, RuleOpts, TextOrJson};
+use super::{Exit, Failure, Outcome, is_project_path, print, print_json, print_json_compact, read_model, render};
+use crate::io::yaml::{self, Limits};
+use crate::rules::{self, Library};
+use std::path::{Path, PathBuf};
+
+/// Rule folders for a model: those given, then a `rules/` folder next to the model.
+fn rule_dirs(model: &Path, opts: &RuleOpts) -> Vec<PathBuf> {
+    let mut dirs = opts.dirs.clone();
+    let beside = model.parent().unwrap_or(Path::new(".")).join("rules");
+    if beside.is_dir() && !dirs.contains(&beside) {
+        dirs.push(beside);
+    }
+    dirs
+}
+
+/// Loads the library; rule warnings go to standard error, rule errors stop the command.
+pub(crate) fn library(dirs: &[PathBuf]) -> Result<Library, Failure> {
+    let (library, diagnostics) = yaml::rules::load_library(dirs)?;
+    if !diagnostics.is_empty() {
+        eprint!("{}", render::diagnostics_text(&diagnostics));
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        return Err(Failure::input(format!("the rule files have {errors} error(s); fix them or leave them out")));
+    }
+    Ok(library)
+}
+
+pub fn analyze(file: &Path, opts: &RuleOpts, format: RegisterFormat, limits: &Limits) -> Outcome {
+    let model = read_model(file, limits)?;
+    let library = library(&rule_dirs(file, opts))?;
+    let analysis = if is_project_path(file) {
+        let mut project = crate::store::Project::open(file)?;
+        project.analyze(&library)?
+    } else {
+        rules::analyze(&model, &library, &rules::Options::default())
+    };
+    match format {
+        RegisterFormat::Table => print(&render::register_text(&model.system.name, &analysis)),
+        RegisterFormat::Json => print_json_compact(&crate::report::register::json(&model, &analysis)),
+        RegisterFormat::Csv => print(&crate::report::register::csv(&analysis)),
+    }
+}
+
+pub fn paths(file: &Path, format: TextOrJson, limits: &Limits) -> Outcome {
+    let mut model = read_model(file, limits)?;
+    model.canonicalize();
+    let facts = crate::graph::Facts::new(&model);
+    match format {
+        TextOrJson::Text => print(&render::paths_text(&model, &facts.attack_paths)),
+        TextOrJson::Json => print_json(&facts.attack_paths),
+    }?;
+    Ok(Exit::Success)
+}
