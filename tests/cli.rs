@@ -198,3 +198,151 @@ fn written_files_are_readable_by_the_team() {
         assert_eq!(std::fs::metadata(&y).unwrap().permissions().mode() & 0o777, 0o644);
     }
 }
+
+#[test]
+fn analyze_table_json_csv_and_paths() {
+    let src = EXAMPLES[1];
+    let o = tw(&["analyze", src]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(table.starts_with("REF      SEVERITY L×I"), "{table}");
+    assert!(table.contains("Paystream Payments API: "), "{table}");
+
+    let o = tw(&["analyze", src, "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let threats = v["threats"].as_array().unwrap();
+    assert_eq!(v["counts"]["total"].as_u64().unwrap() as usize, threats.len());
+    assert!(threats.iter().all(|t| t["reference"].as_str().unwrap().starts_with("TW-")));
+    // Ranked: severities never go up down the list.
+    let rank = |s: &str| ["critical", "high", "medium", "low"].iter().position(|x| *x == s).unwrap();
+    let sev: Vec<usize> = threats.iter().map(|t| rank(t["severity"].as_str().unwrap())).collect();
+    assert!(sev.windows(2).all(|w| w[0] <= w[1]), "{sev:?}");
+    // Same model, same bytes.
+    assert_eq!(tw(&["analyze", src, "--format", "json"]).stdout, o.stdout);
+
+    let o = tw(&["analyze", src, "--format", "csv"]);
+    assert_eq!(code(&o), 0);
+    let csv = stdout(&o);
+    assert!(csv.starts_with("reference,severity,likelihood,impact,stride,status,rule,"), "{csv}");
+    assert_eq!(csv.lines().count(), threats.len() + 1);
+
+    let o = tw(&["paths", src]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("<- weakest"), "{}", stdout(&o));
+    let o = tw(&["paths", src, "--format", "json"]);
+    let paths: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!paths.as_array().unwrap().is_empty());
+}
+
+#[test]
+fn analyze_a_project_file_keeps_references_and_records_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.twdb");
+    let d = db.to_str().unwrap();
+    assert_eq!(code(&tw(&["new", d, "--from", EXAMPLES[0]])), 0);
+    let first: serde_json::Value = serde_json::from_slice(&tw(&["analyze", d, "--format", "json"]).stdout).unwrap();
+    let second: serde_json::Value = serde_json::from_slice(&tw(&["analyze", d, "--format", "json"]).stdout).unwrap();
+    assert_eq!(first["threats"], second["threats"], "re-analysing keeps every reference and status");
+
+    let r = first["threats"][0]["reference"].as_str().unwrap().to_owned();
+    let o = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+        .args(["threat", "rank", d, &r, "--likelihood", "1", "--reason", "behind the VPN"])
+        .env("THREATWRIGHT_USER", "ana")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("likelihood set to 1"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("by ana: behind the VPN"), "{}", stdout(&o));
+    // A reason is required; an unknown reference is an input error.
+    assert_eq!(code(&tw(&["threat", "rank", d, &r, "--impact", "2", "--reason", " "])), 2);
+    assert_eq!(code(&tw(&["threat", "rank", d, "TW-9999", "--impact", "2", "--reason", "x"])), 2);
+
+    let o = tw(&[
+        "threat",
+        "add",
+        d,
+        "--title",
+        "Insider exports order history",
+        "--target",
+        "orders-db",
+        "--stride",
+        "information-disclosure",
+        "--likelihood",
+        "2",
+        "--impact",
+        "4",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let manual = stdout(&o).trim().to_owned();
+    let o = tw(&["threat", "show", d, &manual]);
+    assert!(stdout(&o).contains("rule: (entered by hand)"), "{}", stdout(&o));
+    let o = tw(&[
+        "threat",
+        "add",
+        d,
+        "--title",
+        "x",
+        "--target",
+        "no-such",
+        "--stride",
+        "spoofing",
+        "--likelihood",
+        "1",
+        "--impact",
+        "1",
+    ]);
+    assert_eq!(code(&o), 2);
+    // Manual threats stay in the register across analyses.
+    let third: serde_json::Value = serde_json::from_slice(&tw(&["analyze", d, "--format", "json"]).stdout).unwrap();
+    assert!(third["threats"].as_array().unwrap().iter().any(|t| t["reference"] == manual.as_str()));
+}
+
+#[test]
+fn rules_commands() {
+    let o = tw(&["rules", "list"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("API2-BASIC-AUTH"), "{}", stdout(&o));
+    let o = tw(&["rules", "show", "API2-BASIC-AUTH"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("OWASP API Top 10: API2:2023"), "{}", stdout(&o));
+    let o = tw(&["rules", "show", "API2-BASIC-AUT"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("did you mean API2-BASIC-AUTH?"), "{}", stderr(&o));
+    let o = tw(&["rules", "check"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains(", 0 error(s), 0 warning(s)"), "{}", stdout(&o));
+    let o = tw(&["rules", "check", "tests/fixtures/invalid-rules"]);
+    assert_eq!(code(&o), 1, "bad rule files are findings");
+    let o = tw(&["rules", "ranking"]);
+    assert!(stdout(&o).contains("critical  20-25"), "{}", stdout(&o));
+    let o = tw(&["rules", "attributes"]);
+    assert_eq!(stdout(&o), std::fs::read_to_string("docs/rule-attributes.md").unwrap());
+    let o = tw(&["schema", "--rule-format"]);
+    assert_eq!(stdout(&o), std::fs::read_to_string("models/schema/threatwright-rule.schema.json").unwrap());
+}
+
+#[test]
+fn a_rules_folder_next_to_the_model_is_loaded_and_bad_rules_stop_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.yaml");
+    std::fs::copy(EXAMPLES[0], &model).unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::copy("tests/fixtures/rules/test-no-auth.yaml", dir.path().join("rules/no-auth.yaml")).unwrap();
+    let o = tw(&["analyze", model.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["rules_version"].as_str().unwrap().ends_with("with 1 user rule(s), 0 disabled"),
+        "{}",
+        v["rules_version"]
+    );
+    std::fs::write(dir.path().join("rules/broken.yaml"), "rule_format: 1\nrule: {id: X}\n").unwrap();
+    let o = tw(&["analyze", model.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("rules/broken.yaml:2:7: error[TW-E004]: rule: missing field `title`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -28,3 +28,20 @@ fn model_json_schema_is_current() {
 fn diagnostics_reference_is_current() {
     check_generated("docs/diagnostics.md", &threatwright::model::diagnostic::reference_markdown());
 }
+
+#[test]
+fn rule_json_schema_is_current() {
+    check_generated("models/schema/threatwright-rule.schema.json", &threatwright::rules::rule::json_schema());
+}
+
+#[test]
+fn rule_attribute_reference_is_current() {
+    check_generated("docs/rule-attributes.md", &threatwright::rules::attr::reference_markdown());
+}
+
+#[test]
+fn rule_reference_is_current() {
+    let (library, diagnostics) = threatwright::io::yaml::rules::load_library(&[]).unwrap();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    check_generated("docs/rules.md", &threatwright::rules::library::reference_markdown(&library));
+}

@@ -43,6 +43,11 @@ fn only_store_knows_sql() {
 }
 
 #[test]
+fn petgraph_stays_inside_graph() {
+    assert_eq!(offenders("petgraph", &["src/graph/"]), Vec::<String>::new());
+}
+
+#[test]
 fn only_io_yaml_knows_yaml() {
     assert_eq!(offenders("serde_norway", &["src/io/yaml/"]), Vec::<String>::new());
     assert_eq!(offenders("yaml_rust2", &["src/io/yaml/"]), Vec::<String>::new());

@@ -1,0 +1,184 @@
+//! The threat engine on small models: graph facts, identity across edits, the register
+//! in a project file. Rules here are test fixtures (`tests/fixtures/rules/`), so these
+//! tests do not move when the built-in library grows.
+
+use std::path::Path;
+use threatwright::graph::Facts;
+use threatwright::io::yaml::{self, Limits};
+use threatwright::model::{Model, ThreatStatus};
+use threatwright::rules::{self, Library};
+use threatwright::store::Project;
+
+fn model(src: &str) -> Model {
+    let loaded = yaml::load_str(src, "test.yaml", &Limits::default());
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let mut m = loaded.model.unwrap();
+    m.canonicalize();
+    m
+}
+
+fn fixture_library() -> Library {
+    let texts = yaml::rules::user_texts(Path::new("tests/fixtures/rules")).unwrap();
+    let (library, diagnostics) = yaml::rules::assemble(&texts);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert!(yaml::rules::run_examples(&texts, &library).is_empty());
+    library
+}
+
+const SHOP: &str = "
+format_version: 1
+system: {name: Shop}
+boundaries:
+  - {key: internet, kind: internet, trust: untrusted, members: [shopper]}
+  - {key: dmz, kind: dmz, trust: low, members: [gateway]}
+  - {key: internal, kind: internal, trust: medium, members: [orders, orders-db]}
+  - {key: cde, kind: restricted-zone, trust: high, parent: internal, members: [vault]}
+external_entities:
+  - {key: shopper, trust: anonymous}
+  - {key: ops, trust: operator}
+processes:
+  - {key: gateway, kind: gateway, authentication: oauth2}
+  - {key: orders, kind: service, authentication: jwt}
+  - {key: vault, kind: service, authentication: mtls}
+  - {key: reports, kind: worker}
+data_stores:
+  - {key: orders-db, kind: sql, stores: [order], access_control: per-service}
+  - {key: audit, kind: log, stores: [logline]}
+data_assets:
+  - {key: order, classification: confidential, categories: [personal]}
+  - {key: logline, classification: internal}
+flows:
+  - {key: browse, from: shopper, to: gateway, protocol: https}
+  - {key: route, from: gateway, to: orders, protocol: http}
+  - {key: save, from: orders, to: orders-db, protocol: sql, encryption: tls1.2, carries: [order]}
+  - {key: tokenize, from: orders, to: vault, protocol: grpc, encryption: mtls}
+  - {key: report, from: ops, to: reports, protocol: https}
+  - {key: log, from: reports, to: audit}
+";
+
+#[test]
+fn crossings_reachability_and_exposure() {
+    let m = model(SHOP);
+    let f = Facts::new(&m);
+    let flow = |k: &str| f.flow(m.flows.iter().position(|x| x.key.as_str() == k).unwrap());
+    let el = |k: &str| f.element(f.element_index(k).unwrap());
+    // Crossings: left innermost first, then entered outermost first.
+    assert_eq!(flow("browse").crossed, vec!["internet".into(), "dmz".into()]);
+    assert_eq!(flow("tokenize").crossed, vec!["cde".into()]);
+    assert!(flow("tokenize").enters_higher_trust());
+    assert!(!flow("save").crosses_boundary());
+    // Reachability follows flows from the anonymous shopper.
+    assert_eq!(el("gateway").reach.anonymous, Some(1));
+    assert_eq!(el("orders").reach.anonymous, Some(2));
+    assert_eq!(el("vault").reach.anonymous, Some(3));
+    assert_eq!(el("reports").reach.anonymous, None, "only the operator reaches the report worker");
+    assert_eq!(el("reports").reach.untrusted, None);
+    assert!(el("gateway").internet_exposed);
+    assert!(!el("orders").internet_exposed);
+    // Assets seen: carried in or out, or stored.
+    assert_eq!(el("orders").assets.len(), 1);
+}
+
+#[test]
+fn attack_path_to_the_sensitive_store_with_its_weakest_hop() {
+    let m = model(SHOP);
+    let f = Facts::new(&m);
+    assert_eq!(f.attack_paths.len(), 1, "{:#?}", f.attack_paths);
+    let p = &f.attack_paths[0];
+    let keys = |v: &[threatwright::model::Key]| v.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    assert_eq!(keys(&p.elements), ["shopper", "gateway", "orders", "orders-db"]);
+    assert_eq!(p.target.as_str(), "orders-db");
+    // gateway -> orders over plain http with jwt: strength 2, weaker than the others.
+    assert_eq!(p.hops[p.weakest].flow.as_str(), "route");
+    assert_eq!(p.hops[p.weakest].weaknesses, vec!["no encryption in transit".to_owned()]);
+}
+
+#[test]
+fn same_model_same_register_whatever_the_input_order() {
+    let library = fixture_library();
+    let a = model(SHOP);
+    let mut b = a.clone();
+    b.processes.reverse();
+    b.flows.reverse();
+    let ra = rules::analyze(&a, &library, &Default::default());
+    let rb = rules::analyze(&b, &library, &Default::default());
+    assert_eq!(ra.threats, rb.threats);
+    let titles: Vec<(&str, &str, String)> =
+        ra.threats.iter().map(|t| (t.reference.as_str(), t.title.as_str(), t.severity.as_str().to_owned())).collect();
+    insta::assert_debug_snapshot!(titles);
+}
+
+#[test]
+fn regeneration_keeps_ids_references_and_marks_obsolete() {
+    let library = fixture_library();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.twdb");
+    let mut m = model(SHOP);
+    m.processes.iter_mut().find(|p| p.key.as_str() == "reports").unwrap().authentication =
+        Some(threatwright::model::props::Authentication::None);
+    let mut p = Project::create(&db, &m).unwrap();
+    let first = p.analyze(&library).unwrap().threats;
+    let by_title = |ts: &[threatwright::model::Threat], needle: &str| {
+        ts.iter()
+            .find(|t| t.title.contains(needle))
+            .cloned()
+            .unwrap_or_else(|| panic!("no threat with {needle}: {ts:#?}"))
+    };
+    let cleartext = by_title(&first, "gateway sends data to orders");
+    let noauth = by_title(&first, "reports accepts unauthenticated calls");
+
+    // Edit: the route gets TLS (its threat goes), a new cleartext flow appears.
+    m.flows.iter_mut().find(|f| f.key.as_str() == "route").unwrap().protocol =
+        Some(threatwright::model::props::Protocol::Https);
+    let mut extra = m.flows[0].clone();
+    extra.key = "export".into();
+    extra.from = "orders".into();
+    extra.to = "reports".into();
+    extra.protocol = Some(threatwright::model::props::Protocol::Ftp);
+    m.flows.push(extra);
+    p.replace_model(&m).unwrap();
+    let second = p.analyze(&library).unwrap().threats;
+
+    let again = second.iter().find(|t| t.id == noauth.id).expect("same threat found again");
+    assert_eq!(again.reference, noauth.reference, "reference kept");
+    let gone = second.iter().find(|t| t.id == cleartext.id).expect("obsolete threats are kept");
+    assert_eq!((gone.status, gone.reference.as_str()), (ThreatStatus::Obsolete, cleartext.reference.as_str()));
+    let new = by_title(&second, "orders sends data to reports");
+    let max_first: u32 = first.iter().map(|t| t.reference[3..].parse::<u32>().unwrap()).max().unwrap();
+    assert_eq!(new.reference, format!("TW-{:04}", max_first + 1), "new threats get the next reference");
+
+    // The rule fires again: the threat is open again, with its old reference.
+    m.flows.iter_mut().find(|f| f.key.as_str() == "route").unwrap().protocol =
+        Some(threatwright::model::props::Protocol::Http);
+    p.replace_model(&m).unwrap();
+    let third = p.analyze(&library).unwrap().threats;
+    let back = third.iter().find(|t| t.id == cleartext.id).unwrap();
+    assert_eq!((back.status, back.reference.as_str()), (ThreatStatus::Open, cleartext.reference.as_str()));
+
+    // Reopening the file shows the same register.
+    drop(p);
+    let reopened = Project::open(&db).unwrap().register().unwrap();
+    assert_eq!(reopened.len(), third.len());
+}
+
+#[test]
+fn overrides_need_a_reason_and_are_applied_and_explained() {
+    let library = fixture_library();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.twdb");
+    let mut p = Project::create(&db, &model(SHOP)).unwrap();
+    let t = p.analyze(&library).unwrap().threats.remove(0);
+    let o = threatwright::rank::Override {
+        likelihood: Some(1),
+        impact: None,
+        reason: "only reachable over VPN".into(),
+        by: "ana".into(),
+    };
+    p.override_ranking(&t.reference, &o).unwrap();
+    let after = p.analyze(&library).unwrap().threats.into_iter().find(|x| x.id == t.id).unwrap();
+    assert_eq!(after.likelihood, 1);
+    assert!(after.rationale.iter().any(|r| r.ends_with("by ana: only reachable over VPN")), "{:?}", after.rationale);
+    let empty =
+        threatwright::rank::Override { likelihood: Some(2), impact: None, reason: "  ".into(), by: "ana".into() };
+    assert!(p.override_ranking(&t.reference, &empty).is_err(), "a blank reason is refused by the file itself");
+}

@@ -1,0 +1,138 @@
+//! The rule library: every built-in rule's examples pass, coverage of STRIDE per element
+//! and of the OWASP API Security Top 10 2023, and clear errors for bad rule files.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use threatwright::io::yaml::rules::{self as rulefiles, RuleText};
+use threatwright::model::Stride;
+use threatwright::rules::AppliesTo;
+
+fn builtin() -> (threatwright::rules::Library, Vec<RuleText>) {
+    let texts = rulefiles::builtin_texts();
+    let (library, diagnostics) = rulefiles::assemble(&texts);
+    let shown: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(diagnostics.is_empty(), "built-in rule files have problems:\n{}", shown.join("\n"));
+    (library, texts)
+}
+
+/// One generic test for every example of every built-in rule: adding a rule adds its tests.
+#[test]
+fn every_builtin_rule_passes_its_examples() {
+    let (library, texts) = builtin();
+    assert_eq!(library.rules.len(), texts.len(), "one rule per built-in file");
+    let failures = rulefiles::run_examples(&texts, &library);
+    let shown: Vec<String> = failures.iter().map(|d| d.to_string()).collect();
+    assert!(failures.is_empty(), "{} example(s) failed:\n{}", failures.len(), shown.join("\n"));
+    for r in &library.rules {
+        assert!(!r.rule.examples.fires.is_empty() && !r.rule.examples.silent.is_empty(), "{}", r.rule.id);
+    }
+}
+
+#[test]
+fn all_ten_owasp_api_risks_are_covered() {
+    let (library, _) = builtin();
+    let covered: BTreeSet<&str> =
+        library.rules.iter().flat_map(|r| r.rule.references.owasp_api.iter().map(String::as_str)).collect();
+    for n in 1..=10 {
+        let item = format!("API{n}:2023");
+        assert!(covered.contains(item.as_str()), "no rule for {item}");
+    }
+}
+
+#[test]
+fn every_stride_per_element_cell_is_covered() {
+    let (library, _) = builtin();
+    let has = |applies: &[AppliesTo], stride: Stride| {
+        library.rules.iter().any(|r| applies.contains(&r.rule.applies_to) && r.rule.stride == stride)
+    };
+    use Stride::*;
+    let entity = [AppliesTo::ExternalEntity, AppliesTo::Element];
+    let process = [AppliesTo::Process, AppliesTo::Element];
+    let store = [AppliesTo::DataStore, AppliesTo::Element];
+    let flow = [AppliesTo::Flow, AppliesTo::BoundaryCrossing];
+    let cells: Vec<(&str, &[AppliesTo], Stride)> = vec![
+        ("external entity", &entity, Spoofing),
+        ("external entity", &entity, Repudiation),
+        ("process", &process, Spoofing),
+        ("process", &process, Tampering),
+        ("process", &process, Repudiation),
+        ("process", &process, InformationDisclosure),
+        ("process", &process, DenialOfService),
+        ("process", &process, ElevationOfPrivilege),
+        ("data store", &store, Tampering),
+        ("data store", &store, InformationDisclosure),
+        ("data store", &store, DenialOfService),
+        ("data store", &store, Repudiation),
+        ("flow", &flow, Tampering),
+        ("flow", &flow, InformationDisclosure),
+        ("flow", &flow, DenialOfService),
+    ];
+    let missing: Vec<String> =
+        cells.iter().filter(|(_, a, s)| !has(a, *s)).map(|(what, _, s)| format!("{what}: {}", s.as_str())).collect();
+    assert!(missing.is_empty(), "STRIDE cells without a rule: {missing:?}");
+    assert!(
+        library.rules.iter().any(|r| r.rule.applies_to == AppliesTo::BoundaryCrossing),
+        "interaction threats on boundary-crossing flows"
+    );
+}
+
+#[test]
+fn rule_ids_and_mitigation_ids_are_consistent() {
+    let (library, _) = builtin();
+    // A mitigation id means one control everywhere: the same id never has two titles.
+    let mut titles: std::collections::BTreeMap<&str, &str> = Default::default();
+    for r in &library.rules {
+        for m in &r.rule.mitigations {
+            if let Some(t) = titles.insert(&m.id, &m.title) {
+                assert!(t == m.title, "mitigation {} has two titles: {t:?} and {:?}", m.id, m.title);
+            }
+        }
+    }
+}
+
+/// Bad rule files: each a clear, located error; one snapshot per file.
+#[test]
+fn invalid_rule_files() {
+    insta::glob!("fixtures/invalid-rules/*.yaml", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = format!("invalid-rules/{}", path.file_name().unwrap().to_string_lossy());
+        let t = RuleText { name: name.clone(), text, builtin: false, oversize: false };
+        let (library, mut diagnostics) = rulefiles::assemble(std::slice::from_ref(&t));
+        diagnostics.extend(rulefiles::run_examples(std::slice::from_ref(&t), &library));
+        assert!(diagnostics.iter().any(|d| d.is_error()), "{name}: expected an error");
+        assert!(diagnostics.iter().all(|d| d.location.file.as_deref() == Some(name.as_str())));
+        let shown: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
+        insta::assert_snapshot!(shown);
+    });
+}
+
+#[test]
+fn duplicate_ids_in_one_library_are_an_error_and_a_bad_file_does_not_stop_the_others() {
+    let good = std::fs::read_to_string("tests/fixtures/rules/test-no-auth.yaml").unwrap();
+    let texts = vec![
+        RuleText { name: "a.yaml".into(), text: good.clone(), builtin: false, oversize: false },
+        RuleText { name: "b.yaml".into(), text: good, builtin: false, oversize: false },
+        RuleText { name: "c.yaml".into(), text: "rule_format: 1\nrule: [".into(), builtin: false, oversize: false },
+    ];
+    let (library, diagnostics) = rulefiles::assemble(&texts);
+    assert_eq!(library.rules.len(), 1);
+    let shown: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert!(shown[0].starts_with("c.yaml:"), "{shown:?}");
+    assert_eq!(
+        shown[1],
+        "b.yaml: error[TW-E031]: rule id TEST-NO-AUTH is also defined in a.yaml; this file is ignored"
+    );
+}
+
+#[test]
+fn user_rules_replace_and_disable_builtins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("off.yaml"), "rule_format: 1\ndisable: [API2-BASIC-AUTH]\n").unwrap();
+    let (library, diagnostics) = rulefiles::load_library(&[dir.path().to_path_buf()]).unwrap();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(library.get("API2-BASIC-AUTH").is_none());
+    assert_eq!(library.disabled, vec!["API2-BASIC-AUTH".to_owned()]);
+    assert!(library.version.ends_with("with 0 user rule(s), 1 disabled"), "{}", library.version);
+    let _ = Path::new("");
+}
