@@ -1,5 +1,6 @@
 # Threatwright: the two commands of README.md, and the steps behind them.
-# `make run`  sets up and runs Threatwright on the bundled payments example.
+# `make run`  sets up and runs Threatwright on the bundled payments example: checks the
+#             model, shows it, and prints its ranked threat register.
 # `make test` sets up and runs every test (this is what .ci/run calls).
 
 SHELL := /bin/bash
@@ -17,6 +18,7 @@ build: setup
 run: build
 	target/release/threatwright validate $(EXAMPLE)
 	target/release/threatwright show $(EXAMPLE)
+	target/release/threatwright analyze $(EXAMPLE)
 
 # CI=true keeps insta from writing new snapshots: a mismatch fails the run.
 test: setup

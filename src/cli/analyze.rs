@@ -1,7 +1,7 @@
 //! `analyze` and `paths`.
 
 use super::args::{RegisterFormat, RuleOpts, TextOrJson};
-use super::{Exit, Failure, Outcome, is_project_path, print, print_json, print_json_compact, read_model, render};
+use super::{Exit, Failure, Outcome, is_project_path, print, print_json, read_model, render};
 use crate::io::yaml::{self, Limits};
 use crate::rules::{self, Library};
 use std::path::{Path, PathBuf};
@@ -40,7 +40,7 @@ pub fn analyze(file: &Path, opts: &RuleOpts, format: RegisterFormat, limits: &Li
     };
     match format {
         RegisterFormat::Table => print(&render::register_text(&model.system.name, &analysis)),
-        RegisterFormat::Json => print_json_compact(&crate::report::register::json(&model, &analysis)),
+        RegisterFormat::Json => super::write_stdout(|w| crate::report::register::write_json(w, &model, &analysis)),
         RegisterFormat::Csv => print(&crate::report::register::csv(&analysis)),
     }
 }

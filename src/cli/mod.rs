@@ -159,19 +159,22 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
     write_json(value, true)
 }
 
-/// Writes `value` as compact JSON to standard output, streamed: for registers, which run to
-/// tens of megabytes and are read by programs.
-pub(crate) fn print_json_compact<T: serde::Serialize>(value: &T) -> Outcome {
-    write_json(value, false)
+fn write_json<T: serde::Serialize>(value: &T, pretty: bool) -> Outcome {
+    write_stdout(|w| {
+        if pretty {
+            serde_json::to_writer_pretty(&mut *w, value)?
+        } else {
+            serde_json::to_writer(&mut *w, value)?
+        }
+        w.write_all(b"\n")
+    })
 }
 
-fn write_json<T: serde::Serialize>(value: &T, pretty: bool) -> Outcome {
+/// Runs `f` on a buffered standard output and flushes it; a closed pipe is not an error.
+pub(crate) fn write_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Outcome {
     let stdout = std::io::stdout().lock();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout);
-    let written =
-        if pretty { serde_json::to_writer_pretty(&mut w, value) } else { serde_json::to_writer(&mut w, value) };
-    let result = written.map_err(std::io::Error::from).and_then(|_| w.write_all(b"\n")).and_then(|_| w.flush());
-    match result {
+    match f(&mut w).and_then(|_| w.flush()) {
         Ok(()) => Ok(Exit::Success),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Exit::Success),
         Err(e) => Err(Failure::internal(format!("cannot write to standard output: {e}"))),

@@ -10,7 +10,9 @@ pub const SCHEME: &str = "\
 Likelihood starts from the rule's default and is adjusted by exposure:
   +1  the target is exposed to the internet (stated, or fed directly by an anonymous
       or internet entity)
-   0  it is reachable from untrusted parties (users, partners, vendors) through flows
+   0  untrusted parties (users, partners, vendors) reach it through at most 3 flows
+  -1  they reach it only through 4 or more flows (deep behind other components: an
+      attack path that long needs several components to fail first)
   -1  no untrusted party can reach it through the flows of the model
   +1  it is reachable by untrusted parties and accepts calls without authentication
       (stated `authentication: none`)
@@ -27,6 +29,9 @@ availability; spoofing and elevation of privilege: the highest of the three):
 Both are kept between 1 and 5. A person may override either, with a reason that is
 recorded and shown next to the threat.
 ";
+
+/// Attack paths longer than this many flows lower the likelihood.
+const DEEP: u32 = 3;
 
 /// What makes a threat more or less likely.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -142,11 +147,14 @@ pub fn rank(
         if exposure.internet_exposed {
             l += 1;
             rationale.push("likelihood +1: exposed to the internet".to_owned());
-        } else if let Some(d) = exposure.untrusted_distance {
+        } else if let Some(d) = exposure.untrusted_distance.filter(|&d| d <= DEEP) {
             rationale.push(format!(
                 "likelihood +0: reachable from untrusted parties in {d} step{}",
                 if d == 1 { "" } else { "s" }
             ));
+        } else if let Some(d) = exposure.untrusted_distance {
+            l -= 1;
+            rationale.push(format!("likelihood -1: untrusted parties reach it only through {d} flows"));
         } else {
             l -= 1;
             rationale.push("likelihood -1: no untrusted party can reach it".to_owned());
@@ -227,6 +235,8 @@ mod tests {
             (5, exposure(true, Some(1), true), 5),
             (3, exposure(false, Some(3), false), 3),
             (3, exposure(false, Some(3), true), 4),
+            (3, exposure(false, Some(4), false), 2),
+            (3, exposure(false, Some(6), true), 3),
             (3, exposure(false, None, false), 2),
             (3, exposure(false, None, true), 2),
             (1, exposure(false, None, false), 1),

@@ -102,6 +102,50 @@ pub fn csv(analysis: &Analysis) -> String {
     String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV of UTF-8 strings is UTF-8")
 }
 
+/// Writes the JSON register (the same document as [`json`], compact) to `w`. Threats are
+/// serialized on all cores in small batches, written in order: the output is identical
+/// to a sequential write, and memory stays bounded however large the register.
+pub fn write_json<W: std::io::Write + ?Sized>(w: &mut W, model: &Model, analysis: &Analysis) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const BATCH: usize = 512;
+    let head = json(model, analysis);
+    // Fields in the order of `RegisterJson`, threats and paths streamed.
+    write!(w, "{{\"system\":")?;
+    serde_json::to_writer(&mut *w, head.system)?;
+    write!(w, ",\"rules_version\":")?;
+    serde_json::to_writer(&mut *w, head.rules_version)?;
+    write!(w, ",\"rules_run\":{},\"counts\":", head.rules_run)?;
+    serde_json::to_writer(&mut *w, &head.counts)?;
+    write!(w, ",\"threats\":[")?;
+    let threads = rayon::current_num_threads().max(1);
+    let mut first = true;
+    for group in analysis.threats.chunks(BATCH * threads) {
+        let parts: Vec<Vec<u8>> = group
+            .par_chunks(BATCH)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 2048);
+                for (i, t) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    serde_json::to_writer(&mut buf, t).map_err(std::io::Error::from)?;
+                }
+                Ok(buf)
+            })
+            .collect::<std::io::Result<Vec<Vec<u8>>>>()?;
+        for part in parts {
+            if !first {
+                w.write_all(b",")?;
+            }
+            first = false;
+            w.write_all(&part)?;
+        }
+    }
+    write!(w, "],\"attack_paths\":")?;
+    serde_json::to_writer(&mut *w, head.attack_paths)?;
+    w.write_all(b"}\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::defuse;

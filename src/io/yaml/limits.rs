@@ -47,26 +47,31 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     })
 }
 
-/// Finds flow nesting deeper than [`MAX_FLOW_DEPTH`], skipping quoted scalars and
-/// comments. Block scalars are not tracked: brackets inside them can only make the
-/// count larger, and a real model's text never nests 64 brackets. Works on bytes (every
-/// delimiter is ASCII, which never occurs inside a multi-byte UTF-8 character); the column
-/// is counted in characters only when reporting.
+/// Finds flow nesting deeper than [`MAX_FLOW_DEPTH`]. A `[` or `{` counts only where a
+/// flow collection can start — at the start of a line's content, or after `:`, `-`, `?`,
+/// `,`, `[` or `{` — so brackets inside plain scalars (`see [RFC 6749]`) do not count;
+/// quoted scalars and comments are skipped. Block scalars are not tracked: text in them
+/// could only make the count larger, and a real model never nests 64 brackets. Works on
+/// bytes (every delimiter is ASCII, which never occurs inside a multi-byte UTF-8
+/// character); the column is counted in characters only when reporting.
 pub fn check_flow_depth(src: &str) -> Result<(), Diagnostic> {
     let bytes = src.as_bytes();
     let mut depth = 0usize;
-    let mut prev = b'\n';
+    // Last byte that is not a space or tab on the current line; `\n` at line start.
+    let mut last = b'\n';
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
         match c {
-            b'#' if prev.is_ascii_whitespace() => {
+            b'\n' => last = b'\n',
+            b' ' | b'\t' | b'\r' => {}
+            b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => {
                 // Comment to end of line.
                 while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
                     i += 1;
                 }
             }
-            b'"' | b'\'' if matches!(prev, b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':' | b'-') => {
+            b'"' | b'\'' if matches!(last, b'\n' | b'[' | b'{' | b',' | b':' | b'-' | b'?') => {
                 // Quoted scalar: skip to the closing quote (a doubled '' or \" does not close).
                 let quote = c;
                 i += 1;
@@ -83,9 +88,11 @@ pub fn check_flow_depth(src: &str) -> Result<(), Diagnostic> {
                     }
                     i += 1;
                 }
+                last = quote;
             }
-            b'[' | b'{' => {
+            b'[' | b'{' if matches!(last, b'\n' | b'[' | b'{' | b',' | b':' | b'-' | b'?') => {
                 depth += 1;
+                last = c;
                 if depth > MAX_FLOW_DEPTH {
                     let line = bytes[..i].iter().filter(|&&b| b == b'\n').count() + 1;
                     let line_start = bytes[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
@@ -97,10 +104,12 @@ pub fn check_flow_depth(src: &str) -> Result<(), Diagnostic> {
                     .at_line(line as u32, col as u32));
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+            b']' | b'}' if depth > 0 => {
+                depth -= 1;
+                last = c;
+            }
+            _ => last = c,
         }
-        prev = bytes.get(i).copied().unwrap_or(c);
         i += 1;
     }
     Ok(())
@@ -119,6 +128,12 @@ mod tests {
         // Brackets in quotes and comments do not count.
         let quoted = format!("x: \"{}\" # {}\ny: '{}'", "[".repeat(100), "{".repeat(100), "[".repeat(100));
         assert!(check_flow_depth(&quoted).is_ok());
+        // Brackets inside plain scalars are text, not collections.
+        let plain = "description: A[{ see [RFC 6749] {x\n".repeat(100);
+        assert!(check_flow_depth(&plain).is_ok());
+        // Flow collections split over lines still count.
+        let multi = format!("x:\n{}", "  - [\n".repeat(70));
+        assert!(check_flow_depth(&multi).is_err());
     }
 
     #[test]
