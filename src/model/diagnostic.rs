@@ -98,6 +98,10 @@ codes! {
         "Two rule files define the same rule id. A user rule with the id of a built-in rule replaces it on purpose; two files in the same library with one id are a mistake.";
     RuleExampleFailed = "TW-E032", Error, "rule example failed",
         "A rule's example did not behave as stated: the rule stayed silent on a `fires` example or found a threat on a `silent` one, or the example model itself has errors.";
+    RegisterReference = "TW-E040", Error, "register reference problem",
+        "In the `threats`, `mitigations` or `reviews` sections: a reference (`TW-0007`, `M-0003`) given twice, malformed, or naming a threat that is not in the register.";
+    IncompleteDecision = "TW-E041", Error, "status without the fields it needs",
+        "An accepted threat needs an approver, a reason and an expiry date; a transferred one the party it went to; a not-applicable one a reason; mitigation-planned and mitigated need linked mitigations (mitigated: one implemented or verified).";
     StoreWithoutFlows = "TW-W001", Warning, "data store with no flows",
         "Nothing reads or writes this data store. Either a flow is missing from the diagram, or the store is not part of the system and can be removed.";
     ElementWithoutFlows = "TW-W002", Warning, "element with no flows",

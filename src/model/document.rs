@@ -7,6 +7,8 @@ use super::element::{DataStore, ElementRef, ExternalEntity, Process};
 use super::flow::Flow;
 use super::id::{self, Section};
 use super::key::Key;
+use super::mitigation::{Mitigation, Review};
+use super::threat::ThreatRecord;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -66,6 +68,14 @@ pub struct Model {
     pub data_assets: Vec<DataAsset>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub apis: Vec<ApiEntry>,
+    /// The threat register: decisions about each threat (project files keep it; an
+    /// export writes it here so that the whole model can live in git).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub threats: Vec<ThreatRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mitigations: Vec<Mitigation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<Review>,
 }
 
 /// What every item of every section has: a key and an identity.
@@ -120,6 +130,12 @@ fn canonical_section<T: Item>(items: &mut [T]) {
     }
 }
 
+/// Order of references like `TW-0042`: by length, then text, so that TW-10000 comes
+/// after TW-9999.
+pub fn reference_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
 /// Reference lists are sets: sorted, each key once.
 fn sort_keys(keys: &mut Vec<Key>) {
     keys.sort();
@@ -139,6 +155,9 @@ impl Model {
             flows: Vec::new(),
             data_assets: Vec::new(),
             apis: Vec::new(),
+            threats: Vec::new(),
+            mitigations: Vec::new(),
+            reviews: Vec::new(),
         }
     }
 
@@ -165,6 +184,18 @@ impl Model {
         for a in &mut self.apis {
             sort_keys(&mut a.consumers);
         }
+        self.threats.sort_by(|a, b| reference_order(&a.reference, &b.reference));
+        self.mitigations.sort_by(|a, b| reference_order(&a.reference, &b.reference));
+        for m in &mut self.mitigations {
+            m.threats.sort_by(|a, b| reference_order(a, b));
+            m.threats.dedup();
+        }
+        self.reviews.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    }
+
+    /// The model without its register (what the analysis reads).
+    pub fn without_register(&self) -> Model {
+        Model { threats: Vec::new(), mitigations: Vec::new(), reviews: Vec::new(), ..self.clone() }
     }
 
     /// Whether the model is already in canonical form (then analyses need no copy).
@@ -187,6 +218,10 @@ impl Model {
             && self.data_stores.iter().all(|s| keys(&s.stores))
             && self.flows.iter().all(|f| keys(&f.carries))
             && self.apis.iter().all(|a| keys(&a.consumers))
+            && self.threats.windows(2).all(|w| reference_order(&w[0].reference, &w[1].reference).is_lt())
+            && self.mitigations.windows(2).all(|w| reference_order(&w[0].reference, &w[1].reference).is_lt())
+            && self.mitigations.iter().all(|m| m.threats.windows(2).all(|w| reference_order(&w[0], &w[1]).is_lt()))
+            && self.reviews.windows(2).all(|w| (&w[0].at, w[0].id) < (&w[1].at, w[1].id))
     }
 
     /// The model in canonical form: borrowed when it already is, else a sorted copy.

@@ -38,6 +38,9 @@ impl Fragment {
             flows: self.flows,
             data_assets: self.data_assets,
             apis: self.apis,
+            threats: Vec::new(),
+            mitigations: Vec::new(),
+            reviews: Vec::new(),
         }
     }
 }

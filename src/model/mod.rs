@@ -14,6 +14,7 @@ pub mod flow;
 pub mod fragment;
 pub mod id;
 pub mod key;
+pub mod mitigation;
 pub mod props;
 pub mod threat;
 pub mod validate;
@@ -22,14 +23,16 @@ pub use api::ApiEntry;
 pub use asset::DataAsset;
 pub use boundary::Boundary;
 pub use diagnostic::{Code, Diagnostic, Location, Severity, suggest};
-pub use document::{FORMAT_VERSION, Item, Model, System};
+pub use document::{FORMAT_VERSION, Item, Model, System, reference_order};
 pub use element::{DataStore, ElementKind, ElementRef, ExternalEntity, Position, Process, Size, Vendor};
 pub use flow::Flow;
 pub use fragment::Fragment;
 pub use id::Section;
 pub use key::Key;
+pub use mitigation::{Mitigation, MitigationStatus, Review, ReviewScope};
 pub use threat::{
-    Controls, References, RiskLevel, Stride, SuggestedMitigation, Target, TargetKind, Threat, ThreatStatus,
+    Controls, RankingOverride, References, Response, RiskLevel, Stride, SuggestedMitigation, Target, TargetKind,
+    Threat, ThreatRecord, ThreatStatus,
 };
 pub use validate::validate;
 

@@ -172,22 +172,98 @@ pub struct SuggestedMitigation {
     pub description: String,
 }
 
-/// Where a threat is in its life. The lifecycle issue adds the response states.
+/// Where a threat is in its life. Which transitions are allowed, and which fields each
+/// status needs, is `lifecycle`'s table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ThreatStatus {
+    /// Not yet handled.
     Open,
+    /// Mitigations are planned (at least one is linked).
+    MitigationPlanned,
+    /// Mitigated by implemented or verified mitigations.
+    Mitigated,
+    /// Risk accepted by an approver, with a reason, until an expiry date. An expired
+    /// acceptance counts as open.
+    Accepted,
+    /// Risk transferred to another party (insurer, vendor, customer).
+    Transferred,
+    /// Does not apply to this system, with a reason.
+    NotApplicable,
     /// Its rule no longer fires on the model (set by the engine only).
     Obsolete,
 }
 
 impl ThreatStatus {
+    pub const ALL: [ThreatStatus; 7] = [
+        ThreatStatus::Open,
+        ThreatStatus::MitigationPlanned,
+        ThreatStatus::Mitigated,
+        ThreatStatus::Accepted,
+        ThreatStatus::Transferred,
+        ThreatStatus::NotApplicable,
+        ThreatStatus::Obsolete,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ThreatStatus::Open => "open",
+            ThreatStatus::MitigationPlanned => "mitigation-planned",
+            ThreatStatus::Mitigated => "mitigated",
+            ThreatStatus::Accepted => "accepted",
+            ThreatStatus::Transferred => "transferred",
+            ThreatStatus::NotApplicable => "not-applicable",
             ThreatStatus::Obsolete => "obsolete",
         }
     }
+
+    pub fn parse(s: &str) -> Option<ThreatStatus> {
+        ThreatStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// The decision recorded with a status: who, why, until when, to whom. Which fields a
+/// status needs is checked by `lifecycle`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// Who approved an acceptance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// Why: required to accept a risk or call a threat not applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Last day an acceptance holds (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Who the risk was transferred to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferred_to: Option<String>,
+    /// Who set the status, and when (UTC, RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<String>,
+}
+
+impl Response {
+    pub fn is_empty(&self) -> bool {
+        *self == Response::default()
+    }
+}
+
+/// A person's override of a threat's computed likelihood and/or impact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RankingOverride {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likelihood: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<u8>,
+    pub reason: String,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 fn no_mitigations(m: &Arc<Vec<SuggestedMitigation>>) -> bool {
@@ -231,4 +307,49 @@ pub struct Threat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weakest_control: Option<String>,
     pub status: ThreatStatus,
+    /// The decision that goes with the status.
+    #[serde(default, skip_serializing_if = "Response::is_empty")]
+    pub response: Response,
+    /// For an obsolete threat: its status before, restored if its rule fires again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<ThreatStatus>,
+    /// Since when it is obsolete (UTC, RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obsolete_since: Option<String>,
+}
+
+/// A threat as model-as-code keeps it: the decisions about it, not what the analysis
+/// derives again (severity, description of rule findings). Manual threats keep their
+/// content too, since no rule recreates them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThreatRecord {
+    pub reference: String,
+    pub id: Uuid,
+    /// The rule that finds it; none for threats entered by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Key of the item it is about.
+    pub target: Key,
+    /// For people reading the file; rule findings get theirs from the rule again.
+    pub title: String,
+    /// Manual threats: STRIDE category, likelihood, impact and description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stride: Option<Stride>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likelihood: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<u8>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub status: ThreatStatus,
+    #[serde(default, skip_serializing_if = "Response::is_empty")]
+    pub response: Response,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<ThreatStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obsolete_since: Option<String>,
+    /// A person's override of the computed likelihood and/or impact.
+    #[serde(default, rename = "override", skip_serializing_if = "Option::is_none")]
+    pub ranking_override: Option<RankingOverride>,
 }
