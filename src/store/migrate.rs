@@ -8,7 +8,8 @@ use rusqlite_migration::{M, Migrations};
 /// The Threatwright application id, in every project file's header ("TWRT").
 pub const APPLICATION_ID: u32 = 0x5457_5254;
 
-const MIGRATIONS: &[&str] = &[include_str!("schema/v1.sql"), include_str!("schema/v2.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("schema/v1.sql"), include_str!("schema/v2.sql"), include_str!("schema/v3.sql")];
 
 /// Schema version this build writes (the number of migrations).
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

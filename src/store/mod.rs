@@ -7,18 +7,21 @@
 //! transaction. Every write is one immediate transaction ([`Project::write`]); with WAL,
 //! killing the process at any instant loses at most the transaction in flight.
 
+mod audit;
 mod header;
 mod migrate;
 mod model;
+mod register;
 mod threats;
 
 pub use migrate::{APPLICATION_ID, LATEST as SCHEMA_VERSION};
+pub use register::{Baseline, MitigationFields, Refusal};
 
-use crate::model::{Diagnostic, FORMAT_VERSION, Model, Threat};
+use crate::model::{Diagnostic, FORMAT_VERSION, Mitigation, Model, Review, Threat, ThreatRecord};
 use crate::rank::Override;
 use crate::rules::{self, Analysis, Library};
 use header::Inspection;
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -47,6 +50,9 @@ pub enum Error {
     InvalidModel { diagnostics: Vec<Diagnostic> },
     #[error("no threat {reference} in the register")]
     NotInRegister { reference: String },
+    /// A change the lifecycle or the register refused (forbidden transition, missing field...).
+    #[error("{0}")]
+    Refused(register::Refusal),
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}: SQLite: {source}", path.display())]
@@ -75,6 +81,8 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
 pub struct Project {
     conn: Connection,
     path: PathBuf,
+    /// Who acts, for the audit log.
+    who: String,
 }
 
 impl Project {
@@ -114,7 +122,7 @@ impl Project {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sql_error(path, e))?;
-        let mut project = Project { conn, path: path.to_owned() };
+        let mut project = Project { conn, path: path.to_owned(), who: "unknown".to_owned() };
         project.configure()?;
         project.migrate()?;
         project.check_model_format()?;
@@ -124,6 +132,12 @@ impl Project {
     /// Creates a new project file holding `model`. The file appears complete or not at
     /// all: it is built under a temporary name beside `path` and renamed at the end.
     pub fn create(path: &Path, model: &Model) -> Result<Project> {
+        Project::create_as(path, model, "unknown")
+    }
+
+    /// [`Project::create`], recording `who` in the audit log. A model read from YAML with
+    /// register sections brings its register along.
+    pub fn create_as(path: &Path, model: &Model, who: &str) -> Result<Project> {
         let io = |source| Error::Io { path: path.to_owned(), source };
         if path.exists() {
             return Err(Error::AlreadyExists { path: path.to_owned() });
@@ -136,15 +150,24 @@ impl Project {
         crate::files::adopt_permissions(tmp.as_file(), path).map_err(io)?;
         {
             let conn = Connection::open(tmp.path()).map_err(|e| sql_error(path, e))?;
-            let mut project = Project { conn, path: tmp.path().to_owned() };
+            let mut project = Project { conn, path: tmp.path().to_owned(), who: String::new() };
+            project.set_user(who);
             project.configure()?;
             project.migrate()?;
-            project.write(|tx| {
-                model::set_meta(tx, "model_format", &FORMAT_VERSION.to_string())?;
-                model::set_meta(tx, "created_by", concat!("threatwright ", env!("CARGO_PKG_VERSION")))?;
-                Ok(())
+            let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            project.act(|a| {
+                model::set_meta(a.tx, "model_format", &FORMAT_VERSION.to_string())?;
+                model::set_meta(a.tx, "created_by", concat!("threatwright ", env!("CARGO_PKG_VERSION")))?;
+                a.log(
+                    "project.create",
+                    "project",
+                    &file,
+                    None,
+                    Some(&serde_json::json!({"by": concat!("threatwright ", env!("CARGO_PKG_VERSION"))})),
+                )
             })?;
             project.replace_model(model)?;
+            project.import_register(model)?;
             // Dropping the connection checkpoints the WAL into the file and removes it.
         }
         tmp.persist_noclobber(path).map_err(|e| {
@@ -154,7 +177,9 @@ impl Project {
                 io(e.error)
             }
         })?;
-        Project::open(path)
+        let mut project = Project::open(path)?;
+        project.set_user(who);
+        Ok(project)
     }
 
     pub fn path(&self) -> &Path {
@@ -210,15 +235,42 @@ impl Project {
         Ok(())
     }
 
-    /// Runs `f` in one immediate transaction: committed if it returns `Ok`, rolled back
-    /// otherwise. Every user action goes through here, exactly once.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>) -> Result<T> {
+    /// Who is acting, for the audit log (set by the front door from its configuration).
+    pub fn set_user(&mut self, who: &str) {
+        self.who = if who.trim().is_empty() { "unknown".to_owned() } else { who.trim().to_owned() };
+    }
+
+    pub fn user(&self) -> &str {
+        &self.who
+    }
+
+    /// Runs one user action in one immediate transaction: committed if `f` returns `Ok`
+    /// and logged at least one audit entry, rolled back otherwise. Every change to the
+    /// file goes through here, so every change is in the audit log, in the same commit.
+    pub(crate) fn act<T, E: Into<ActError>>(
+        &mut self,
+        f: impl FnOnce(&audit::Action<'_>) -> std::result::Result<T, E>,
+    ) -> Result<T> {
         let path = self.path.clone();
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| sql_error(&path, e))?;
-        let value = f(&tx).map_err(|e| sql_error(&path, e))?;
+        let action = audit::Action { tx: &tx, who: &self.who, at: crate::lifecycle::now(), logged: Default::default() };
+        let value = match f(&action).map_err(Into::into) {
+            Ok(v) => v,
+            Err(ActError::Sql(e)) => return Err(sql_error(&path, e)),
+            Err(ActError::Refused(r)) => return Err(Error::Refused(r)),
+        };
+        if action.logged.get() == 0 {
+            // A bug, never a user error: a change that would escape the audit log.
+            return Err(Error::Sqlite { path, source: rusqlite::Error::InvalidQuery });
+        }
+        drop(action);
         tx.commit().map_err(|e| sql_error(&path, e))?;
         Ok(value)
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        f(&self.conn).map_err(|e| sql_error(&self.path, e))
     }
 
     /// The model held in the file.
@@ -230,76 +282,211 @@ impl Project {
     }
 
     /// Replaces the model held in the file by `model`, in one transaction. A model with
-    /// validation errors is refused: the file only ever holds models that validate.
+    /// validation errors is refused: the file only ever holds models that validate. Its
+    /// register sections, if any, are not touched (see [`Project::import_register`]).
     pub fn replace_model(&mut self, model: &Model) -> Result<()> {
-        let diagnostics = crate::model::validate(model);
+        let model = model.without_register();
+        let diagnostics = crate::model::validate(&model);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::InvalidModel { diagnostics });
         }
-        let mut canonical = model.clone();
+        let before = self.load_model().ok().map(|m| model_summary(&m));
+        let mut canonical = model;
         canonical.canonicalize();
-        self.write(|tx| model::replace(tx, &canonical))
+        let after = model_summary(&canonical);
+        self.act(|a| {
+            model::replace(a.tx, &canonical)?;
+            a.log("model.replace", "model", &canonical.system.name, before.as_ref(), Some(&after))
+        })
     }
 
-    /// Runs the analysis on the stored model and records it in one transaction: threats
-    /// found again keep their reference and status, new ones get the next references,
-    /// those no longer found become obsolete. Returns the whole register, ranked.
+    /// Restores the register sections of a model read from YAML (threats, mitigations,
+    /// reviews) into this file's empty register.
+    pub fn import_register(&mut self, model: &Model) -> Result<()> {
+        if model.threats.is_empty() && model.mitigations.is_empty() && model.reviews.is_empty() {
+            return Ok(());
+        }
+        self.act(|a| register::import(a, model))
+    }
+
+    /// Runs the analysis on the stored model and records it in one transaction (see
+    /// `lifecycle::reconcile`). Returns the whole register, ranked.
     pub fn analyze(&mut self, library: &Library) -> Result<Analysis> {
         let model = self.load_model()?;
-        let overrides = threats::overrides(&self.conn).map_err(|e| sql_error(&self.path, e))?;
+        let overrides = self.read(threats::overrides)?;
         let mut analysis = rules::analyze(&model, library, &rules::Options { overrides });
         let found = std::mem::take(&mut analysis.threats);
-        let now = now();
         let version = analysis.rules_version.clone();
-        let mut register = self.write(|tx| threats::record(tx, found, &version, &now))?;
+        let reconciled = self.act(|a| threats::record(a, found, &version))?;
+        let mut register = reconciled.register;
         rules::engine::sort_ranked(&mut register);
         analysis.threats = register;
         Ok(analysis)
     }
 
-    /// The stored register, without analysing.
+    /// The stored register, without analysing, ranked.
     pub fn register(&self) -> Result<Vec<Threat>> {
-        let mut t = threats::load(&self.conn).map_err(|e| sql_error(&self.path, e))?;
+        let mut t = self.read(threats::load)?;
         rules::engine::sort_ranked(&mut t);
         Ok(t)
     }
 
+    /// One threat by reference.
+    pub fn threat(&self, reference: &str) -> Result<Threat> {
+        self.read(|c| threats::get(c, reference))?
+            .ok_or_else(|| Error::NotInRegister { reference: reference.to_owned() })
+    }
+
     /// Adds a threat entered by a person; returns its reference.
     pub fn add_manual_threat(&mut self, threat: Threat) -> Result<String> {
-        let now = now();
-        self.write(|tx| threats::add_manual(tx, threat, &now))
+        self.act(|a| threats::add_manual(a, threat))
     }
 
     /// Records a person's override of a threat's likelihood and/or impact, with the reason.
     /// Rule threats take it at the next analysis; manual threats at once.
     pub fn override_ranking(&mut self, reference: &str, o: &Override) -> Result<Threat> {
-        let path = self.path.clone();
-        let id = threats::id_of(&self.conn, reference)
-            .map_err(|e| sql_error(&path, e))?
-            .ok_or_else(|| Error::NotInRegister { reference: reference.to_owned() })?;
-        let current = self
-            .register()?
-            .into_iter()
-            .find(|t| t.id == id)
-            .ok_or_else(|| Error::NotInRegister { reference: reference.to_owned() })?;
-        let now = now();
-        self.write(|tx| {
-            threats::set_override(tx, id, o, &now)?;
+        let current = self.threat(reference)?;
+        self.act(|a| {
+            threats::set_override(a, &current, o)?;
             if current.rule.is_none() {
-                let l = o.likelihood.unwrap_or(current.likelihood);
-                let i = o.impact.unwrap_or(current.impact);
-                threats::rerank_manual(tx, id, l, i, crate::rank::severity(l, i))?;
+                let mut t = current.clone();
+                t.likelihood = o.likelihood.unwrap_or(t.likelihood);
+                t.impact = o.impact.unwrap_or(t.impact);
+                t.severity = crate::rank::severity(t.likelihood, t.impact);
+                t.rationale.push(format!("ranking set by {}: {}", o.by, o.reason));
+                threats::put(a.tx, &t, &a.at)?;
             }
-            Ok(())
+            Ok::<(), rusqlite::Error>(())
         })?;
-        self.register()?
-            .into_iter()
-            .find(|t| t.id == id)
-            .ok_or(Error::NotInRegister { reference: reference.to_owned() })
+        self.threat(reference)
+    }
+
+    /// Changes a threat's status and decision; the lifecycle table decides what is allowed.
+    pub fn set_status(
+        &mut self,
+        reference: &str,
+        req: &crate::lifecycle::Request,
+        today: crate::lifecycle::Date,
+    ) -> Result<Threat> {
+        self.act(|a| register::set_status(a, reference, req, today))
+    }
+
+    pub fn mitigations(&self) -> Result<Vec<Mitigation>> {
+        self.read(register::mitigations)
+    }
+
+    pub fn add_mitigation(&mut self, fields: &MitigationFields) -> Result<Mitigation> {
+        self.act(|a| register::add_mitigation(a, fields, None))
+    }
+
+    pub fn update_mitigation(&mut self, reference: &str, fields: &MitigationFields) -> Result<Mitigation> {
+        self.act(|a| register::update_mitigation(a, reference, fields))
+    }
+
+    /// Links a mitigation to threats, in one action.
+    pub fn link(&mut self, mitigation: &str, threats: &[String]) -> Result<()> {
+        self.act(|a| threats.iter().try_for_each(|t| register::link(a, mitigation, t)))
+    }
+
+    pub fn unlink(&mut self, mitigation: &str, threats: &[String]) -> Result<()> {
+        self.act(|a| threats.iter().try_for_each(|t| register::unlink(a, mitigation, t)))
+    }
+
+    /// Adopts a rule's suggested mitigation for threats in one step.
+    pub fn adopt(&mut self, threats: &[String], template: Option<&str>) -> Result<Vec<Mitigation>> {
+        self.act(|a| {
+            threats.iter().map(|t| register::adopt(a, t, template)).collect::<std::result::Result<Vec<_>, _>>()
+        })
+    }
+
+    pub fn reviews(&self) -> Result<Vec<Review>> {
+        self.read(register::reviews)
+    }
+
+    /// Signs off one threat's response as it stands.
+    pub fn sign_threat(&mut self, reference: &str, reviewer: &str, note: Option<&str>) -> Result<Review> {
+        let model = self.load_model()?;
+        self.act(|a| register::sign_threat(a, reference, reviewer, note, &model))
+    }
+
+    /// Signs off the model version: `snapshot` is its canonical YAML (with the register)
+    /// and `fingerprint` that text's SHA-256 (computed where YAML is known).
+    pub fn sign_model(
+        &mut self,
+        reviewer: &str,
+        note: Option<&str>,
+        snapshot: &str,
+        fingerprint: &str,
+    ) -> Result<Baseline> {
+        self.act(|a| register::sign_model(a, reviewer, note, snapshot, fingerprint))
+    }
+
+    pub fn baselines(&self) -> Result<Vec<Baseline>> {
+        self.read(register::baselines)
+    }
+
+    /// The register as model-as-code records.
+    pub fn export_register(&self) -> Result<(Vec<ThreatRecord>, Vec<Mitigation>, Vec<Review>)> {
+        self.read(register::export)
+    }
+
+    /// The model with its register, as one document (what YAML export writes).
+    pub fn document(&self) -> Result<Model> {
+        let mut m = self.load_model()?;
+        let (t, mi, r) = self.export_register()?;
+        m.threats = t;
+        m.mitigations = mi;
+        m.reviews = r;
+        m.canonicalize();
+        Ok(m)
+    }
+
+    /// The audit log, in order.
+    pub fn audit_log(&self) -> Result<Vec<crate::lifecycle::audit::Entry>> {
+        self.read(audit::load)
+    }
+
+    /// Checks the audit log's hash chain and its recorded head.
+    pub fn verify_log(&self) -> Result<crate::lifecycle::audit::Verification> {
+        let log = self.audit_log()?;
+        let head = self.read(audit::head)?;
+        Ok(crate::lifecycle::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str()))))
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or what SQLite found.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.read(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
     }
 }
 
-/// Current time, UTC, to the second (RFC 3339).
-fn now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+/// What the audit log records of a whole model: its fingerprint and size.
+fn model_summary(m: &Model) -> serde_json::Value {
+    let json = serde_json::to_string(m).unwrap_or_default();
+    serde_json::json!({
+        "fingerprint": crate::lifecycle::review::sha256(json.as_bytes()),
+        "elements": m.external_entities.len() + m.processes.len() + m.data_stores.len(),
+        "flows": m.flows.len(),
+        "boundaries": m.boundaries.len(),
+    })
+}
+
+/// What went wrong inside an action: SQL, or a refusal the user must see.
+pub(crate) enum ActError {
+    Sql(rusqlite::Error),
+    Refused(register::Refusal),
+}
+
+impl From<rusqlite::Error> for ActError {
+    fn from(e: rusqlite::Error) -> ActError {
+        ActError::Sql(e)
+    }
+}
+
+impl From<register::Failed> for ActError {
+    fn from(e: register::Failed) -> ActError {
+        match e {
+            register::Failed::Sql(e) => ActError::Sql(e),
+            register::Failed::Refused(r) => ActError::Refused(r),
+        }
+    }
 }

@@ -63,6 +63,9 @@ pub fn load(conn: &Connection) -> Result<Model, LoadError> {
         flows: docs(conn, "SELECT key, doc FROM flows ORDER BY key", "flows")?,
         data_assets: docs(conn, "SELECT key, doc FROM data_assets ORDER BY key", "data_assets")?,
         apis: docs(conn, "SELECT key, doc FROM apis ORDER BY key", "apis")?,
+        threats: Vec::new(),
+        mitigations: Vec::new(),
+        reviews: Vec::new(),
     })
 }
 
