@@ -21,7 +21,8 @@ run: build
 	target/release/threatwright analyze $(EXAMPLE)
 
 # CI=true keeps insta from writing new snapshots: a mismatch fails the run.
-test: setup
+test:
+	@scripts/setup.sh test
 	cargo fmt --all -- --check
 	CI=true cargo test --locked --all-targets
 	cargo clippy --locked --all-targets -- -D warnings

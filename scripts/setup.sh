@@ -40,6 +40,8 @@ done
 packages=()
 case "${1:-core}" in
   core) packages+=(build-essential pkg-config) ;;
+  # test: the tamper tests edit the audit log with the real sqlite3 command-line shell.
+  test) packages+=(build-essential pkg-config sqlite3) ;;
   *) echo "setup: unknown profile $1" >&2; exit 2 ;;
 esac
 missing=()

@@ -3,9 +3,11 @@
 //! See ARCHITECTURE.md for the map of modules and what each must not know.
 
 pub mod cli;
+pub mod config;
 pub mod files;
 pub mod graph;
 pub mod io;
+pub mod lifecycle;
 pub mod model;
 pub mod rank;
 pub mod report;
@@ -13,3 +15,4 @@ pub mod rules;
 pub mod store;
 pub mod summary;
 pub mod synth;
+pub mod workflow;

@@ -3,11 +3,11 @@
 use super::args::{RegisterFormat, RuleOpts, TextOrJson};
 use super::{Exit, Failure, Outcome, is_project_path, print, print_json, read_model, render};
 use crate::io::yaml::{self, Limits};
-use crate::rules::{self, Library};
+use crate::rules::Library;
 use std::path::{Path, PathBuf};
 
 /// Rule folders for a model: those given, then a `rules/` folder next to the model.
-fn rule_dirs(model: &Path, opts: &RuleOpts) -> Vec<PathBuf> {
+pub(crate) fn rule_dirs(model: &Path, opts: &RuleOpts) -> Vec<PathBuf> {
     let mut dirs = opts.dirs.clone();
     let beside = model.parent().unwrap_or(Path::new(".")).join("rules");
     if beside.is_dir() && !dirs.contains(&beside) {
@@ -33,10 +33,9 @@ pub fn analyze(file: &Path, opts: &RuleOpts, format: RegisterFormat, limits: &Li
     let model = read_model(file, limits)?;
     let library = library(&rule_dirs(file, opts))?;
     let analysis = if is_project_path(file) {
-        let mut project = crate::store::Project::open(file)?;
-        project.analyze(&library)?
+        super::lifecycle::open(file)?.analyze(&library)?
     } else {
-        rules::analyze(&model, &library, &rules::Options::default())
+        crate::workflow::analyze_document(&model, &library)
     };
     match format {
         RegisterFormat::Table => print(&render::register_text(&model.system.name, &analysis)),

@@ -121,6 +121,170 @@ pub enum ThreatCommand {
     },
     /// Show one threat in full.
     Show { file: PathBuf, reference: String },
+    /// Set a threat's status, with what the status needs: `accepted` an approver, a
+    /// reason and an expiry; `transferred` who to; `not-applicable` a reason;
+    /// `mitigation-planned` / `mitigated` linked mitigations.
+    Set {
+        file: PathBuf,
+        reference: String,
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        #[arg(long)]
+        approver: Option<String>,
+        /// Last day the acceptance holds (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        expires: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Who the risk is transferred to.
+        #[arg(long = "to", value_name = "PARTY")]
+        transferred_to: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Open,
+    MitigationPlanned,
+    Mitigated,
+    Accepted,
+    Transferred,
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MitigationStatusArg {
+    Proposed,
+    Planned,
+    Implemented,
+    Verified,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MitigationFieldArgs {
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long, value_enum)]
+    pub status: Option<MitigationStatusArg>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Ticket id or URL.
+    #[arg(long)]
+    pub ticket: Option<String>,
+    /// Due date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MitigationCommand {
+    /// Create a mitigation (and link it to threats with --threat). Prints its reference.
+    Add {
+        file: PathBuf,
+        #[command(flatten)]
+        fields: MitigationFieldArgs,
+        /// Threats it covers (repeatable).
+        #[arg(long = "threat", value_name = "TW-REF")]
+        threats: Vec<String>,
+    },
+    /// Link a mitigation to threats.
+    Link {
+        file: PathBuf,
+        mitigation: String,
+        #[arg(required = true)]
+        threats: Vec<String>,
+    },
+    /// Remove links between a mitigation and threats.
+    Unlink {
+        file: PathBuf,
+        mitigation: String,
+        #[arg(required = true)]
+        threats: Vec<String>,
+    },
+    /// Change a mitigation's fields.
+    Set {
+        file: PathBuf,
+        mitigation: String,
+        #[command(flatten)]
+        fields: MitigationFieldArgs,
+    },
+    /// Adopt a rule's suggested mitigation for threats in one step (reusing the one
+    /// already adopted from the same suggestion).
+    Adopt {
+        file: PathBuf,
+        #[arg(required = true)]
+        threats: Vec<String>,
+        /// Which suggestion (its id, e.g. `use-oauth2`); default: the rule's first.
+        #[arg(long)]
+        template: Option<String>,
+    },
+    /// List mitigations with the threats they cover; orphans are marked.
+    List {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Sign off one threat's response (--threat), or the whole model version (creates a
+    /// baseline that later changes are shown against).
+    Sign {
+        file: PathBuf,
+        #[arg(long, value_name = "TW-REF")]
+        threat: Option<String>,
+        #[arg(long)]
+        reviewer: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List sign-offs, and whether each still holds.
+    List {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// List the baselines.
+    List { file: PathBuf },
+    /// Show a baseline (default: the latest) and what changed since.
+    Show {
+        file: PathBuf,
+        id: Option<u64>,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub command: Option<LogCommand>,
+    /// The project file.
+    pub file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Check the hash chain; names the first broken entry. Exit 1 if broken.
+    Verify { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Low,
+    Medium,
+    High,
+    Critical,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +366,43 @@ pub enum Command {
     /// The threat register of a project file: add a threat by hand, override a ranking, show one.
     #[command(subcommand)]
     Threat(ThreatCommand),
+    /// Mitigations: add, link, unlink, set, adopt a rule's suggestion, list.
+    #[command(subcommand)]
+    Mitigation(MitigationCommand),
+    /// Sign-offs: of one threat's response, or of the model version (a baseline).
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// Baselines: signed-off model versions, and what changed since.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// The audit log (`log FILE`), and its verification (`log verify FILE`).
+    Log(LogArgs),
+    /// The gate for CI pipelines: exit 1, with a readable list, when threats at or above
+    /// a level are unhandled, acceptances have expired, or the model changed since its
+    /// last sign-off.
+    Check {
+        file: PathBuf,
+        /// Unhandled threats at or above this severity fail.
+        #[arg(long, value_enum, default_value_t = LevelArg::High)]
+        fail_on: LevelArg,
+        /// More expired acceptances than this fail.
+        #[arg(long, default_value_t = 0)]
+        max_expired: usize,
+        /// Check as of this date instead of today (YYYY-MM-DD): "what fails at the audit?"
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Do not fail on changes since the last baseline (or on having none).
+        #[arg(long)]
+        no_review: bool,
+        #[command(flatten)]
+        rules: RuleOpts,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+    /// Read or set a setting: `config user.name` prints it, `config user.name "Ana"` sets it.
+    Config { key: String, value: Option<String> },
     /// The threat rule library: list, show, check, ranking scheme, attributes.
     #[command(subcommand)]
     Rules(RulesCommand),

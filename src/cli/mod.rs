@@ -4,6 +4,7 @@
 
 mod analyze;
 mod args;
+mod lifecycle;
 mod render;
 mod rules;
 mod threat;
@@ -56,6 +57,7 @@ impl From<store::Error> for Failure {
             | InUse { .. }
             | AlreadyExists { .. }
             | NotInRegister { .. }
+            | Refused(_)
             | InvalidModel { .. } => Exit::Input,
             Io { .. } | Sqlite { .. } => Exit::Internal,
         };
@@ -113,7 +115,12 @@ fn run(command: Command) -> Outcome {
         Command::Validate { file, format, input } => validate(&file, format, &limits(&input)),
         Command::Import { file, output, force, input } => import(&file, &output, force, &limits(&input)),
         Command::Export { file, format: ExportFormat::Yaml, output, input } => {
-            let model = read_model(&file, &limits(&input))?;
+            // A project file exports its model with its register; YAML is canonicalised.
+            let model = if is_project_path(&file) {
+                lifecycle::open(&file)?.document()?
+            } else {
+                read_model(&file, &limits(&input))?
+            };
             write_yaml(&output, &model)?;
             Ok(Exit::Success)
         }
@@ -131,6 +138,14 @@ fn run(command: Command) -> Outcome {
         Command::Paths { file, format, input } => analyze::paths(&file, format, &limits(&input)),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Threat(cmd) => threat::run(cmd),
+        Command::Mitigation(cmd) => lifecycle::mitigation(cmd),
+        Command::Review(cmd) => lifecycle::review(cmd),
+        Command::Baseline(cmd) => lifecycle::baseline(cmd),
+        Command::Log(args) => lifecycle::log(args),
+        Command::Check { file, fail_on, max_expired, as_of, no_review, rules, format, input } => {
+            lifecycle::check(&file, fail_on, max_expired, as_of, no_review, &rules, format, &limits(&input))
+        }
+        Command::Config { key, value } => lifecycle::config(&key, value),
         Command::Fmt { files, check, input } => fmt(&files, check, &limits(&input)),
         Command::Gen { elements, seed, output } => {
             let model = crate::synth::api_platform(elements, seed);
@@ -265,12 +280,21 @@ fn validate(path: &Path, format: TextOrJson, limits: &Limits) -> Outcome {
     Ok(if errors == 0 { Exit::Success } else { Exit::Findings })
 }
 
+/// Creates a project file from `model` (or, with `force`, replaces the model of an
+/// existing one). A register that came with the model is restored and analysed, so that
+/// its threats get their content back from the rules.
 fn create_project(path: &Path, model: &Model, force: bool) -> Result<(), Failure> {
-    if force && path.exists() {
-        let mut project = Project::open(path)?;
+    let who = lifecycle::who()?;
+    let mut project = if force && path.exists() {
+        let mut project = lifecycle::open(path)?;
         project.replace_model(model)?;
+        project
     } else {
-        Project::create(path, model)?;
+        Project::create_as(path, model, &who)?
+    };
+    if !model.threats.is_empty() {
+        let library = analyze::library(&analyze::rule_dirs(path, &args::RuleOpts { dirs: Vec::new() }))?;
+        project.analyze(&library)?;
     }
     Ok(())
 }

@@ -293,3 +293,137 @@ pub fn threat_text(t: &crate::model::Threat) -> String {
     }
     out
 }
+
+/// Mitigations with the threats they cover.
+pub fn mitigations_text(ms: &[crate::model::Mitigation], orphans: &[String]) -> String {
+    let mut out = String::new();
+    for m in ms {
+        let _ = writeln!(out, "{} [{}] {}", m.reference, m.status.as_str(), m.title);
+        let mut details = Vec::new();
+        if let Some(o) = &m.owner {
+            details.push(format!("owner {o}"));
+        }
+        if let Some(t) = &m.ticket {
+            details.push(format!("ticket {t}"));
+        }
+        if let Some(d) = &m.due {
+            details.push(format!("due {d}"));
+        }
+        if !details.is_empty() {
+            let _ = writeln!(out, "    {}", details.join(", "));
+        }
+        if orphans.contains(&m.reference) {
+            let _ = writeln!(out, "    ORPHAN: covers no live threat (its threats are obsolete or unlinked)");
+        } else if !m.threats.is_empty() {
+            let _ = writeln!(out, "    covers {}", m.threats.join(", "));
+        }
+    }
+    if ms.is_empty() {
+        out.push_str("no mitigations yet\n");
+    }
+    out
+}
+
+/// Changes since a baseline.
+pub fn changes_text(changes: &[crate::lifecycle::review::Change]) -> String {
+    use crate::lifecycle::review::ChangeKind;
+    if changes.is_empty() {
+        return "no changes since this baseline\n".to_owned();
+    }
+    let mut out = format!("{} since this baseline:\n", count(changes.len(), "change", "changes"));
+    for c in changes {
+        let kind = match c.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        };
+        let _ = writeln!(out, "  {kind:<8} {} {}", c.what, c.key);
+    }
+    out
+}
+
+/// The audit log, one entry a line.
+pub fn log_text(log: &[crate::lifecycle::audit::Entry]) -> String {
+    let mut out = String::new();
+    for e in log {
+        let detail = e.after.as_deref().or(e.before.as_deref()).unwrap_or("");
+        let _ = writeln!(
+            out,
+            "{:>5}  {}  {:<16} {:<18} {:<10} {}  {}",
+            e.seq,
+            e.at,
+            fit(&e.who, 16),
+            e.action,
+            e.object_kind,
+            e.object,
+            fit(detail, 100)
+        );
+    }
+    if log.is_empty() {
+        out.push_str("the audit log is empty\n");
+    }
+    out
+}
+
+/// The CI gate's verdict, readable in a pipeline log.
+pub fn check_text(file: &str, r: &crate::lifecycle::check::Report) -> String {
+    use crate::lifecycle::check::ReviewState;
+    let mut out = String::new();
+    if !r.open.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} at or above {}:",
+            count(r.open.len(), "unhandled threat", "unhandled threats"),
+            r.fail_on.as_str()
+        );
+        for f in &r.open {
+            let _ = writeln!(
+                out,
+                "  {} {:<8} {:<18} {}{}",
+                f.reference,
+                f.severity.as_str(),
+                f.status.as_str(),
+                f.title,
+                f.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+            );
+        }
+    }
+    if !r.expired.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} (at most {} allowed):",
+            count(r.expired.len(), "expired acceptance", "expired acceptances"),
+            r.max_expired
+        );
+        for f in &r.expired {
+            let _ = writeln!(
+                out,
+                "  {} {:<8} {} ({})",
+                f.reference,
+                f.severity.as_str(),
+                f.title,
+                f.detail.as_deref().unwrap_or("")
+            );
+        }
+    }
+    match &r.review {
+        ReviewState::NoBaseline if r.review_checked => {
+            let _ = writeln!(
+                out,
+                "no baseline: the model was never signed off (`threatwright review sign FILE --reviewer NAME`)"
+            );
+        }
+        ReviewState::Changed { baseline, changes } if r.review_checked => {
+            let _ = writeln!(out, "unreviewed changes since baseline {baseline}:");
+            for c in changes {
+                let _ = writeln!(out, "  {:?} {} {}", c.kind, c.what, c.key);
+            }
+        }
+        _ => {}
+    }
+    if !r.orphans.is_empty() {
+        let _ = writeln!(out, "note: mitigations covering no live threat: {}", r.orphans.join(", "));
+    }
+    let _ = writeln!(out, "{file}: check {}", if r.passed { "passed" } else { "FAILED" });
+    out
+}

@@ -1,19 +1,11 @@
 //! `threatwright threat ...`: the register of a project file.
 
-use super::args::{StrideArg, ThreatCommand};
+use super::args::{StatusArg, StrideArg, ThreatCommand};
 use super::{Failure, Outcome, print, render};
 use crate::model::{Item, Key, Stride, Target, TargetKind, Threat, ThreatStatus};
 use crate::rank::Override;
 use crate::store::Project;
 use std::path::Path;
-
-/// Who is acting: `THREATWRIGHT_USER`, else the operating-system user.
-pub(crate) fn who() -> String {
-    ["THREATWRIGHT_USER", "USER", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".to_owned())
-}
 
 fn stride(s: StrideArg) -> Stride {
     match s {
@@ -27,14 +19,18 @@ fn stride(s: StrideArg) -> Stride {
 }
 
 fn project(file: &Path) -> Result<Project, Failure> {
-    if !super::is_project_path(file) {
-        return Err(Failure::input(format!(
-            "{}: the register lives in a project file (.twdb); create one with `threatwright new FILE.twdb --from {}`",
-            file.display(),
-            file.display()
-        )));
+    super::lifecycle::open(file)
+}
+
+fn status(s: StatusArg) -> ThreatStatus {
+    match s {
+        StatusArg::Open => ThreatStatus::Open,
+        StatusArg::MitigationPlanned => ThreatStatus::MitigationPlanned,
+        StatusArg::Mitigated => ThreatStatus::Mitigated,
+        StatusArg::Accepted => ThreatStatus::Accepted,
+        StatusArg::Transferred => ThreatStatus::Transferred,
+        StatusArg::NotApplicable => ThreatStatus::NotApplicable,
     }
-    Ok(Project::open(file)?)
 }
 
 pub fn run(cmd: ThreatCommand) -> Outcome {
@@ -99,13 +95,16 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
                 likelihood,
                 impact,
                 severity: crate::rank::severity(likelihood, impact),
-                rationale: vec![format!("entered by hand by {}", who())],
+                rationale: vec![format!("entered by hand by {}", p.user())],
                 references: Default::default(),
                 controls: Default::default(),
                 mitigations: Default::default(),
                 attack_path: Vec::new(),
                 weakest_control: None,
                 status: ThreatStatus::Open,
+                response: Default::default(),
+                previous_status: None,
+                obsolete_since: None,
             };
             let reference = p.add_manual_threat(threat)?;
             print(&format!("{reference}\n"))
@@ -118,7 +117,7 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
                 return Err(Failure::input("an override needs a --reason"));
             }
             let mut p = project(&file)?;
-            let o = Override { likelihood, impact, reason, by: who() };
+            let o = Override { likelihood, impact, reason, by: p.user().to_owned() };
             let t = p.override_ranking(&reference, &o)?;
             // Rule threats take the override when analysed: do it now, so the register is current.
             let t = if t.rule.is_some() {
@@ -128,6 +127,12 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
             } else {
                 t
             };
+            print(&render::threat_text(&t))
+        }
+        ThreatCommand::Set { file, reference, status: s, approver, expires, reason, transferred_to } => {
+            let mut p = project(&file)?;
+            let req = crate::lifecycle::Request { status: s.map(status), approver, reason, expires, transferred_to };
+            let t = p.set_status(&reference, &req, crate::lifecycle::today())?;
             print(&render::threat_text(&t))
         }
         ThreatCommand::Show { file, reference } => {

@@ -348,6 +348,9 @@ fn build_one(
             }),
             target,
             status: ThreatStatus::Open,
+            response: Default::default(),
+            previous_status: None,
+            obsolete_since: None,
         }
     }
 }

@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 pub const HEADER: &str = "\
 # Threatwright model (format 1). Model-as-code: edit it, review it, keep it in git.
 # `threatwright fmt` rewrites it in canonical order; `threatwright schema` prints its JSON Schema.
+# The threat register (threats, mitigations, reviews) travels with it; the audit log and the
+# baselines stay in the project file (.twdb) only.
 ";
 
 #[derive(Debug, thiserror::Error)]
@@ -90,7 +92,9 @@ pub fn load_str(src: &str, file: &str, limits: &Limits) -> Loaded {
         let d = unsupported_version(MODEL_VERSION, u64::from(model.format_version));
         return Loaded::failed(file, locate(src, vec![d]).remove(0));
     }
-    let mut diagnostics = locate(src, validate(&model));
+    let mut found = validate(&model);
+    found.extend(crate::lifecycle::validate::validate_register(&model));
+    let mut diagnostics = locate(src, found);
     for d in &mut diagnostics {
         d.location.file = Some(file.to_owned());
     }
@@ -218,6 +222,38 @@ pub fn write_file(path: &Path, model: &Model) -> Result<(), Error> {
     crate::files::adopt_permissions(tmp.as_file(), path).map_err(write_err)?;
     tmp.write_all(text.as_bytes()).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
+    tmp.persist(path).map_err(|e| write_err(e.error))?;
+    Ok(())
+}
+
+/// Reads a small settings file (the user configuration). `Ok(None)` when it does not exist.
+pub fn read_settings<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(Error::Read { path: path.to_owned(), source }),
+    };
+    let limits = Limits { max_bytes: 1024 * 1024 };
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let v: T = deserialize(&text, &limits, "", MODEL_VERSION).map_err(|d| Error::Read {
+        path: path.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, d.to_string()),
+    })?;
+    Ok(Some(v))
+}
+
+/// Writes a small settings file atomically, creating its folder.
+pub fn write_settings<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Error> {
+    let write_err = |source| Error::Write { path: path.to_owned(), source };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(write_err)?;
+    }
+    let text = serde_norway::to_string(value).map_err(|e| Error::Serialize(e.to_string()))?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
+    tmp.write_all(text.as_bytes()).map_err(write_err)?;
     tmp.persist(path).map_err(|e| write_err(e.error))?;
     Ok(())
 }
