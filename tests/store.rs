@@ -181,17 +181,26 @@ fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String, Option<String>
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
 }
 
-/// Every released schema version's fixture opens, upgrades, keeps its model, and ends
-/// with exactly the schema of a freshly created file.
+/// Every released schema version's fixture opens, upgrades, keeps its model and register,
+/// and ends with exactly the schema of a freshly created file.
+/// v1: a model only. v2: a model and 13 analysed threats. v3: threats with statuses,
+/// mitigations, a threat sign-off, a baseline and an 18-entry audit log.
 #[test]
 fn released_fixtures_upgrade_to_the_current_schema() {
     let dir = tempfile::tempdir().unwrap();
     let fresh = new_project(dir.path());
-    {
-        let (fixture, yaml_path) = ("tests/fixtures/project-v1.twdb", "tests/fixtures/project-v1.yaml");
+    let yaml_path = "tests/fixtures/project-v1.yaml";
+    for (version, fixture) in [
+        (1, "tests/fixtures/project-v1.twdb"),
+        (2, "tests/fixtures/project-v2.twdb"),
+        (3, "tests/fixtures/project-v3.twdb"),
+    ] {
         // Work on a copy: opening migrates the file.
         let copy = dir.path().join("old.twdb");
         std::fs::copy(fixture, &copy).unwrap();
+        let stored_version: i64 =
+            rusqlite::Connection::open(&copy).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(stored_version, version, "{fixture} is the released v{version} file");
         let p = Project::open(&copy).unwrap();
         assert_eq!(p.schema_version().unwrap(), SCHEMA_VERSION, "{fixture}");
         assert_eq!(
@@ -199,10 +208,39 @@ fn released_fixtures_upgrade_to_the_current_schema() {
             std::fs::read_to_string(yaml_path).unwrap(),
             "{fixture}"
         );
+        let register = p.register().unwrap();
+        let verified = p.verify_log().unwrap();
+        assert!(verified.ok(), "{fixture}: {:?}", verified.broken);
+        match version {
+            1 => assert!(register.is_empty()),
+            2 => {
+                assert_eq!(register.len(), 13, "{fixture}");
+                assert!(register.iter().all(|t| t.status == threatwright::model::ThreatStatus::Open));
+                assert_eq!(verified.entries, 0, "v2 had no audit log");
+            }
+            _ => {
+                let status = |r: &str| register.iter().find(|t| t.reference == r).unwrap().status.as_str();
+                assert_eq!(status("TW-0001"), "mitigation-planned");
+                assert_eq!(status("TW-0003"), "accepted");
+                assert_eq!(status("TW-0004"), "transferred");
+                assert_eq!(status("TW-0005"), "not-applicable");
+                assert_eq!(status("TW-0010"), "mitigated");
+                let t3 = register.iter().find(|t| t.reference == "TW-0003").unwrap();
+                assert_eq!(t3.response.approver.as_deref(), Some("CISO"));
+                assert_eq!(t3.response.expires.as_deref(), Some("2027-12-31"));
+                let ms = p.mitigations().unwrap();
+                assert_eq!(ms.len(), 2);
+                assert_eq!(ms[0].threats, ["TW-0001", "TW-0002"]);
+                assert_eq!(p.reviews().unwrap().len(), 2);
+                assert_eq!(p.baselines().unwrap().len(), 1);
+                assert_eq!(verified.entries, 18);
+            }
+        }
         drop(p);
         let upgraded = rusqlite::Connection::open(&copy).unwrap();
         let new = rusqlite::Connection::open(&fresh).unwrap();
         assert_eq!(schema_of(&upgraded), schema_of(&new), "{fixture}");
+        drop(upgraded);
         std::fs::remove_file(&copy).unwrap();
     }
 }

@@ -294,6 +294,61 @@ pub fn threat_text(t: &crate::model::Threat) -> String {
     out
 }
 
+/// A threat's status with what was recorded for it, on one line.
+pub fn status_text(t: &crate::model::Threat) -> String {
+    let r = &t.response;
+    let mut out = t.status.as_str().to_owned();
+    let mut parts = Vec::new();
+    if let Some(a) = &r.approver {
+        parts.push(format!("approved by {a}"));
+    }
+    if let Some(e) = &r.expires {
+        parts.push(format!("until {e}"));
+    }
+    if let Some(to) = &r.transferred_to {
+        parts.push(format!("to {to}"));
+    }
+    if let Some(why) = &r.reason {
+        parts.push(format!("reason: {why}"));
+    }
+    if let Some(p) = &t.previous_status {
+        parts.push(format!("was {}", p.as_str()));
+    }
+    if !parts.is_empty() {
+        let _ = write!(out, " ({})", parts.join("; "));
+    }
+    if let (Some(by), Some(at)) = (&r.decided_by, &r.decided_at) {
+        let _ = write!(out, ", set by {by} at {at}");
+    }
+    out
+}
+
+/// The response part of `threat show`: status, linked mitigations, sign-offs.
+pub fn response_text(
+    t: &crate::model::Threat,
+    mitigations: &[crate::model::Mitigation],
+    signoffs: &[(crate::model::Review, bool)],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\nResponse\n  status: {}", status_text(t));
+    if mitigations.is_empty() {
+        let _ = writeln!(out, "  mitigations: none linked");
+    }
+    for m in mitigations {
+        let _ = writeln!(out, "  mitigation {} [{}] {}", m.reference, m.status.as_str(), m.title);
+    }
+    for (r, holds) in signoffs {
+        let _ = writeln!(
+            out,
+            "  signed off by {} at {}{}",
+            r.reviewer,
+            r.at,
+            if *holds { "" } else { " (no longer holds: the threat or its target changed since)" }
+        );
+    }
+    out
+}
+
 /// Mitigations with the threats they cover.
 pub fn mitigations_text(ms: &[crate::model::Mitigation], orphans: &[String]) -> String {
     let mut out = String::new();
@@ -416,7 +471,7 @@ pub fn check_text(file: &str, r: &crate::lifecycle::check::Report) -> String {
         ReviewState::Changed { baseline, changes } if r.review_checked => {
             let _ = writeln!(out, "unreviewed changes since baseline {baseline}:");
             for c in changes {
-                let _ = writeln!(out, "  {:?} {} {}", c.kind, c.what, c.key);
+                let _ = writeln!(out, "  {:<8} {} {}", c.kind.as_str(), c.what, c.key);
             }
         }
         _ => {}
@@ -424,6 +479,24 @@ pub fn check_text(file: &str, r: &crate::lifecycle::check::Report) -> String {
     if !r.orphans.is_empty() {
         let _ = writeln!(out, "note: mitigations covering no live threat: {}", r.orphans.join(", "));
     }
-    let _ = writeln!(out, "{file}: check {}", if r.passed { "passed" } else { "FAILED" });
+    if r.passed {
+        let review = match &r.review {
+            ReviewState::Reviewed { baseline } => format!("unchanged since baseline {baseline}"),
+            ReviewState::Changed { baseline, changes } => {
+                format!("{} since baseline {baseline} (not checked)", count(changes.len(), "change", "changes"))
+            }
+            ReviewState::NoBaseline => "never signed off (not checked)".to_owned(),
+            ReviewState::Unknown => "sign-off not checked (a YAML file has no baselines)".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "{file}: check passed: no unhandled threats at or above {}, {} (at most {} allowed), model {review}",
+            r.fail_on.as_str(),
+            count(r.expired.len(), "expired acceptance", "expired acceptances"),
+            r.max_expired
+        );
+    } else {
+        let _ = writeln!(out, "{file}: check FAILED");
+    }
     out
 }

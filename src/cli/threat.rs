@@ -133,7 +133,7 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
             let mut p = project(&file)?;
             let req = crate::lifecycle::Request { status: s.map(status), approver, reason, expires, transferred_to };
             let t = p.set_status(&reference, &req, crate::lifecycle::today())?;
-            print(&render::threat_text(&t))
+            print(&format!("{}: {}\n", t.reference, render::status_text(&t)))
         }
         ThreatCommand::Show { file, reference } => {
             let p = project(&file)?;
@@ -142,7 +142,21 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
                 .into_iter()
                 .find(|t| t.reference == reference)
                 .ok_or_else(|| Failure::input(format!("no threat {reference} in the register")))?;
-            print(&render::threat_text(&t))
+            let model = p.load_model()?;
+            let mitigations: Vec<_> =
+                p.mitigations()?.into_iter().filter(|m| m.threats.iter().any(|r| *r == t.reference)).collect();
+            let signoffs: Vec<_> = p
+                .reviews()?
+                .into_iter()
+                .filter(|r| r.threat.as_deref() == Some(t.reference.as_str()))
+                .map(|r| {
+                    let holds = crate::lifecycle::review::threat_fingerprint(&t, &model) == r.fingerprint;
+                    (r, holds)
+                })
+                .collect();
+            let mut out = render::threat_text(&t);
+            out.push_str(&render::response_text(&t, &mitigations, &signoffs));
+            print(&out)
         }
     }
 }

@@ -109,10 +109,9 @@ pub fn verify<'a>(entries: impl IntoIterator<Item = &'a Entry>, stored_head: Opt
     }
     let last = head.clone();
     let broken = match (stored_head, &last) {
-        (Some((seq, h)), Some((lseq, lh))) if seq == *lseq && h != lh => Some((
-            seq,
-            format!("entry {seq} does not match the recorded head: the last entry was replaced"),
-        )),
+        (Some((seq, h)), Some((lseq, lh))) if seq == *lseq && h != lh => {
+            Some((seq, format!("entry {seq} does not match the recorded head: the last entry was replaced")))
+        }
         (Some((seq, _)), Some((lseq, _))) if seq != *lseq => Some((
             seq.max(*lseq),
             format!(

@@ -48,6 +48,16 @@ pub enum ChangeKind {
     Changed,
 }
 
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+}
+
 /// One item that differs between a baseline and now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
