@@ -95,7 +95,7 @@ fn statuses_need_their_fields_and_forbidden_moves_are_explained() {
         "--expires",
         "2099-03-31",
     ]);
-    assert!(out.contains("status accepted"), "{out}");
+    assert!(out.contains(": accepted (approved by CISO; until 2099-03-31; reason: Type II due Q1)"), "{out}");
     // Renewing keeps the status and changes the expiry.
     ok(&["threat", "set", d, &t, "--expires", "2099-06-30"]);
     let e = fails(&["threat", "set", d, &t, "--status", "mitigated"], 2);
@@ -244,7 +244,12 @@ fn check_gate_counts_expired_acceptances_as_open() {
     }
     ok(&["review", "sign", d, "--reviewer", "Bo Reviewer"]);
     let pass = ok(&["check", d, "--fail-on", "critical"]);
-    assert!(pass.ends_with("check passed\n"), "{pass}");
+    assert!(
+        pass.ends_with(
+            "check passed: no unhandled threats at or above critical, 0 expired acceptances (at most 0 allowed), model unchanged since baseline 1\n"
+        ),
+        "{pass}"
+    );
     // On 2099-02-01 they have all expired: open again, and over the expired limit.
     let out = fails(&["check", d, "--fail-on", "critical", "--as-of", "2099-02-01"], 1);
     let report = out.lines().filter(|l| !l.contains(d)).collect::<Vec<_>>().join("\n");
