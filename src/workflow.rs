@@ -4,24 +4,26 @@
 
 use crate::io::yaml;
 use crate::lifecycle::check::{self, ReviewState};
-use crate::lifecycle::{reconcile, records, review};
+use crate::lifecycle::review::{self, ItemHashes};
+use crate::lifecycle::{reconcile, records};
 use crate::model::{Model, reference_order};
 use crate::rules::{self, Analysis, Library};
 use crate::store::{self, Baseline, Project};
 
-/// The model with its register as canonical YAML, and that text's fingerprint.
-pub fn snapshot(project: &Project) -> store::Result<(String, String)> {
+/// The model with its register as canonical YAML, that text's fingerprint, and the
+/// model's item hashes.
+pub fn snapshot(project: &Project) -> store::Result<(String, String, ItemHashes)> {
     let doc = project.document()?;
     let text = yaml::to_string(&doc)
         .map_err(|e| store::Error::Corrupt { path: project.path().to_owned(), detail: e.to_string() })?;
     let fingerprint = review::model_fingerprint(&text);
-    Ok((text, fingerprint))
+    Ok((text, fingerprint, ItemHashes::of(&doc)))
 }
 
 /// Signs off the current model version: a baseline of its canonical YAML.
 pub fn sign_model(project: &mut Project, reviewer: &str, note: Option<&str>) -> store::Result<Baseline> {
-    let (text, fingerprint) = snapshot(project)?;
-    project.sign_model(reviewer, note, &text, &fingerprint)
+    let (text, fingerprint, items) = snapshot(project)?;
+    project.sign_model(reviewer, note, &text, &fingerprint, &items)
 }
 
 /// The model a baseline holds (without its register).
@@ -38,10 +40,8 @@ pub fn baseline_model(project: &Project, b: &Baseline) -> store::Result<Model> {
 
 /// Where the current model stands against the latest baseline.
 pub fn review_state(project: &Project) -> store::Result<ReviewState> {
-    let Some(latest) = project.baselines()?.pop() else { return Ok(ReviewState::NoBaseline) };
-    let base = baseline_model(project, &latest)?;
-    let now = project.load_model()?;
-    let changes = review::changes(&base, &now);
+    let Some(latest) = project.baseline(None)? else { return Ok(ReviewState::NoBaseline) };
+    let changes = review::changes(&latest.items, &ItemHashes::of(&project.load_model()?));
     Ok(if changes.is_empty() {
         ReviewState::Reviewed { baseline: latest.id }
     } else {

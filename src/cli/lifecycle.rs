@@ -107,7 +107,7 @@ pub fn review(cmd: ReviewCommand) -> Outcome {
                 None => {
                     let b = workflow::sign_model(&mut p, &reviewer, note.as_deref())?;
                     print(&format!(
-                        "baseline {} signed off by {} at {}\nfingerprint {}\naudit log head {}:{}\n",
+                        "baseline {} signed off by {} at {}\nfingerprint {}\naudit log head before sign-off {}:{}\n",
                         b.id, b.reviewer, b.at, b.fingerprint, b.audit_seq, b.audit_hash
                     ))
                 }
@@ -183,19 +183,20 @@ pub fn baseline(cmd: BaselineCommand) -> Outcome {
         }
         BaselineCommand::Show { file, id, format } => {
             let p = open(&file)?;
-            let all = p.baselines()?;
-            let b = match id {
-                Some(id) => all.into_iter().find(|b| b.id == id),
-                None => all.into_iter().last(),
-            }
-            .ok_or_else(|| Failure::input("no such baseline"))?;
-            let base = workflow::baseline_model(&p, &b)?;
-            let changes = lifecycle::review::changes(&base, &p.load_model()?);
+            let b = p.baseline(id)?.ok_or_else(|| {
+                Failure::input(match id {
+                    Some(id) => {
+                        format!("{}: no baseline {id} (`threatwright baseline list` shows them)", file.display())
+                    }
+                    None => format!("{}: no baselines yet: the model was never signed off", file.display()),
+                })
+            })?;
+            let changes = lifecycle::review::changes(&b.items, &lifecycle::review::ItemHashes::of(&p.load_model()?));
             match format {
                 TextOrJson::Json => print_json(&serde_json::json!({ "baseline": b, "changes_since": changes })),
                 TextOrJson::Text => {
                     let mut out = format!(
-                        "baseline {} signed off by {} at {}\nfingerprint {}\naudit log head {}:{}\n",
+                        "baseline {} signed off by {} at {}\nfingerprint {}\naudit log head before sign-off {}:{}\n",
                         b.id, b.reviewer, b.at, b.fingerprint, b.audit_seq, b.audit_hash
                     );
                     if let Some(n) = &b.note {

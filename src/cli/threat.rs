@@ -144,7 +144,7 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
                 .ok_or_else(|| Failure::input(format!("no threat {reference} in the register")))?;
             let model = p.load_model()?;
             let mitigations: Vec<_> =
-                p.mitigations()?.into_iter().filter(|m| m.threats.iter().any(|r| *r == t.reference)).collect();
+                p.mitigations()?.into_iter().filter(|m| m.threats.contains(&t.reference)).collect();
             let signoffs: Vec<_> = p
                 .reviews()?
                 .into_iter()

@@ -417,12 +417,25 @@ impl Project {
         note: Option<&str>,
         snapshot: &str,
         fingerprint: &str,
+        items: &crate::lifecycle::review::ItemHashes,
     ) -> Result<Baseline> {
-        self.act(|a| register::sign_model(a, reviewer, note, snapshot, fingerprint))
+        self.act(|a| register::sign_model(a, reviewer, note, snapshot, fingerprint, items))
     }
 
+    /// The baselines, oldest first, without their snapshots (see `baseline`).
     pub fn baselines(&self) -> Result<Vec<Baseline>> {
         self.read(register::baselines)
+    }
+
+    /// One baseline with its snapshot and item hashes: `id`, or the latest; `None` if
+    /// there is no such baseline.
+    pub fn baseline(&self, id: Option<u64>) -> Result<Option<Baseline>> {
+        let Some((mut b, items)) = self.read(|c| register::baseline(c, id))? else { return Ok(None) };
+        b.items = serde_json::from_str(&items).map_err(|e| Error::Corrupt {
+            path: self.path.clone(),
+            detail: format!("baseline {}: unreadable item hashes: {e}", b.id),
+        })?;
+        Ok(Some(b))
     }
 
     /// The register as model-as-code records.

@@ -342,9 +342,12 @@ pub struct Baseline {
     /// The audit log's head when the baseline was taken.
     pub audit_seq: u64,
     pub audit_hash: String,
-    /// The model with its register, canonical YAML.
+    /// The model with its register, canonical YAML (read only by `baseline`, empty in lists).
     #[serde(skip)]
     pub snapshot: String,
+    /// Each item's content hash at sign-off (read only by `baseline`, empty in lists).
+    #[serde(skip)]
+    pub items: crate::lifecycle::review::ItemHashes,
 }
 
 /// Signs off the whole model version: stores the baseline (the canonical YAML given,
@@ -355,15 +358,25 @@ pub fn sign_model(
     note: Option<&str>,
     snapshot: &str,
     fingerprint: &str,
+    items: &crate::lifecycle::review::ItemHashes,
 ) -> R<Baseline> {
     if reviewer.trim().is_empty() {
         return Err(Refusal::Invalid("a review needs a reviewer".into()).into());
     }
     let (seq, hash) = super::audit::head(act.tx)?.unwrap_or((0, crate::lifecycle::audit::GENESIS.to_owned()));
     act.tx.execute(
-        "INSERT INTO baselines (at, reviewer, note, fingerprint, snapshot, audit_seq, audit_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![act.at, reviewer.trim(), note, fingerprint, snapshot, seq as i64, hash],
+        "INSERT INTO baselines (at, reviewer, note, fingerprint, snapshot, items, audit_seq, audit_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            act.at,
+            reviewer.trim(),
+            note,
+            fingerprint,
+            snapshot,
+            serde_json::to_string(items).unwrap_or_default(),
+            seq as i64,
+            hash
+        ],
     )?;
     let id = act.tx.last_insert_rowid() as u64;
     let review_id = Uuid::new_v4();
@@ -387,14 +400,14 @@ pub fn sign_model(
         audit_seq: seq,
         audit_hash: hash,
         snapshot: snapshot.to_owned(),
+        items: items.clone(),
     })
 }
 
 /// Every baseline, oldest first (with snapshots).
 pub fn baselines(conn: &Connection) -> rusqlite::Result<Vec<Baseline>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, at, reviewer, note, fingerprint, snapshot, audit_seq, audit_hash FROM baselines ORDER BY id",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT id, at, reviewer, note, fingerprint, audit_seq, audit_hash FROM baselines ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         Ok(Baseline {
             id: r.get::<_, i64>(0)? as u64,
@@ -402,12 +415,38 @@ pub fn baselines(conn: &Connection) -> rusqlite::Result<Vec<Baseline>> {
             reviewer: r.get(2)?,
             note: r.get(3)?,
             fingerprint: r.get(4)?,
-            snapshot: r.get(5)?,
-            audit_seq: r.get::<_, i64>(6)? as u64,
-            audit_hash: r.get(7)?,
+            audit_seq: r.get::<_, i64>(5)? as u64,
+            audit_hash: r.get(6)?,
+            snapshot: String::new(),
+            items: Default::default(),
         })
     })?;
     rows.collect()
+}
+
+/// One baseline whole, with its snapshot and item hashes: `id`, or the latest.
+pub fn baseline(conn: &Connection, id: Option<u64>) -> rusqlite::Result<Option<(Baseline, String)>> {
+    let sql = "SELECT id, at, reviewer, note, fingerprint, audit_seq, audit_hash, snapshot, items FROM baselines";
+    let row = |r: &rusqlite::Row<'_>| {
+        Ok((
+            Baseline {
+                id: r.get::<_, i64>(0)? as u64,
+                at: r.get(1)?,
+                reviewer: r.get(2)?,
+                note: r.get(3)?,
+                fingerprint: r.get(4)?,
+                audit_seq: r.get::<_, i64>(5)? as u64,
+                audit_hash: r.get(6)?,
+                snapshot: r.get(7)?,
+                items: Default::default(),
+            },
+            r.get::<_, String>(8)?,
+        ))
+    };
+    match id {
+        Some(id) => conn.query_row(&format!("{sql} WHERE id = ?1"), [id as i64], row).optional(),
+        None => conn.query_row(&format!("{sql} ORDER BY id DESC LIMIT 1"), [], row).optional(),
+    }
 }
 
 /// The register as model-as-code records.

@@ -24,6 +24,9 @@ CREATE TABLE baselines (
     fingerprint TEXT NOT NULL,
     -- The model with its register as canonical YAML: the fingerprint is its SHA-256.
     snapshot    TEXT NOT NULL,
+    -- Each item's content hash at sign-off (JSON): what "changed since baseline" compares
+    -- against without re-reading the snapshot.
+    items       TEXT NOT NULL CHECK (json_valid(items)),
     audit_seq   INTEGER NOT NULL,
     audit_hash  TEXT NOT NULL
 ) STRICT;
