@@ -205,9 +205,11 @@ impl Project {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Corrupt { path, detail: format!("cannot switch to WAL journal mode (got {mode})") });
         }
-        // With WAL, NORMAL never corrupts and survives any process crash; only a power
-        // loss may drop the last commits.
-        c.pragma_update(None, "synchronous", "NORMAL").map_err(err)?;
+        // FULL: every commit is synced to disk before the command returns, so an action
+        // the audit log shows as done survives a power loss too, not just a process crash
+        // (NORMAL would, with WAL, risk the last commits). Costs ~3x on single-action
+        // transactions and still does >3,000/s here: see BENCHMARKS.md.
+        c.pragma_update(None, "synchronous", "FULL").map_err(err)?;
         // 64 MiB page cache (the default is 2 MiB): a 100k-element model's indexes fit,
         // so imports do not thrash. Memory is only used as the file needs it.
         c.pragma_update(None, "cache_size", -65536).map_err(err)?;
