@@ -358,6 +358,29 @@ fn the_audit_log_records_every_change_and_detects_tampering() {
     sqlite3(&copy, "DELETE FROM audit_log WHERE seq = 3;");
     let e = fails(&["log", "verify", copy.to_str().unwrap()], 1);
     assert!(e.contains("BROKEN at entry 3: entry 3 is missing"), "{e}");
+    // Delete the newest row and the recorded head with it: a log without its head is broken.
+    let copy = dir.path().join("headless.twdb");
+    std::fs::copy(&db, &copy).unwrap();
+    sqlite3(&copy, "DELETE FROM audit_log WHERE seq = 6; DELETE FROM meta WHERE name = 'audit_head';");
+    let e = fails(&["log", "verify", copy.to_str().unwrap()], 1);
+    assert!(e.contains("BROKEN at entry 5: the log has 5 entries, but its recorded head is missing"), "{e}");
+
+    // A baseline records the head it saw (entry 6). Removing entries 6 and 7 and moving the
+    // recorded head back to entry 5 makes a consistent-looking log, but not to the baseline.
+    ok(&["review", "sign", d, "--reviewer", "Bo Reviewer"]);
+    let copy = dir.path().join("rewound.twdb");
+    std::fs::copy(&db, &copy).unwrap();
+    sqlite3(
+        &copy,
+        "DELETE FROM audit_log WHERE seq >= 6;
+         UPDATE meta SET value = (SELECT seq || ':' || hash FROM audit_log WHERE seq = 5) WHERE name = 'audit_head';",
+    );
+    let e = fails(&["log", "verify", copy.to_str().unwrap()], 1);
+    assert!(
+        e.contains("BROKEN at entry 6: baseline 1 recorded entry 6, but the log ends at entry 5: entries were removed"),
+        "{e}"
+    );
+    assert!(ok(&["log", "verify", d]).contains("audit log intact: 7 entries"));
 }
 
 fn sqlite3(db: &Path, sql: &str) {

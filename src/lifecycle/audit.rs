@@ -1,11 +1,14 @@
 //! The audit log's hash chain. Each entry's hash covers its own fields and the previous
 //! entry's hash, so changing or removing an entry breaks every later link. The chain head
-//! (last sequence number and hash) is also kept apart from the log (in the project
-//! file's metadata and in every report), so that removing the newest entries is caught too.
+//! (last sequence number and hash) is also kept apart from the log — in the project file's
+//! metadata — and every baseline records the head as it was when it was signed (an
+//! [`Anchor`]), so removing the newest entries is caught, and so is a consistent rewrite of
+//! history that a baseline had already seen.
 //!
-//! What it cannot catch: someone with write access who rewrites the whole log from the
-//! tampered entry onwards and updates the stored head as well. Reports that cite the
-//! head, and baselines, make such a rewrite visible against any copy made before it.
+//! What it cannot catch: someone with write access who rewrites the log after the latest
+//! baseline's anchor and updates the stored head too — or rewrites baselines as well. A
+//! copy of the head kept outside the file (a report, a CI log, a git commit of the
+//! exported model) makes such a rewrite visible against it.
 
 use sha2::{Digest, Sha256};
 
@@ -80,11 +83,31 @@ impl Verification {
     }
 }
 
-/// Checks a log, entries in sequence order, against the separately stored head.
-pub fn verify<'a>(entries: impl IntoIterator<Item = &'a Entry>, stored_head: Option<(u64, &str)>) -> Verification {
+/// A hash the log must have at an entry, recorded elsewhere: each baseline records the
+/// head of the log when it was signed.
+#[derive(Clone, Debug)]
+pub struct Anchor {
+    pub seq: u64,
+    pub hash: String,
+    /// Where it is recorded ("baseline 3").
+    pub holder: String,
+}
+
+/// Checks a log, entries in sequence order, against the separately stored head and the
+/// anchors recorded by baselines.
+pub fn verify<'a>(
+    entries: impl IntoIterator<Item = &'a Entry>,
+    stored_head: Option<(u64, &str)>,
+    anchors: &[Anchor],
+) -> Verification {
     let mut prev = GENESIS.to_owned();
     let mut count = 0u64;
     let mut head = None;
+    let anchored = |seq: u64, hash: &str| {
+        anchors.iter().find(|a| a.seq == seq && a.hash != hash).map(|a| {
+            (seq, format!("entry {seq} is not the one {} recorded: the log was rewritten at or before it", a.holder))
+        })
+    };
     for (expected_seq, e) in (1u64..).zip(entries) {
         count += 1;
         let broken =
@@ -104,10 +127,14 @@ pub fn verify<'a>(entries: impl IntoIterator<Item = &'a Entry>, stored_head: Opt
         if hash(e) != e.hash {
             return broken(e.seq, format!("its content does not match its hash: entry {} was changed", e.seq));
         }
+        if let Some((seq, why)) = anchored(e.seq, &e.hash) {
+            return broken(seq, why);
+        }
         prev = e.hash.clone();
         head = Some((e.seq, e.hash.clone()));
     }
     let last = head.clone();
+    let last_seq = last.as_ref().map_or(0, |(s, _)| *s);
     let broken = match (stored_head, &last) {
         (Some((seq, h)), Some((lseq, lh))) if seq == *lseq && h != lh => {
             Some((seq, format!("entry {seq} does not match the recorded head: the last entry was replaced")))
@@ -119,8 +146,23 @@ pub fn verify<'a>(entries: impl IntoIterator<Item = &'a Entry>, stored_head: Opt
             ),
         )),
         (Some((seq, _)), None) => Some((seq, format!("the log is empty, but the recorded head is entry {seq}"))),
+        (None, Some((lseq, _))) => {
+            Some((*lseq, format!("the log has {lseq} entries, but its recorded head is missing: it was removed")))
+        }
         _ => None,
     };
+    // An anchor beyond the end: entries the baseline saw are gone.
+    let broken = broken.or_else(|| {
+        anchors.iter().filter(|a| a.seq > last_seq).max_by_key(|a| a.seq).map(|a| {
+            (
+                a.seq,
+                format!(
+                    "{} recorded entry {}, but the log ends at entry {last_seq}: entries were removed",
+                    a.holder, a.seq
+                ),
+            )
+        })
+    });
     Verification { entries: count, head: last, broken }
 }
 
@@ -155,10 +197,10 @@ mod tests {
     fn an_intact_chain_verifies() {
         let log = chain(5);
         let head = (5, log[4].hash.as_str());
-        let v = verify(&log, Some(head));
+        let v = verify(&log, Some(head), &[]);
         assert!(v.ok(), "{v:?}");
         assert_eq!(v.entries, 5);
-        assert!(verify(&[], None).ok());
+        assert!(verify(&[], None, &[]).ok());
     }
 
     #[test]
@@ -166,16 +208,16 @@ mod tests {
         let mut log = chain(5);
         let head = (5, log[4].hash.clone());
         log[2].who = "mallory".into();
-        let v = verify(&log, Some((head.0, &head.1)));
+        let v = verify(&log, Some((head.0, &head.1)), &[]);
         assert_eq!(v.broken.unwrap().0, 3, "the changed entry is named");
 
         let mut log = chain(5);
         log.remove(1);
-        assert_eq!(verify(&log, Some((head.0, &head.1))).broken.unwrap().0, 2, "the missing entry is named");
+        assert_eq!(verify(&log, Some((head.0, &head.1)), &[]).broken.unwrap().0, 2, "the missing entry is named");
 
         let mut log = chain(5);
         log.pop();
-        let v = verify(&log, Some((head.0, &head.1)));
+        let v = verify(&log, Some((head.0, &head.1)), &[]);
         assert_eq!(
             v.broken,
             Some((
@@ -183,5 +225,45 @@ mod tests {
                 "the log ends at entry 4, but the recorded head is entry 5: entries were removed or added".into()
             ))
         );
+    }
+
+    /// Rewrites the log from entry `from` on, consistently (what someone with write access
+    /// and this source code could do).
+    fn rewrite(log: &mut [Entry], from: usize) {
+        log[from - 1].who = "mallory".into();
+        for i in from - 1..log.len() {
+            log[i].prev_hash = if i == 0 { GENESIS.to_owned() } else { log[i - 1].hash.clone() };
+            log[i].hash = hash(&log[i]);
+        }
+    }
+
+    #[test]
+    fn a_missing_head_and_consistent_rewrites_before_an_anchor_are_caught() {
+        let log = chain(5);
+        assert_eq!(verify(&log, None, &[]).broken.unwrap().0, 5, "entries without a recorded head");
+
+        let anchor = |seq: u64, log: &[Entry]| Anchor {
+            seq,
+            hash: log[seq as usize - 1].hash.clone(),
+            holder: "baseline 1".into(),
+        };
+        let original = chain(5);
+        let anchors = [anchor(4, &original)];
+        let mut log = original.clone();
+        rewrite(&mut log, 3);
+        let head = (5, log[4].hash.as_str());
+        let v = verify(&log, Some(head), &anchors);
+        assert_eq!(
+            v.broken,
+            Some((4, "entry 4 is not the one baseline 1 recorded: the log was rewritten at or before it".into()))
+        );
+        // A rewrite after the last anchor cannot be told from honest history.
+        let mut log = original.clone();
+        rewrite(&mut log, 5);
+        assert!(verify(&log, Some((5, log[4].hash.as_str())), &anchors).ok());
+        // Truncation below an anchor, with the head moved back too.
+        let log = &original[..3];
+        let v = verify(log, Some((3, log[2].hash.as_str())), &anchors);
+        assert_eq!(v.broken.unwrap().0, 4);
     }
 }

@@ -465,7 +465,17 @@ impl Project {
     pub fn verify_log(&self) -> Result<crate::lifecycle::audit::Verification> {
         let log = self.audit_log()?;
         let head = self.read(audit::head)?;
-        Ok(crate::lifecycle::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str()))))
+        let anchors: Vec<_> = self
+            .baselines()?
+            .into_iter()
+            .filter(|b| b.audit_seq > 0)
+            .map(|b| crate::lifecycle::audit::Anchor {
+                seq: b.audit_seq,
+                hash: b.audit_hash,
+                holder: format!("baseline {}", b.id),
+            })
+            .collect();
+        Ok(crate::lifecycle::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())), &anchors))
     }
 
     /// `PRAGMA integrity_check`: "ok", or what SQLite found.
