@@ -51,7 +51,7 @@ pub fn review_state(project: &Project) -> store::Result<ReviewState> {
 
 /// The CI gate on a project file (its stored register, no new analysis).
 pub fn check_project(project: &Project, opts: &check::Options) -> store::Result<check::Report> {
-    let register = project.register()?;
+    let register = project.standings()?;
     let mitigations = project.mitigations()?;
     let state = if opts.review { review_state(project)? } else { ReviewState::Unknown };
     Ok(check::check(&register, &mitigations, state, opts))
@@ -104,5 +104,6 @@ pub fn check_document(model: &Model, library: &Library, opts: &check::Options) -
     let mut mitigations = model.mitigations.clone();
     mitigations.sort_by(|a, b| reference_order(&a.reference, &b.reference));
     let opts = check::Options { review: false, ..opts.clone() };
-    check::check(&analysis.threats, &mitigations, ReviewState::Unknown, &opts)
+    let standings: Vec<check::Standing> = analysis.threats.iter().map(check::Standing::from).collect();
+    check::check(&standings, &mitigations, ReviewState::Unknown, &opts)
 }

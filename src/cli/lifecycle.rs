@@ -86,7 +86,16 @@ pub fn mitigation(cmd: MitigationCommand) -> Outcome {
             let p = open(&file)?;
             let ms = p.mitigations()?;
             let register = p.register()?;
-            let orphans: Vec<String> = check::orphans(&ms, &register).iter().map(|m| m.reference.clone()).collect();
+            let orphans: Vec<String> = check::orphans(
+                &ms,
+                register
+                    .iter()
+                    .filter(|t| t.status != crate::model::ThreatStatus::Obsolete)
+                    .map(|t| t.reference.as_str()),
+            )
+            .iter()
+            .map(|m| m.reference.clone())
+            .collect();
             match format {
                 TextOrJson::Text => print(&render::mitigations_text(&ms, &orphans)),
                 TextOrJson::Json => print_json(&serde_json::json!({ "mitigations": ms, "orphans": orphans })),

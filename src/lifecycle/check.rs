@@ -1,10 +1,42 @@
 //! The CI gate: open threats at or above a level, expired acceptances, unreviewed changes
 //! since the latest baseline. `threatwright check` exits 1 when it fails.
 
+use super::Date;
 use super::review::Change;
-use super::{Date, effective_status, is_expired};
-use crate::model::{Mitigation, RiskLevel, Threat, ThreatStatus, reference_order};
-use serde::Serialize;
+use super::status::expired;
+use crate::model::{Mitigation, Response, RiskLevel, Threat, ThreatStatus, reference_order};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// What the gate reads of a threat: where it stands, not what the analysis said about it.
+/// (Reading only this from a project file keeps `check` light on large registers.)
+#[derive(Clone, Debug, Deserialize)]
+pub struct Standing {
+    pub reference: String,
+    pub title: String,
+    pub severity: RiskLevel,
+    pub status: ThreatStatus,
+    #[serde(default)]
+    pub response: Response,
+}
+
+impl From<&Threat> for Standing {
+    fn from(t: &Threat) -> Standing {
+        Standing {
+            reference: t.reference.clone(),
+            title: t.title.clone(),
+            severity: t.severity,
+            status: t.status,
+            response: t.response.clone(),
+        }
+    }
+}
+
+impl Standing {
+    fn is_expired(&self, today: Date) -> bool {
+        expired(self.status, &self.response, today)
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -56,31 +88,28 @@ pub struct Report {
     pub passed: bool,
 }
 
-fn finding(t: &Threat, detail: Option<String>) -> Finding {
+fn finding(t: &Standing, detail: Option<String>) -> Finding {
     Finding { reference: t.reference.clone(), severity: t.severity, status: t.status, title: t.title.clone(), detail }
 }
 
 /// Mitigations none of whose threats is still live (all obsolete, or none left).
-pub fn orphans<'a>(mitigations: &'a [Mitigation], register: &[Threat]) -> Vec<&'a Mitigation> {
-    mitigations
-        .iter()
-        .filter(|m| {
-            !m.threats.iter().any(|r| register.iter().any(|t| &t.reference == r && t.status != ThreatStatus::Obsolete))
-        })
-        .collect()
+/// `live` are the references of the register's threats that are not obsolete.
+pub fn orphans<'a, 'r>(mitigations: &'a [Mitigation], live: impl IntoIterator<Item = &'r str>) -> Vec<&'a Mitigation> {
+    let live: HashSet<&str> = live.into_iter().collect();
+    mitigations.iter().filter(|m| !m.threats.iter().any(|r| live.contains(r.as_str()))).collect()
 }
 
-pub fn check(register: &[Threat], mitigations: &[Mitigation], review: ReviewState, o: &Options) -> Report {
+pub fn check(register: &[Standing], mitigations: &[Mitigation], review: ReviewState, o: &Options) -> Report {
     let mut open: Vec<Finding> = register
         .iter()
         .filter(|t| {
-            matches!(effective_status(t, o.today), ThreatStatus::Open | ThreatStatus::MitigationPlanned)
+            (matches!(t.status, ThreatStatus::Open | ThreatStatus::MitigationPlanned) || t.is_expired(o.today))
                 && t.severity >= o.fail_on
         })
         .map(|t| {
             finding(
                 t,
-                is_expired(t, o.today)
+                t.is_expired(o.today)
                     .then(|| format!("acceptance expired {}", t.response.expires.as_deref().unwrap_or("?"))),
             )
         })
@@ -88,7 +117,7 @@ pub fn check(register: &[Threat], mitigations: &[Mitigation], review: ReviewStat
     open.sort_by(|a, b| b.severity.cmp(&a.severity).then(reference_order(&a.reference, &b.reference)));
     let mut expired: Vec<Finding> = register
         .iter()
-        .filter(|t| is_expired(t, o.today))
+        .filter(|t| t.is_expired(o.today))
         .map(|t| {
             finding(
                 t,
@@ -110,7 +139,13 @@ pub fn check(register: &[Threat], mitigations: &[Mitigation], review: ReviewStat
         max_expired: o.max_expired,
         review,
         review_checked: o.review,
-        orphans: orphans(mitigations, register).iter().map(|m| m.reference.clone()).collect(),
+        orphans: orphans(
+            mitigations,
+            register.iter().filter(|t| t.status != ThreatStatus::Obsolete).map(|t| t.reference.as_str()),
+        )
+        .iter()
+        .map(|m| m.reference.clone())
+        .collect(),
         passed,
     }
 }

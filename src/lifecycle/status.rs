@@ -171,7 +171,13 @@ pub fn apply(
 
 /// Whether an acceptance has run out (its expiry date is before `today`).
 pub fn is_expired(t: &Threat, today: Date) -> bool {
-    t.status == Accepted && t.response.expires.as_deref().and_then(parse_date).is_none_or(|d| d < today)
+    expired(t.status, &t.response, today)
+}
+
+/// Whether a threat with this status and response is an acceptance past its expiry (or
+/// without a readable one).
+pub fn expired(status: ThreatStatus, response: &Response, today: Date) -> bool {
+    status == Accepted && response.expires.as_deref().and_then(parse_date).is_none_or(|d| d < today)
 }
 
 /// The status that counts: an expired acceptance counts as open.

@@ -334,6 +334,11 @@ impl Project {
     }
 
     /// One threat by reference.
+    /// Where each threat stands: what the CI gate reads, without the analysis' text.
+    pub fn standings(&self) -> Result<Vec<crate::lifecycle::check::Standing>> {
+        self.read(threats::standings)
+    }
+
     pub fn threat(&self, reference: &str) -> Result<Threat> {
         self.read(|c| threats::get(c, reference))?
             .ok_or_else(|| Error::NotInRegister { reference: reference.to_owned() })

@@ -151,6 +151,31 @@ pub fn load(conn: &Connection) -> rusqlite::Result<Vec<Threat>> {
     Ok(out)
 }
 
+/// Where each threat stands (what `check` reads), in no particular order. SQLite picks
+/// the few fields out of each document, so a large register is not decoded whole.
+pub fn standings(conn: &Connection) -> rusqlite::Result<Vec<crate::lifecycle::check::Standing>> {
+    use crate::lifecycle::check::Standing;
+    let mut stmt = conn.prepare(
+        "SELECT ref, json_extract(doc, '$.title'), severity, status, json_extract(doc, '$.response') FROM threats",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    fn word<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(decode_err)
+    }
+    while let Some(row) = rows.next()? {
+        let response: Option<String> = row.get(4)?;
+        out.push(Standing {
+            reference: row.get(0)?,
+            title: row.get(1)?,
+            severity: word(row.get_ref(2)?.as_str()?)?,
+            status: word(row.get_ref(3)?.as_str()?)?,
+            response: response.map(|r| serde_json::from_str(&r).map_err(decode_err)).transpose()?.unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
 /// One threat by reference.
 pub fn get(conn: &Connection, reference: &str) -> rusqlite::Result<Option<Threat>> {
     let doc: Option<String> =
