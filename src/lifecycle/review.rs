@@ -49,6 +49,29 @@ pub struct ItemHashes {
     pub items: BTreeMap<Key, (String, String)>,
 }
 
+/// Where a threat stood when a model version was signed off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    pub reference: String,
+    pub title: String,
+    pub severity: crate::model::RiskLevel,
+    pub status: crate::model::ThreatStatus,
+}
+
+impl Standing {
+    pub fn of(threats: &[Threat]) -> Vec<Standing> {
+        threats
+            .iter()
+            .map(|t| Standing {
+                reference: t.reference.clone(),
+                title: t.title.clone(),
+                severity: t.severity,
+                status: t.status,
+            })
+            .collect()
+    }
+}
+
 impl ItemHashes {
     pub fn of(model: &Model) -> ItemHashes {
         let hash = |v: &Value| sha256(v.to_string().as_bytes());
@@ -59,7 +82,7 @@ impl ItemHashes {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
     Added,
@@ -78,7 +101,7 @@ impl ChangeKind {
 }
 
 /// One item that differs between a baseline and now.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub kind: ChangeKind,
     /// What the item is ("process", "flow"... or "system").

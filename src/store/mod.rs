@@ -334,6 +334,11 @@ impl Project {
     }
 
     /// One threat by reference.
+    /// The rule library version of the latest analysis (`None` before the first).
+    pub fn rules_version(&self) -> Result<Option<String>> {
+        self.read(threats::rules_version)
+    }
+
     /// Where each threat stands: what the CI gate reads, without the analysis' text.
     pub fn standings(&self) -> Result<Vec<crate::lifecycle::check::Standing>> {
         self.read(threats::standings)
@@ -437,11 +442,13 @@ impl Project {
     /// One baseline with its snapshot and item hashes: `id`, or the latest; `None` if
     /// there is no such baseline.
     pub fn baseline(&self, id: Option<u64>) -> Result<Option<Baseline>> {
-        let Some((mut b, items)) = self.read(|c| register::baseline(c, id))? else { return Ok(None) };
-        b.items = serde_json::from_str(&items).map_err(|e| Error::Corrupt {
+        let Some((mut b, items, register)) = self.read(|c| register::baseline(c, id))? else { return Ok(None) };
+        let corrupt = |what: &str, e: serde_json::Error| Error::Corrupt {
             path: self.path.clone(),
-            detail: format!("baseline {}: unreadable item hashes: {e}", b.id),
-        })?;
+            detail: format!("baseline {}: unreadable {what}: {e}", b.id),
+        };
+        b.items = serde_json::from_str(&items).map_err(|e| corrupt("item hashes", e))?;
+        b.register = serde_json::from_str(&register).map_err(|e| corrupt("register", e))?;
         Ok(Some(b))
     }
 

@@ -348,6 +348,9 @@ pub struct Baseline {
     /// Each item's content hash at sign-off (read only by `baseline`, empty in lists).
     #[serde(skip)]
     pub items: crate::lifecycle::review::ItemHashes,
+    /// Where each threat stood at sign-off (read only by `baseline`, empty in lists).
+    #[serde(skip)]
+    pub register: Vec<crate::lifecycle::review::Standing>,
 }
 
 /// Signs off the whole model version: stores the baseline (the canonical YAML given,
@@ -360,13 +363,14 @@ pub fn sign_model(
     fingerprint: &str,
     items: &crate::lifecycle::review::ItemHashes,
 ) -> R<Baseline> {
+    let register = crate::lifecycle::review::Standing::of(&threats::load(act.tx)?);
     if reviewer.trim().is_empty() {
         return Err(Refusal::Invalid("a review needs a reviewer".into()).into());
     }
     let (seq, hash) = super::audit::head(act.tx)?.unwrap_or((0, crate::lifecycle::audit::GENESIS.to_owned()));
     act.tx.execute(
-        "INSERT INTO baselines (at, reviewer, note, fingerprint, snapshot, items, audit_seq, audit_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO baselines (at, reviewer, note, fingerprint, snapshot, items, register, audit_seq, audit_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             act.at,
             reviewer.trim(),
@@ -374,6 +378,7 @@ pub fn sign_model(
             fingerprint,
             snapshot,
             serde_json::to_string(items).unwrap_or_default(),
+            serde_json::to_string(&register).unwrap_or_default(),
             seq as i64,
             hash
         ],
@@ -401,6 +406,7 @@ pub fn sign_model(
         audit_hash: hash,
         snapshot: snapshot.to_owned(),
         items: items.clone(),
+        register,
     })
 }
 
@@ -419,14 +425,16 @@ pub fn baselines(conn: &Connection) -> rusqlite::Result<Vec<Baseline>> {
             audit_hash: r.get(6)?,
             snapshot: String::new(),
             items: Default::default(),
+            register: Vec::new(),
         })
     })?;
     rows.collect()
 }
 
 /// One baseline whole, with its snapshot and item hashes: `id`, or the latest.
-pub fn baseline(conn: &Connection, id: Option<u64>) -> rusqlite::Result<Option<(Baseline, String)>> {
-    let sql = "SELECT id, at, reviewer, note, fingerprint, audit_seq, audit_hash, snapshot, items FROM baselines";
+pub fn baseline(conn: &Connection, id: Option<u64>) -> rusqlite::Result<Option<(Baseline, String, String)>> {
+    let sql =
+        "SELECT id, at, reviewer, note, fingerprint, audit_seq, audit_hash, snapshot, items, register FROM baselines";
     let row = |r: &rusqlite::Row<'_>| {
         Ok((
             Baseline {
@@ -439,8 +447,10 @@ pub fn baseline(conn: &Connection, id: Option<u64>) -> rusqlite::Result<Option<(
                 audit_hash: r.get(6)?,
                 snapshot: r.get(7)?,
                 items: Default::default(),
+                register: Vec::new(),
             },
             r.get::<_, String>(8)?,
+            r.get::<_, String>(9)?,
         ))
     };
     match id {

@@ -176,6 +176,11 @@ pub fn standings(conn: &Connection) -> rusqlite::Result<Vec<crate::lifecycle::ch
     Ok(out)
 }
 
+/// The rule library version of the latest analysis, if any.
+pub fn rules_version(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT rules_version FROM analysis_runs ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).optional()
+}
+
 /// One threat by reference.
 pub fn get(conn: &Connection, reference: &str) -> rusqlite::Result<Option<Threat>> {
     let doc: Option<String> =

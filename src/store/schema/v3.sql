@@ -27,6 +27,9 @@ CREATE TABLE baselines (
     -- Each item's content hash at sign-off (JSON): what "changed since baseline" compares
     -- against without re-reading the snapshot.
     items       TEXT NOT NULL CHECK (json_valid(items)),
+    -- Where each threat stood at sign-off (JSON: reference, title, severity, status):
+    -- what reports compare the register against.
+    register    TEXT NOT NULL CHECK (json_valid(register)),
     audit_seq   INTEGER NOT NULL,
     audit_hash  TEXT NOT NULL
 ) STRICT;
