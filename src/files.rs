@@ -23,3 +23,19 @@ pub fn adopt_permissions(tmp: &File, target: &Path) -> std::io::Result<()> {
     };
     tmp.set_permissions(perms)
 }
+
+/// Writes `bytes` to `target` atomically: a temporary file beside it is written, synced
+/// and renamed over it, so a reader never sees half a file and a crash leaves the old one.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    adopt_permissions(tmp.as_file(), target)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -7,7 +7,7 @@ use crate::model::{Boundary, ElementRef, Item, Key, Model};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Summary {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,7 +25,7 @@ pub struct Summary {
     pub apis: Vec<ApiLine>,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Counts {
     pub elements: usize,
     pub external_entities: usize,
@@ -37,7 +37,7 @@ pub struct Counts {
     pub apis: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct BoundaryNode {
     pub key: Key,
     pub name: String,
@@ -47,7 +47,7 @@ pub struct BoundaryNode {
     pub children: Vec<BoundaryNode>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ElementLine {
     pub key: Key,
     pub name: String,
@@ -56,14 +56,14 @@ pub struct ElementLine {
     pub detail: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AssetLine {
     pub key: Key,
     pub name: String,
     pub detail: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ApiLine {
     pub key: Key,
     pub name: String,

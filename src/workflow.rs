@@ -60,6 +60,11 @@ pub fn check_project(project: &Project, opts: &check::Options) -> store::Result<
 /// Analyses a model read from YAML; when the file carries a register, its references,
 /// statuses and decisions are kept (as a project file would keep them).
 pub fn analyze_document(model: &Model, library: &Library) -> Analysis {
+    analyze_document_at(model, library, &crate::lifecycle::now())
+}
+
+/// `analyze_document`, with the time recorded on threats that become obsolete given.
+pub fn analyze_document_at(model: &Model, library: &Library, at: &str) -> Analysis {
     let plain = model.without_register();
     let overrides = model
         .threats
@@ -91,7 +96,7 @@ pub fn analyze_document(model: &Model, library: &Library) -> Analysis {
         .unwrap_or(0)
         + 1;
     let found = std::mem::take(&mut analysis.threats);
-    let mut register = reconcile::reconcile(stored, found, next, &crate::lifecycle::now()).register;
+    let mut register = reconcile::reconcile(stored, found, next, at).register;
     rules::engine::sort_ranked(&mut register);
     analysis.threats = register;
     analysis
@@ -106,4 +111,119 @@ pub fn check_document(model: &Model, library: &Library, opts: &check::Options) -
     let opts = check::Options { review: false, ..opts.clone() };
     let standings: Vec<check::Standing> = analysis.threats.iter().map(check::Standing::from).collect();
     check::check(&standings, &mitigations, ReviewState::Unknown, &opts)
+}
+
+/// The report's date: `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set, else
+/// `fallback` (the state's last recorded change). Never the wall clock.
+fn report_time(fallback: Option<&str>) -> Result<Option<String>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => {
+            let secs: i64 =
+                v.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH={v} is not a number of seconds"))?;
+            let ts = jiff::Timestamp::from_second(secs).map_err(|e| format!("SOURCE_DATE_EPOCH={v}: {e}"))?;
+            Ok(Some(ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()))
+        }
+        _ => Ok(fallback.map(str::to_owned)),
+    }
+}
+
+fn latest_signoff_holds(
+    reviews: &[crate::model::Review],
+    threats: &[crate::model::Threat],
+    model: &Model,
+) -> std::collections::HashMap<String, bool> {
+    let mut out = std::collections::HashMap::new();
+    for r in reviews {
+        if let (crate::model::ReviewScope::Threat, Some(reference)) = (&r.scope, &r.threat)
+            && let Some(t) = threats.iter().find(|t| &t.reference == reference)
+        {
+            out.insert(reference.clone(), review::threat_fingerprint(t, model) == r.fingerprint);
+        }
+    }
+    out
+}
+
+/// What a report of a project file is made from: its stored state, read only.
+pub fn report_input(project: &Project) -> Result<crate::report::Input, String> {
+    let err = |e: store::Error| e.to_string();
+    let model = project.load_model().map_err(err)?;
+    let threats = project.register().map_err(err)?;
+    let mitigations = project.mitigations().map_err(err)?;
+    let reviews = project.reviews().map_err(err)?;
+    let audit = project.audit_log().map_err(err)?;
+    let (_, fingerprint, items) = snapshot(project).map_err(err)?;
+    let baseline = project.baseline(None).map_err(err)?.map(|b| crate::report::content::BaselineInfo {
+        id: b.id,
+        at: b.at.clone(),
+        reviewer: b.reviewer.clone(),
+        note: b.note.clone(),
+        fingerprint: b.fingerprint.clone(),
+        changes: review::changes(&b.items, &items),
+        register: b.register.iter().map(|s| (s.reference.clone(), (s.severity, s.status, s.title.clone()))).collect(),
+    });
+    let timestamp = report_time(audit.last().map(|e| e.at.as_str()))?;
+    Ok(crate::report::Input {
+        source_name: project.path().file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        source_kind: crate::report::content::SourceKind::Project,
+        signoff_holds: latest_signoff_holds(&reviews, &threats, &model),
+        rules_version: project.rules_version().map_err(err)?.unwrap_or_else(|| "(never analysed)".into()),
+        date: timestamp.as_ref().map(|t| t[..10].to_owned()),
+        timestamp,
+        model,
+        threats,
+        mitigations,
+        reviews,
+        baseline,
+        audit,
+        fingerprint,
+        lines: Default::default(),
+    })
+}
+
+/// What a report of a model YAML file is made from: the model analysed now, its
+/// register's decisions kept; `text` is the file's content (for SARIF line numbers).
+pub fn report_input_yaml(
+    name: &str,
+    text: &str,
+    model: &Model,
+    library: &Library,
+) -> Result<crate::report::Input, String> {
+    // The latest decision or sign-off recorded in the file dates the state.
+    let latest = model
+        .threats
+        .iter()
+        .filter_map(|t| t.response.decided_at.clone())
+        .chain(model.reviews.iter().map(|r| r.at.clone()))
+        .max();
+    let timestamp = report_time(latest.as_deref())?;
+    let at = timestamp.clone().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let analysis = analyze_document_at(model, library, &at);
+    let plain = model.without_register();
+    // The reported document: the model with the register as analysed.
+    let overrides: std::collections::HashMap<uuid::Uuid, crate::model::RankingOverride> =
+        model.threats.iter().filter_map(|r| r.ranking_override.clone().map(|o| (r.id, o))).collect();
+    let mut doc = plain.clone();
+    doc.threats = analysis.threats.iter().map(|t| records::to_record(t, overrides.get(&t.id).cloned())).collect();
+    doc.mitigations = model.mitigations.clone();
+    doc.reviews = model.reviews.clone();
+    doc.canonicalize();
+    let canonical = yaml::to_string(&doc).map_err(|e| e.to_string())?;
+    let mut mitigations = model.mitigations.clone();
+    mitigations.sort_by(|a, b| reference_order(&a.reference, &b.reference));
+    Ok(crate::report::Input {
+        source_name: name.to_owned(),
+        source_kind: crate::report::content::SourceKind::Yaml,
+        signoff_holds: latest_signoff_holds(&model.reviews, &analysis.threats, &plain),
+        rules_version: analysis.rules_version.clone(),
+        date: timestamp.as_ref().map(|t| t[..10].to_owned()),
+        timestamp,
+        fingerprint: review::model_fingerprint(&canonical),
+        lines: yaml::item_lines(text, model),
+        model: plain,
+        threats: analysis.threats,
+        mitigations,
+        reviews: model.reviews.clone(),
+        baseline: None,
+        audit: Vec::new(),
+    })
 }

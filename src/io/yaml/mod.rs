@@ -257,3 +257,25 @@ pub fn write_settings<T: serde::Serialize>(path: &Path, value: &T) -> Result<(),
     tmp.persist(path).map_err(|e| write_err(e.error))?;
     Ok(())
 }
+
+/// The line of each item's `key:` in a model's YAML text (the model as read from it, in
+/// file order), for tools that point at the model file (SARIF).
+pub fn item_lines(src: &str, model: &Model) -> std::collections::HashMap<crate::model::Key, usize> {
+    use crate::model::Item;
+    let mut paths: Vec<(String, crate::model::Key)> = Vec::new();
+    fn add<T: Item>(section: &str, items: &[T], out: &mut Vec<(String, crate::model::Key)>) {
+        for (i, x) in items.iter().enumerate() {
+            out.push((format!("{section}[{i}].key"), x.key().clone()));
+        }
+    }
+    add("boundaries", &model.boundaries, &mut paths);
+    add("external_entities", &model.external_entities, &mut paths);
+    add("processes", &model.processes, &mut paths);
+    add("data_stores", &model.data_stores, &mut paths);
+    add("flows", &model.flows, &mut paths);
+    add("data_assets", &model.data_assets, &mut paths);
+    add("apis", &model.apis, &mut paths);
+    let wanted: std::collections::HashSet<String> = paths.iter().map(|(p, _)| p.clone()).collect();
+    let locator = locate::Locator::build(src, Some(&wanted));
+    paths.into_iter().filter_map(|(p, k)| locator.find(&p).map(|(line, _)| (k, line as usize))).collect()
+}
