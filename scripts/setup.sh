@@ -40,8 +40,10 @@ done
 packages=()
 case "${1:-core}" in
   core) packages+=(build-essential pkg-config) ;;
-  # test: the tamper tests edit the audit log with the real sqlite3 command-line shell.
-  test) packages+=(build-essential pkg-config sqlite3) ;;
+  # test: the tamper tests edit the audit log with the real sqlite3 command-line shell;
+  # the report tests read PDFs back with poppler (pdftotext, pdfinfo, pdffonts,
+  # pdftoppm) and qpdf; the SARIF schema comes from npm (below).
+  test) packages+=(build-essential pkg-config sqlite3 poppler-utils qpdf) ;;
   *) echo "setup: unknown profile $1" >&2; exit 2 ;;
 esac
 missing=()
@@ -54,4 +56,25 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# --- The official SARIF 2.1.0 schema (test profile) -------------------------------------
+# The report tests validate SARIF output against the schema that Microsoft's SARIF SDK
+# ships in its npm package, pinned by version and by the file's SHA-256. Kept in .cache/.
+if [ "${1:-core}" = test ]; then
+  sarif_pkg="@microsoft/sarif-multitool-linux@5.7.0"
+  sarif_sha="1c49a0f2b60444c71bb14878e21e0d882198eff4c539861b133093ad89ed798c"
+  sarif_file=".cache/sarif/sarif-2.1.0.json"
+  if ! { [ -f "$sarif_file" ] && echo "$sarif_sha  $sarif_file" | sha256sum -c --quiet 2>/dev/null; }; then
+    command -v npm >/dev/null 2>&1 || { echo "setup: npm (Node.js 20) is needed to fetch the SARIF schema; install Node.js with npm" >&2; exit 1; }
+    echo "setup: fetching the SARIF 2.1.0 schema from $sarif_pkg" >&2
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "$sarif_pkg" >/dev/null)
+    tar -xzf "$tmp"/*.tgz -C "$tmp" package/sarif-2.1.0.json
+    echo "$sarif_sha  $tmp/package/sarif-2.1.0.json" | sha256sum -c --quiet || {
+      echo "setup: the SARIF schema in $sarif_pkg does not have the pinned SHA-256" >&2; exit 1; }
+    mkdir -p "$(dirname "$sarif_file")"
+    mv "$tmp/package/sarif-2.1.0.json" "$sarif_file"
+    rm -rf "$tmp"
+  fi
 fi

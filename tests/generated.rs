@@ -45,3 +45,16 @@ fn rule_reference_is_current() {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     check_generated("docs/rules.md", &threatwright::rules::library::reference_markdown(&library));
 }
+
+#[test]
+fn report_json_schema_is_current() {
+    check_generated("models/schema/threatwright-report.schema.json", &threatwright::report::json::schema());
+}
+
+#[test]
+fn report_config_schema_is_current() {
+    check_generated(
+        "models/schema/threatwright-report-config.schema.json",
+        &threatwright::report::config::json_schema(),
+    );
+}

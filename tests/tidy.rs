@@ -66,3 +66,10 @@ fn tauri_is_not_a_dependency_of_the_core_package() {
     let deps = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
     assert!(!deps.contains("tauri"), "the core package must not depend on Tauri");
 }
+
+#[test]
+fn only_the_pdf_writer_knows_printpdf_and_only_the_diagram_knows_dagre() {
+    assert_eq!(offenders("printpdf", &["src/report/pdf.rs"]), Vec::<String>::new());
+    assert_eq!(offenders("lopdf", &["src/report/pdf.rs"]), Vec::<String>::new());
+    assert_eq!(offenders("dagre", &["src/report/diagram.rs"]), Vec::<String>::new());
+}

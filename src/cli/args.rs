@@ -73,6 +73,16 @@ pub enum RulesCommand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Pdf,
+    Html,
+    Md,
+    Csv,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StrideArg {
     Spoofing,
     Tampering,
@@ -380,6 +390,36 @@ pub enum Command {
     /// The gate for CI pipelines: exit 1, with a readable list, when threats at or above
     /// a level are unhandled, acceptances have expired, or the model changed since its
     /// last sign-off.
+    /// Write a report: PDF (with the diagram), HTML, Markdown, CSV for issue trackers,
+    /// JSON or SARIF. FILE is a project file (.twdb) or a model YAML (analysed now).
+    /// The same state always gives the same bytes.
+    Report {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Pdf)]
+        format: ReportFormat,
+        /// Where to write it (required for PDF; the text formats go to standard output
+        /// without it).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Report settings (YAML): title, organisation, confidentiality, sections on or
+        /// off, minimum severity. `threatwright schema --report-config` describes it.
+        #[arg(long, value_name = "report.yaml")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RuleOpts,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+    /// Check that a report (PDF, HTML, Markdown, JSON or SARIF) shows FILE's current
+    /// state or one of its signed baselines: exit 0 if it does, 1 if it does not.
+    VerifyReport {
+        report: PathBuf,
+        file: PathBuf,
+        #[command(flatten)]
+        rules: RuleOpts,
+        #[command(flatten)]
+        input: InputOpts,
+    },
     Check {
         file: PathBuf,
         /// Unhandled threats at or above this severity fail.
@@ -409,8 +449,14 @@ pub enum Command {
     /// Print the JSON Schema of the model YAML format (or, with --rules, of rule files).
     Schema {
         /// The schema of rule files instead.
-        #[arg(long = "rule-format")]
+        #[arg(long = "rule-format", conflicts_with_all = ["report_config", "report"])]
         rule_format: bool,
+        /// The schema of report configuration files (`report --config`) instead.
+        #[arg(long = "report-config", conflicts_with = "report")]
+        report_config: bool,
+        /// The schema of JSON reports (`report --format json`) instead.
+        #[arg(long = "report")]
+        report: bool,
     },
     /// Rewrite model YAML files in canonical form (sorted, fixed field order).
     Fmt {

@@ -6,6 +6,7 @@ mod analyze;
 mod args;
 mod lifecycle;
 mod render;
+mod report;
 mod rules;
 mod threat;
 
@@ -132,8 +133,10 @@ fn run(command: Command) -> Outcome {
                 TextOrJson::Json => print_json(&summary),
             }
         }
-        Command::Schema { rule_format: false } => print(&crate::model::json_schema()),
-        Command::Schema { rule_format: true } => print(&crate::rules::rule::json_schema()),
+        Command::Schema { rule_format: true, .. } => print(&crate::rules::rule::json_schema()),
+        Command::Schema { report_config: true, .. } => print(&crate::report::config::json_schema()),
+        Command::Schema { report: true, .. } => print(&crate::report::json::schema()),
+        Command::Schema { .. } => print(&crate::model::json_schema()),
         Command::Analyze { file, rules, format, input } => analyze::analyze(&file, &rules, format, &limits(&input)),
         Command::Paths { file, format, input } => analyze::paths(&file, format, &limits(&input)),
         Command::Rules(cmd) => rules::run(cmd),
@@ -146,6 +149,10 @@ fn run(command: Command) -> Outcome {
             lifecycle::check(&file, fail_on, max_expired, as_of, no_review, &rules, format, &limits(&input))
         }
         Command::Config { key, value } => lifecycle::config(&key, value),
+        Command::Report { file, format, output, config, rules, input } => {
+            report::report(&file, format, output.as_deref(), config.as_deref(), &rules, &limits(&input))
+        }
+        Command::VerifyReport { report: r, file, rules, input } => report::verify(&r, &file, &rules, &limits(&input)),
         Command::Fmt { files, check, input } => fmt(&files, check, &limits(&input)),
         Command::Gen { elements, seed, output } => {
             let model = crate::synth::api_platform(elements, seed);
@@ -201,6 +208,11 @@ pub(crate) fn write_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>
 pub(crate) fn is_project_path(path: &Path) -> bool {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("twdb")) {
         return true;
+    }
+    // Only regular files are sniffed: reading the first bytes of a pipe (`/dev/stdin`,
+    // `<(...)`) would take them away from the YAML reader.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
     }
     let mut magic = [0u8; 16];
     match std::fs::File::open(path) {
