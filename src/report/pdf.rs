@@ -76,6 +76,23 @@ struct Page {
     ops: Vec<Op>,
     /// Pages without header and footer (the title page).
     bare: bool,
+    /// The open text object, if any: consecutive lines share one, so a long report
+    /// holds two operations per line rather than six.
+    text: Option<TextState>,
+    /// The graphics state set so far on this page (no save/restore: set only on change).
+    fill: Option<(u8, u8, u8)>,
+    stroke_color: Option<(u8, u8, u8)>,
+    stroke_width: Option<f32>,
+    dash: Vec<f32>,
+}
+
+/// What the open text object has set: font and size, and the start of the last line
+/// (text positions are relative to it inside one text object).
+struct TextState {
+    font: Option<(bool, f32)>,
+    line: (f32, f32),
+    /// The leading (`TL`) set, for lines that follow each other at the same x.
+    leading: Option<f32>,
 }
 
 fn rgb(r: u8, g: u8, b: u8) -> Color {
@@ -212,7 +229,17 @@ impl Writer {
     }
 
     fn push_page(&mut self, w: f32, h: f32) {
-        self.pages.push(Page { w, h, ops: Vec::new(), bare: false });
+        self.pages.push(Page {
+            w,
+            h,
+            ops: Vec::new(),
+            bare: false,
+            text: None,
+            fill: None,
+            stroke_color: None,
+            stroke_width: None,
+            dash: Vec::new(),
+        });
         self.current = self.pages.len() - 1;
         self.y = MARGIN_TOP;
     }
@@ -233,14 +260,42 @@ impl Writer {
     fn text_at(&mut self, x: f32, top: f32, s: &str, w: Weight, size: f32, color: (u8, u8, u8)) {
         let s = self.printable(s, w);
         let id = self.face(w).id.clone();
-        let h = self.page().h;
-        let ops = &mut self.page().ops;
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFillColor { col: rgb(color.0, color.1, color.2) });
-        ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) });
-        ops.push(Op::SetTextCursor { pos: pt(x, h - top - size * 0.85) });
-        ops.push(Op::ShowText { items: vec![TextItem::Text(s)] });
-        ops.push(Op::EndTextSection);
+        self.fill_color(color);
+        let page = &mut self.pages[self.current];
+        let (x, y) = (x, page.h - top - size * 0.85);
+        if page.text.is_none() {
+            page.ops.push(Op::StartTextSection);
+            page.text = Some(TextState { font: None, line: (0.0, 0.0), leading: None });
+        }
+        let state = page.text.as_mut().expect("opened above");
+        let font = (w == Weight::Bold, size);
+        if state.font != Some(font) {
+            page.ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) });
+            state.font = Some(font);
+        }
+        // The next line of a paragraph or cell: `'` (next line, show) with the leading,
+        // one operation instead of a move and a show.
+        let (dx, dy) = (x - state.line.0, state.line.1 - y);
+        if dx.abs() < 0.01 && dy > 0.0 && state.font.is_some() {
+            if state.leading.is_none_or(|l| (l - dy).abs() >= 0.01) {
+                page.ops.push(Op::SetLineHeight { lh: Pt(dy) });
+                state.leading = Some(dy);
+            }
+            state.line = (x, y);
+            page.ops.push(Op::MoveToNextLineShowText { text: s });
+            return;
+        }
+        page.ops.push(Op::SetTextCursor { pos: pt(dx, y - state.line.1) });
+        state.line = (x, y);
+        page.ops.push(Op::ShowText { items: vec![TextItem::Text(s)] });
+    }
+
+    /// Ends the open text object of the current page (before any drawing).
+    fn close_text(&mut self) {
+        let page = &mut self.pages[self.current];
+        if page.text.take().is_some() {
+            page.ops.push(Op::EndTextSection);
+        }
     }
 
     fn paragraph(&mut self, s: &str, w: Weight, size: f32, color: (u8, u8, u8), indent: f32) {
@@ -292,23 +347,53 @@ impl Writer {
         self.line(&[(x0, y), (x1, y)], color, thickness, None);
     }
 
+    /// Sets the fill colour unless it is already set (the page remembers its state, so
+    /// a long report does not repeat it for every line and rule).
+    fn fill_color(&mut self, c: (u8, u8, u8)) {
+        let page = &mut self.pages[self.current];
+        if page.fill != Some(c) {
+            page.ops.push(Op::SetFillColor { col: rgb(c.0, c.1, c.2) });
+            page.fill = Some(c);
+        }
+    }
+
+    /// Sets the stroke colour, width and dash pattern, unless already set.
+    fn stroke_style(&mut self, c: (u8, u8, u8), thickness: f32, dash: Option<&[f32]>) {
+        let page = &mut self.pages[self.current];
+        if page.stroke_color != Some(c) {
+            page.ops.push(Op::SetOutlineColor { col: rgb(c.0, c.1, c.2) });
+            page.stroke_color = Some(c);
+        }
+        if page.stroke_width != Some(thickness) {
+            page.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+            page.stroke_width = Some(thickness);
+        }
+        let dash: Vec<f32> = dash.map(<[f32]>::to_vec).unwrap_or_default();
+        if page.dash != dash {
+            page.ops.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &dash) });
+            page.dash = dash;
+        }
+    }
+
+    fn paint_mode(fill: bool, stroke: bool) -> PaintMode {
+        match (fill, stroke) {
+            (true, true) => PaintMode::FillStroke,
+            (true, false) => PaintMode::Fill,
+            _ => PaintMode::Stroke,
+        }
+    }
+
     /// A polyline in top-down page coordinates.
     fn line(&mut self, points: &[(f32, f32)], color: (u8, u8, u8), thickness: f32, dash: Option<&[f32]>) {
+        self.close_text();
+        self.stroke_style(color, thickness, dash);
         let h = self.page().h;
-        let ops = &mut self.page().ops;
-        ops.push(Op::SaveGraphicsState);
-        ops.push(Op::SetOutlineColor { col: rgb(color.0, color.1, color.2) });
-        ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-        if let Some(d) = dash {
-            ops.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, d) });
-        }
-        ops.push(Op::DrawLine {
+        self.page().ops.push(Op::DrawLine {
             line: Line {
                 points: points.iter().map(|(x, y)| LinePoint { p: pt(*x, h - y), bezier: false }).collect(),
                 is_closed: false,
             },
         });
-        ops.push(Op::RestoreGraphicsState);
     }
 
     /// A filled (and optionally stroked) rectangle in top-down page coordinates.
@@ -321,22 +406,16 @@ impl Writer {
         fill: Option<(u8, u8, u8)>,
         stroke: Option<((u8, u8, u8), f32)>,
     ) {
-        let h = self.page().h;
-        let ops = &mut self.page().ops;
-        ops.push(Op::SaveGraphicsState);
+        self.close_text();
         if let Some(f) = fill {
-            ops.push(Op::SetFillColor { col: rgb(f.0, f.1, f.2) });
+            self.fill_color(f);
         }
         if let Some((s, t)) = stroke {
-            ops.push(Op::SetOutlineColor { col: rgb(s.0, s.1, s.2) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(t) });
+            self.stroke_style(s, t, None);
         }
-        let mode = match (fill.is_some(), stroke.is_some()) {
-            (true, true) => PaintMode::FillStroke,
-            (true, false) => PaintMode::Fill,
-            _ => PaintMode::Stroke,
-        };
-        ops.push(Op::DrawRectangle {
+        let h = self.page().h;
+        let mode = Self::paint_mode(fill.is_some(), stroke.is_some());
+        self.page().ops.push(Op::DrawRectangle {
             rectangle: Rect {
                 x: Pt(x),
                 y: Pt(h - top - hgt),
@@ -346,7 +425,6 @@ impl Writer {
                 winding_order: None,
             },
         });
-        ops.push(Op::RestoreGraphicsState);
     }
 
     fn polygon(
@@ -355,22 +433,16 @@ impl Writer {
         fill: Option<(u8, u8, u8)>,
         stroke: Option<((u8, u8, u8), f32)>,
     ) {
-        let h = self.page().h;
-        let ops = &mut self.page().ops;
-        ops.push(Op::SaveGraphicsState);
+        self.close_text();
         if let Some(f) = fill {
-            ops.push(Op::SetFillColor { col: rgb(f.0, f.1, f.2) });
+            self.fill_color(f);
         }
         if let Some((s, t)) = stroke {
-            ops.push(Op::SetOutlineColor { col: rgb(s.0, s.1, s.2) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(t) });
+            self.stroke_style(s, t, None);
         }
-        let mode = match (fill.is_some(), stroke.is_some()) {
-            (true, true) => PaintMode::FillStroke,
-            (true, false) => PaintMode::Fill,
-            _ => PaintMode::Stroke,
-        };
-        ops.push(Op::DrawPolygon {
+        let h = self.page().h;
+        let mode = Self::paint_mode(fill.is_some(), stroke.is_some());
+        self.page().ops.push(Op::DrawPolygon {
             polygon: Polygon {
                 rings: vec![PolygonRing {
                     points: points.iter().map(|(x, y, b)| LinePoint { p: pt(*x, h - y), bezier: *b }).collect(),
@@ -379,7 +451,6 @@ impl Writer {
                 winding_order: WindingOrder::NonZero,
             },
         });
-        ops.push(Op::RestoreGraphicsState);
     }
 
     /// A table: header cells, relative column widths, rows. Cells wrap; rows that do not
@@ -409,7 +480,7 @@ impl Writer {
         // Widths follow the weights; a column narrower than it needs (its header's words,
         // or its short tokens: references, levels, dates) is widened, taking the space
         // from the columns with room to spare.
-        let need: Vec<f32> = soft.iter().zip(&hard).map(|(s, h)| if *s <= full * 0.14 { *s } else { *h }).collect();
+        let need: Vec<f32> = soft.iter().zip(&hard).map(|(s, h)| if *s <= full * 0.17 { *s } else { *h }).collect();
         let total: f32 = widths.iter().sum();
         let mut cw: Vec<f32> = widths.iter().map(|w| w / total * full).collect();
         let deficit: f32 = cw.iter().zip(&need).map(|(c, n)| (n - c).max(0.0)).sum();
@@ -1038,9 +1109,84 @@ fn register(w: &mut Writer, r: &Report) {
     );
 }
 
+/// Above this many threats, the PDF shows in full only the threats someone decided on;
+/// the others are grouped by rule (see `details`).
+pub const FULL_DETAILS_LIMIT: usize = 300;
+
+/// Whether a threat carries anything beyond what its rule says: a decision, a linked
+/// mitigation, a sign-off or history.
+fn decided(d: &super::content::Detail) -> bool {
+    d.row.status != crate::model::ThreatStatus::Open
+        || !d.mitigations.is_empty()
+        || !d.signoffs.is_empty()
+        || !d.history.is_empty()
+        || d.row.rule.is_none()
+}
+
 fn details(w: &mut Writer, r: &Report) {
     w.section(Section::Details);
-    for d in &r.details {
+    if r.details.len() <= FULL_DETAILS_LIMIT {
+        for d in &r.details {
+            detail_block(w, d);
+        }
+    } else {
+        // A register this large is read by rule, not threat by threat: every threat that
+        // carries a decision is shown in full, the others grouped under their rule with
+        // one example description (the HTML and JSON reports keep every text).
+        let (full, grouped): (Vec<_>, Vec<_>) = r.details.iter().partition(|d| decided(d));
+        w.muted(&format!(
+            "{} threats. The {} with a decision, a mitigation, a sign-off or history are shown in full; the other {} are grouped by the rule that found them, with the rule's description shown once for an example target. The HTML and JSON reports give every threat in full.",
+            r.details.len(),
+            full.len(),
+            grouped.len()
+        ));
+        for d in &full {
+            detail_block(w, d);
+        }
+        let mut by_rule: std::collections::BTreeMap<&str, Vec<&super::content::Detail>> = Default::default();
+        for d in &grouped {
+            by_rule.entry(d.row.rule.as_deref().unwrap_or("")).or_default().push(d);
+        }
+        let mut rules: Vec<(&str, Vec<&super::content::Detail>)> = by_rule.into_iter().collect();
+        rules.sort_by(|a, b| b.1[0].row.severity.cmp(&a.1[0].row.severity).then(a.0.cmp(b.0)));
+        for (rule, ds) in rules {
+            let first = ds[0];
+            w.ensure(120.0);
+            w.rule(RULE, 0.6);
+            w.y += 6.0;
+            w.paragraph(&format!("{rule} — {} threats", ds.len()), Weight::Bold, 10.5, INK, 0.0);
+            w.muted(&format!("For example, {}: {}", first.row.reference, first.row.title));
+            w.body(first.description.trim());
+            if !first.suggested.is_empty() {
+                w.muted(&format!("Suggested: {}", first.suggested.join("; ")));
+            }
+            let rows: Vec<Vec<Cell>> = ds
+                .iter()
+                .map(|d| {
+                    vec![
+                        cell(&d.row.reference),
+                        cell(&d.row.target),
+                        cell(format!("{}×{}", d.row.likelihood, d.row.impact)),
+                        sev_cell(d.row.severity),
+                        cell(d.row.status.as_str()),
+                        cell(d.attack_path.join(" → ")),
+                    ]
+                })
+                .collect();
+            w.table(
+                &["ref", "target", "L×I", "severity", "status", "attack path"],
+                &[0.9, 2.6, 0.5, 0.9, 0.8, 3.2],
+                &rows,
+            );
+        }
+    }
+    if r.details.is_empty() {
+        w.body("No threats.");
+    }
+}
+
+fn detail_block(w: &mut Writer, d: &super::content::Detail) {
+    {
         let t = &d.row;
         w.ensure(90.0);
         w.rule(RULE, 0.6);
@@ -1118,9 +1264,6 @@ fn details(w: &mut Writer, r: &Report) {
             w.muted(&format!("History: {}", lines.join(" · ")));
         }
         w.y += 4.0;
-    }
-    if r.details.is_empty() {
-        w.body("No threats.");
     }
 }
 
@@ -1318,8 +1461,15 @@ fn save(pages: Vec<Page>, headings: &[(String, usize)], r: &Report, regular: Par
             printpdf::PageAnnotation { name: title.clone(), page: page + 1 },
         );
     }
-    let pages: Vec<PdfPage> =
-        pages.into_iter().map(|p| PdfPage::new(Mm::from(Pt(p.w)), Mm::from(Pt(p.h)), p.ops)).collect();
+    let pages: Vec<PdfPage> = pages
+        .into_iter()
+        .map(|mut p| {
+            if p.text.take().is_some() {
+                p.ops.push(Op::EndTextSection);
+            }
+            PdfPage::new(Mm::from(Pt(p.w)), Mm::from(Pt(p.h)), p.ops)
+        })
+        .collect();
     doc.pages = pages;
     let mut warnings = Vec::new();
     let mut bytes = doc.save(&PdfSaveOptions::default(), &mut warnings);
