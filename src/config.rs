@@ -49,3 +49,9 @@ pub fn who(config: &Config) -> String {
         .or_else(|| env("USERNAME"))
         .unwrap_or_else(|| "unknown".to_owned())
 }
+
+/// The settings from [`path`]; defaults when there is no file or it cannot be read.
+pub fn load() -> Option<Config> {
+    let p = path()?;
+    crate::io::yaml::read_settings::<Config>(&p).ok().flatten()
+}

@@ -39,3 +39,24 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.persist(target).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// Whether a path names a project file: by its extension, else by its first bytes
+/// (a project file renamed to something else is still recognised).
+pub fn is_project_path(path: &std::path::Path) -> bool {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("twdb")) {
+        return true;
+    }
+    // Only regular files are sniffed: reading the first bytes of a pipe (`/dev/stdin`,
+    // `<(...)`) would take them away from the YAML reader.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut magic = [0u8; 16];
+    match std::fs::File::open(path) {
+        Ok(mut f) => {
+            use std::io::Read;
+            f.read_exact(&mut magic).is_ok() && &magic == b"SQLite format 3\0"
+        }
+        Err(_) => false,
+    }
+}

@@ -127,7 +127,7 @@ fn report_time(fallback: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
-fn latest_signoff_holds(
+pub fn latest_signoff_holds(
     reviews: &[crate::model::Review],
     threats: &[crate::model::Threat],
     model: &Model,

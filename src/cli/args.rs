@@ -82,6 +82,20 @@ pub enum ReportFormat {
     Sarif,
 }
 
+impl From<ReportFormat> for crate::report::Format {
+    fn from(f: ReportFormat) -> Self {
+        use crate::report::Format;
+        match f {
+            ReportFormat::Pdf => Format::Pdf,
+            ReportFormat::Html => Format::Html,
+            ReportFormat::Md => Format::Md,
+            ReportFormat::Csv => Format::Csv,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Sarif => Format::Sarif,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StrideArg {
     Spoofing,

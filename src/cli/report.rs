@@ -38,32 +38,9 @@ fn config(path: Option<&Path>) -> Result<Config, Failure> {
     }
 }
 
-/// The report's bytes in a format, and what the writer wants the user to know.
+/// The report's bytes in a format (see [`report::render`]).
 pub fn render(input: &report::Input, config: &Config, format: ReportFormat) -> (Vec<u8>, Vec<String>) {
-    let r = report::build(input, config);
-    let needs_diagram = r.has(report::Section::Diagram);
-    let diagram = || needs_diagram.then(|| report::diagram::diagram(&input.model, &input.threats));
-    match format {
-        ReportFormat::Pdf => {
-            let d = diagram();
-            let (bytes, warnings) = report::pdf::render(&r, d.as_ref());
-            let mut notes = Vec::new();
-            if !warnings.missing_glyphs.is_empty() {
-                let chars: String = warnings.missing_glyphs.iter().take(20).collect();
-                notes.push(format!(
-                    "the PDF font (DejaVu Sans) has no glyph for {} character(s), shown as �: {chars}{}; the HTML report shows them",
-                    warnings.missing_glyphs.len(),
-                    if warnings.missing_glyphs.len() > 20 { "…" } else { "" }
-                ));
-            }
-            (bytes, notes)
-        }
-        ReportFormat::Html => (report::html::render(&r, diagram().as_ref()), Vec::new()),
-        ReportFormat::Md => (report::markdown::render(&r).into_bytes(), Vec::new()),
-        ReportFormat::Csv => (report::tracker::render(&r), Vec::new()),
-        ReportFormat::Json => (report::json::render(&r, input), Vec::new()),
-        ReportFormat::Sarif => (report::sarif::render(&r, input), Vec::new()),
-    }
+    report::render(input, config, format.into())
 }
 
 pub fn report(

@@ -2,7 +2,7 @@
 
 use super::args::{StatusArg, StrideArg, ThreatCommand};
 use super::{Failure, Outcome, print, render};
-use crate::model::{Item, Key, Stride, Target, TargetKind, Threat, ThreatStatus};
+use crate::model::{Stride, ThreatStatus};
 use crate::rank::Override;
 use crate::store::Project;
 use std::path::Path;
@@ -38,74 +38,18 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
         ThreatCommand::Add { file, title, target, stride: s, likelihood, impact, description } => {
             let mut p = project(&file)?;
             let model = p.load_model()?;
-            let key = Key::new(target.clone());
-            let found = model
-                .elements()
-                .find(|e| *e.key() == key)
-                .map(|e| {
-                    let kind = match e.kind() {
-                        crate::model::ElementKind::ExternalEntity => TargetKind::ExternalEntity,
-                        crate::model::ElementKind::Process => TargetKind::Process,
-                        crate::model::ElementKind::DataStore => TargetKind::DataStore,
-                    };
-                    Target { kind, key: key.clone(), id: e.id(), name: e.name().to_owned() }
-                })
-                .or_else(|| {
-                    model.flows.iter().find(|f| f.key == key).map(|f| Target {
-                        kind: TargetKind::Flow,
-                        key: key.clone(),
-                        id: f.id(),
-                        name: f.display_name().to_owned(),
-                    })
-                })
-                .or_else(|| {
-                    model.apis.iter().find(|a| a.key == key).map(|a| Target {
-                        kind: TargetKind::Api,
-                        key: key.clone(),
-                        id: a.id(),
-                        name: a.display_name().to_owned(),
-                    })
-                })
-                .or_else(|| {
-                    model.data_assets.iter().find(|a| a.key == key).map(|a| Target {
-                        kind: TargetKind::DataAsset,
-                        key: key.clone(),
-                        id: a.id(),
-                        name: a.display_name().to_owned(),
-                    })
-                });
-            let Some(target) = found else {
-                let keys: Vec<String> = model.elements().map(|e| e.key().to_string()).collect();
-                let hint = crate::model::suggest(&target, keys.iter().map(String::as_str))
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                return Err(Failure::input(format!("the model has no item `{target}`{hint}")));
-            };
-            if title.trim().is_empty() {
-                return Err(Failure::input("a threat needs a title"));
-            }
-            let threat = Threat {
-                id: uuid::Uuid::new_v4(),
-                reference: String::new(),
-                rule: None,
+            let who = p.user().to_owned();
+            let threat = crate::lifecycle::manual_threat(
+                &model,
+                &target,
                 title,
                 description,
-                stride: stride(s),
-                target,
+                stride(s),
                 likelihood,
                 impact,
-                severity: crate::rank::severity(likelihood, impact),
-                rationale: vec![format!("entered by hand by {}", p.user())],
-                references: Default::default(),
-                controls: Default::default(),
-                mitigations: Default::default(),
-                attack_path: Vec::new(),
-                weakest_control: None,
-                status: ThreatStatus::Open,
-                response: Default::default(),
-                previous_status: None,
-                obsolete_since: None,
-            };
+                &who,
+            )
+            .map_err(Failure::input)?;
             let reference = p.add_manual_threat(threat)?;
             print(&format!("{reference}\n"))
         }

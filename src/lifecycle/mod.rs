@@ -33,3 +33,90 @@ pub fn today() -> Date {
 pub fn now() -> String {
     jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
+
+/// A threat a person adds by hand, on an element, flow, API or data asset of `model`.
+#[allow(clippy::too_many_arguments)]
+pub fn manual_threat(
+    model: &crate::model::Model,
+    target: &str,
+    title: String,
+    description: String,
+    stride: crate::model::Stride,
+    likelihood: u8,
+    impact: u8,
+    who: &str,
+) -> Result<crate::model::Threat, String> {
+    use crate::model::{Item, Key, Target, TargetKind, Threat, ThreatStatus};
+    if !(1..=5).contains(&likelihood) || !(1..=5).contains(&impact) {
+        return Err("likelihood and impact go from 1 to 5".to_owned());
+    }
+    let key = Key::new(target);
+    let found = model
+        .elements()
+        .find(|e| *e.key() == key)
+        .map(|e| {
+            let kind = match e.kind() {
+                crate::model::ElementKind::ExternalEntity => TargetKind::ExternalEntity,
+                crate::model::ElementKind::Process => TargetKind::Process,
+                crate::model::ElementKind::DataStore => TargetKind::DataStore,
+            };
+            Target { kind, key: key.clone(), id: e.id(), name: e.name().to_owned() }
+        })
+        .or_else(|| {
+            model.flows.iter().find(|f| f.key == key).map(|f| Target {
+                kind: TargetKind::Flow,
+                key: key.clone(),
+                id: f.id(),
+                name: f.display_name().to_owned(),
+            })
+        })
+        .or_else(|| {
+            model.apis.iter().find(|a| a.key == key).map(|a| Target {
+                kind: TargetKind::Api,
+                key: key.clone(),
+                id: a.id(),
+                name: a.display_name().to_owned(),
+            })
+        })
+        .or_else(|| {
+            model.data_assets.iter().find(|a| a.key == key).map(|a| Target {
+                kind: TargetKind::DataAsset,
+                key: key.clone(),
+                id: a.id(),
+                name: a.display_name().to_owned(),
+            })
+        });
+    let Some(target) = found else {
+        let keys: Vec<String> = model.elements().map(|e| e.key().to_string()).collect();
+        let hint = crate::model::suggest(target, keys.iter().map(String::as_str))
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(format!("the model has no item `{target}`{hint}"));
+    };
+    if title.trim().is_empty() {
+        return Err("a threat needs a title".to_owned());
+    }
+    let threat = Threat {
+        id: uuid::Uuid::new_v4(),
+        reference: String::new(),
+        rule: None,
+        title,
+        description,
+        stride,
+        target,
+        likelihood,
+        impact,
+        severity: crate::rank::severity(likelihood, impact),
+        rationale: vec![format!("entered by hand by {who}")],
+        references: Default::default(),
+        controls: Default::default(),
+        mitigations: Default::default(),
+        attack_path: Vec::new(),
+        weakest_control: None,
+        status: ThreatStatus::Open,
+        response: Default::default(),
+        previous_status: None,
+        obsolete_since: None,
+    };
+    Ok(threat)
+}
