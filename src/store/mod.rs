@@ -8,7 +8,7 @@
 //! killing the process at any instant loses at most the transaction in flight.
 
 mod audit;
-mod header;
+pub mod header;
 mod migrate;
 mod model;
 mod register;
@@ -381,6 +381,26 @@ impl Project {
         today: crate::lifecycle::Date,
     ) -> Result<Threat> {
         self.act(|a| register::set_status(a, reference, req, today))
+    }
+
+    /// Puts a threat's status and decision back (the editor's undo and redo).
+    pub fn restore_decision(
+        &mut self,
+        reference: &str,
+        status: crate::model::ThreatStatus,
+        response: &crate::model::Response,
+    ) -> Result<Threat> {
+        self.act(|a| register::restore_decision(a, reference, status, response))
+    }
+
+    /// Removes a mitigation (the editor's undo of its creation).
+    pub fn remove_mitigation(&mut self, reference: &str) -> Result<()> {
+        self.act(|a| register::remove_mitigation(a, reference))
+    }
+
+    /// Puts a mitigation back as it was, with its links.
+    pub fn restore_mitigation(&mut self, m: &Mitigation) -> Result<Mitigation> {
+        self.act(|a| register::restore_mitigation(a, m))
     }
 
     pub fn mitigations(&self) -> Result<Vec<Mitigation>> {

@@ -5,7 +5,8 @@ use super::audit::Action;
 use super::threats::{self, counter, decode_err, json, put, set_counter};
 use crate::lifecycle::{self, Request};
 use crate::model::{
-    Mitigation, MitigationStatus, Model, Review, ReviewScope, Threat, ThreatRecord, ThreatStatus, reference_order,
+    Mitigation, MitigationStatus, Model, Response, Review, ReviewScope, Threat, ThreatRecord, ThreatStatus,
+    reference_order,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
@@ -530,4 +531,61 @@ pub fn import(act: &Action<'_>, model: &Model) -> R<()> {
         Some(&json!({"threats": model.threats.len(), "mitigations": model.mitigations.len(), "reviews": model.reviews.len()})),
     )?;
     Ok(())
+}
+
+/// Puts a threat's status and decision back as they were (undo and redo in the editor).
+/// The state restored was reached through the lifecycle table before, so it is not
+/// checked again; the audit log records it as a restore with both sides.
+pub fn restore_decision(act: &Action<'_>, reference: &str, status: ThreatStatus, response: &Response) -> R<Threat> {
+    let t = threat(act.tx, reference)?;
+    if t.status == ThreatStatus::Obsolete && status != ThreatStatus::Obsolete {
+        return Err(lifecycle::LifecycleError::Obsolete { reference: reference.into() }.into());
+    }
+    let mut after = t.clone();
+    after.status = status;
+    after.response = response.clone();
+    put(act.tx, &after, &act.at)?;
+    act.log(
+        "threat.status.restore",
+        "threat",
+        reference,
+        Some(&json!({"status": t.status, "response": t.response})),
+        Some(&json!({"status": after.status, "response": after.response})),
+    )?;
+    Ok(after)
+}
+
+/// Removes a mitigation (undo of its creation). Refused while a threat's status relies on it.
+pub fn remove_mitigation(act: &Action<'_>, reference: &str) -> R<()> {
+    let m = mitigation(act.tx, reference)?;
+    for t in &m.threats {
+        unlink(act, reference, t)?;
+    }
+    act.tx.execute("DELETE FROM mitigations WHERE id = ?1", params![m.id.to_string()])?;
+    act.log("mitigation.remove", "mitigation", reference, Some(&serde_json::to_value(&m).unwrap_or_default()), None)?;
+    Ok(())
+}
+
+/// Puts a mitigation back exactly as it was, with its links (redo of a creation, undo of
+/// an update). Links to threats no longer in the register are skipped.
+pub fn restore_mitigation(act: &Action<'_>, m: &Mitigation) -> R<Mitigation> {
+    let before = mitigation(act.tx, &m.reference).ok();
+    put_mitigation(act.tx, m)?;
+    act.tx.execute("DELETE FROM threat_mitigations WHERE mitigation_id = ?1", params![m.id.to_string()])?;
+    for r in &m.threats {
+        if let Some(t) = threats::get(act.tx, r)? {
+            act.tx.execute(
+                "INSERT OR IGNORE INTO threat_mitigations (threat_id, mitigation_id) VALUES (?1, ?2)",
+                params![t.id.to_string(), m.id.to_string()],
+            )?;
+        }
+    }
+    act.log(
+        "mitigation.restore",
+        "mitigation",
+        &m.reference,
+        before.as_ref().map(|b| serde_json::to_value(b).unwrap_or_default()).as_ref(),
+        Some(&serde_json::to_value(m).unwrap_or_default()),
+    )?;
+    mitigation(act.tx, &m.reference)
 }
