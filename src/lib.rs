@@ -12,6 +12,7 @@ pub mod model;
 pub mod rank;
 pub mod report;
 pub mod rules;
+pub mod session;
 pub mod store;
 pub mod summary;
 pub mod synth;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 /// The STRIDE category of a threat (Microsoft's STRIDE model, Kohnfelder and Garg 1999).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stride {
     /// Pretending to be someone or something else (authenticity).
@@ -59,7 +59,7 @@ impl Stride {
 }
 
 /// How serious a threat is, from likelihood × impact (the bands live in `rank`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum RiskLevel {
     Low,
@@ -174,7 +174,7 @@ pub struct SuggestedMitigation {
 
 /// Where a threat is in its life. Which transitions are allowed, and which fields each
 /// status needs, is `lifecycle`'s table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ThreatStatus {
     /// Not yet handled.

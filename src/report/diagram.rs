@@ -136,6 +136,19 @@ pub fn diagram(model: &Model, threats: &[Threat]) -> Diagram {
     normalise(d)
 }
 
+/// The diagram for an editor's canvas: every element (no overview, whatever the size), at
+/// its saved position when all elements have one, else laid out automatically. Saved
+/// coordinates are kept as they are (not shifted), so that moves on the canvas map 1:1.
+pub fn canvas(model: &Model, threats: &[Threat]) -> Diagram {
+    let marks = threat_marks(threats);
+    let elements: Vec<_> = model.elements().collect();
+    if !elements.is_empty() && elements.iter().all(|e| e.position().is_some()) {
+        positioned(model, &marks)
+    } else {
+        normalise(automatic(model, &marks))
+    }
+}
+
 /// Flows touching a data store, or a flow's threats on its own key: a flow's marks are
 /// on the flow, not drawn; the element marks count the element's own threats.
 fn node_for(e: crate::model::ElementRef<'_>, rect: Rect, marks: &HashMap<&Key, (usize, RiskLevel)>) -> Node {

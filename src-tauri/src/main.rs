@@ -1,0 +1,227 @@
+//! Threatwright desktop shell: Tauri 2 commands over the core's `session` module and
+//! nothing else. Every command returns the core's answer or its `Failure`
+//! (`{code, message}`); no domain logic lives here. Files are read and written only
+//! through these commands, at paths the user chose in a native dialog shown from Rust
+//! (the web view gets no file-system or dialog permission of its own).
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tauri::{Manager, State};
+use tauri_plugin_dialog::DialogExt;
+use threatwright::session::edit::{Clipboard, Edit};
+use threatwright::session::view::{DocumentView, Outcome, ThreatRow};
+use threatwright::session::vocabulary::Vocabulary;
+use threatwright::session::{self, Action, ExportOptions, Failure, FailureCode, Session};
+use threatwright::session::{AppInfo, PathPurpose};
+
+/// The open document and the paths the user chose in this run.
+struct AppState {
+    session: Mutex<Option<Session>>,
+    /// Paths returned by a dialog: the only places commands write to or open.
+    chosen: Mutex<HashSet<PathBuf>>,
+    /// Where recent files are remembered.
+    recent_file: Option<PathBuf>,
+}
+
+type R<T> = Result<T, Failure>;
+
+fn internal(e: impl std::fmt::Display) -> Failure {
+    Failure::new(FailureCode::Internal, e.to_string())
+}
+
+fn with_session<T>(state: &State<'_, AppState>, f: impl FnOnce(&mut Session) -> R<T>) -> R<T> {
+    let mut guard = state.session.lock().map_err(internal)?;
+    let s = guard.as_mut().ok_or_else(|| Failure::new(FailureCode::Nothing, "no document is open"))?;
+    f(s)
+}
+
+fn who() -> String {
+    let config = threatwright::config::load().unwrap_or_default();
+    threatwright::config::who(&config)
+}
+
+fn library() -> R<threatwright::rules::Library> {
+    session::builtin_library().map_err(|e| Failure::new(FailureCode::Internal, e))
+}
+
+fn allowed(state: &State<'_, AppState>, path: &Path) -> R<()> {
+    if state.chosen.lock().map_err(internal)?.contains(path) {
+        Ok(())
+    } else {
+        Err(Failure::new(FailureCode::File, format!("{}: not a path chosen in a dialog", path.display())))
+    }
+}
+
+fn opened(state: &State<'_, AppState>, s: Session) -> R<DocumentView> {
+    let view = s.view()?;
+    if let Some(f) = &state.recent_file {
+        session::recent::remember(f, s.path());
+    }
+    *state.session.lock().map_err(internal)? = Some(s);
+    Ok(view)
+}
+
+#[tauri::command]
+fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let recent = state.recent_file.as_deref().map(session::recent::load).unwrap_or_default();
+    session::app_info(recent)
+}
+
+/// Shows a native dialog (from Rust) and remembers the answer as a permitted path. With
+/// `THREATWRIGHT_E2E_DIR` set (end-to-end tests drive the app through WebDriver, which
+/// cannot reach native dialogs) the answer is the suggested name in that directory.
+#[tauri::command]
+async fn choose_path(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    purpose: PathPurpose,
+    suggested: String,
+) -> R<Option<String>> {
+    let suggested = Path::new(&suggested).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let picked: Option<PathBuf> = if let Some(dir) = std::env::var_os("THREATWRIGHT_E2E_DIR") {
+        Some(PathBuf::from(dir).join(&suggested))
+    } else {
+        let (label, exts) = purpose.filter();
+        let dialog = app.dialog().file().add_filter(label, exts).set_file_name(&suggested);
+        let answer = if purpose.is_save() { dialog.blocking_save_file() } else { dialog.blocking_pick_file() };
+        answer.and_then(|p| p.into_path().ok())
+    };
+    let Some(path) = picked else { return Ok(None) };
+    state.chosen.lock().map_err(internal)?.insert(path.clone());
+    Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command]
+fn new_model(state: State<'_, AppState>, path: String, name: String) -> R<DocumentView> {
+    let path = PathBuf::from(path);
+    allowed(&state, &path)?;
+    close(&state)?;
+    let model = threatwright::model::Model::new(name.trim());
+    opened(&state, Session::create(&path, &model, library()?, &who())?)
+}
+
+#[tauri::command]
+fn open_example(state: State<'_, AppState>, name: String, path: String) -> R<DocumentView> {
+    let path = PathBuf::from(path);
+    allowed(&state, &path)?;
+    close(&state)?;
+    let model = session::example(&name)?;
+    opened(&state, Session::create(&path, &model, library()?, &who())?)
+}
+
+/// Opens a project file, or imports a model YAML into a new project file at `into`.
+#[tauri::command]
+fn open_file(state: State<'_, AppState>, path: String, into: Option<String>) -> R<DocumentView> {
+    let path = PathBuf::from(path);
+    let recent = state.recent_file.as_deref().map(session::recent::load).unwrap_or_default();
+    if !recent.iter().any(|r| Path::new(r) == path) {
+        allowed(&state, &path)?;
+    }
+    close(&state)?;
+    if session::is_project_file(&path) {
+        return opened(&state, Session::open(&path, library()?, &who())?);
+    }
+    let into = PathBuf::from(into.ok_or_else(|| {
+        Failure::new(FailureCode::Invalid, "a model YAML is imported into a new project file: choose where")
+    })?);
+    allowed(&state, &into)?;
+    let model = session::read_model_file(&path)?;
+    opened(&state, Session::create(&into, &model, library()?, &who())?)
+}
+
+fn close(state: &State<'_, AppState>) -> R<()> {
+    state.session.lock().map_err(internal)?.take();
+    Ok(())
+}
+
+#[tauri::command]
+fn close_document(state: State<'_, AppState>) -> R<()> {
+    close(&state)
+}
+
+#[tauri::command]
+fn get_view(state: State<'_, AppState>) -> R<DocumentView> {
+    with_session(&state, |s| s.view())
+}
+
+#[tauri::command]
+fn edit(state: State<'_, AppState>, edit: Edit) -> R<Outcome> {
+    with_session(&state, |s| s.edit(&edit))
+}
+
+#[tauri::command]
+fn act(state: State<'_, AppState>, action: Action) -> R<Outcome> {
+    with_session(&state, |s| s.act(&action))
+}
+
+#[tauri::command]
+fn undo(state: State<'_, AppState>) -> R<Outcome> {
+    with_session(&state, |s| s.undo())
+}
+
+#[tauri::command]
+fn redo(state: State<'_, AppState>) -> R<Outcome> {
+    with_session(&state, |s| s.redo())
+}
+
+#[tauri::command]
+fn preview_delete(state: State<'_, AppState>, keys: Vec<String>) -> R<Vec<ThreatRow>> {
+    with_session(&state, |s| s.preview_delete(&keys))
+}
+
+#[tauri::command]
+fn copy(state: State<'_, AppState>, keys: Vec<String>) -> R<Clipboard> {
+    with_session(&state, |s| s.copy(&keys))
+}
+
+#[tauri::command]
+fn vocabulary() -> Vocabulary {
+    session::vocabulary::vocabulary()
+}
+
+#[tauri::command]
+fn export_report(state: State<'_, AppState>, path: String, options: ExportOptions) -> R<Vec<String>> {
+    let path = PathBuf::from(path);
+    allowed(&state, &path)?;
+    with_session(&state, |s| s.export(&path, &options))
+}
+
+#[tauri::command]
+fn export_yaml(state: State<'_, AppState>, path: String) -> R<()> {
+    let path = PathBuf::from(path);
+    allowed(&state, &path)?;
+    with_session(&state, |s| s.export_yaml(&path))
+}
+
+fn main() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let recent_file = app.path().app_config_dir().ok().map(|d| d.join("recent.json"));
+            app.manage(AppState { session: Mutex::new(None), chosen: Mutex::new(HashSet::new()), recent_file });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            choose_path,
+            new_model,
+            open_example,
+            open_file,
+            close_document,
+            get_view,
+            edit,
+            act,
+            undo,
+            redo,
+            preview_delete,
+            copy,
+            vocabulary,
+            export_report,
+            export_yaml,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the Threatwright window could not start");
+}

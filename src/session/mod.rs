@@ -1,0 +1,716 @@
+//! An open document in the desktop editor: a project file, the rule library, and the
+//! undo and redo stacks. Every action is one transaction with one audit-log entry (see
+//! `store`); after each one the model is re-analysed and the whole view returned.
+//! Undo never loses register state: undoing an edit restores the previous model and the
+//! analysis brings obsolete threats back with the status they had (`lifecycle::reconcile`);
+//! undoing a decision puts the previous decision back. The desktop shell is a thin layer
+//! of commands over this module; the CLI and the tests use the same functions.
+
+pub mod app;
+pub mod edit;
+pub mod view;
+pub mod vocabulary;
+
+use crate::lifecycle::{self, Request};
+use crate::model::{Mitigation, MitigationStatus, Model, Response, Stride, Threat, ThreatStatus};
+use crate::rules::Library;
+use crate::store::{self, MitigationFields, Project};
+use edit::Edit;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+use view::{DocumentView, Outcome, Parts};
+
+pub use app::{AppInfo, Example, PathPurpose, app_info, builtin_library, example, is_project_file, read_model_file};
+
+/// Recent files (see [`app::load`], [`app::remember`]).
+pub mod recent {
+    pub use super::app::{load, remember};
+}
+
+/// How many steps undo keeps.
+const UNDO_DEPTH: usize = 200;
+
+/// An action on the register, mitigations and reviews.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+pub enum Action {
+    /// Sets a threat's status; the lifecycle table says which fields each status needs.
+    SetStatus {
+        reference: String,
+        status: ThreatStatus,
+        approver: Option<String>,
+        reason: Option<String>,
+        expires: Option<String>,
+        transferred_to: Option<String>,
+    },
+    /// Creates a mitigation, linked to the threats given.
+    AddMitigation {
+        title: String,
+        description: Option<String>,
+        status: Option<MitigationStatus>,
+        owner: Option<String>,
+        ticket: Option<String>,
+        due: Option<String>,
+        threats: Vec<String>,
+    },
+    /// Changes a mitigation's fields (`None` keeps a field; an empty text clears it).
+    UpdateMitigation {
+        reference: String,
+        title: Option<String>,
+        description: Option<String>,
+        status: Option<MitigationStatus>,
+        owner: Option<String>,
+        ticket: Option<String>,
+        due: Option<String>,
+    },
+    Link {
+        mitigation: String,
+        threats: Vec<String>,
+    },
+    Unlink {
+        mitigation: String,
+        threats: Vec<String>,
+    },
+    /// Adopts the rule's first suggested mitigation for each threat.
+    Adopt {
+        threats: Vec<String>,
+    },
+    /// Adds a threat a person found.
+    AddThreat {
+        target: String,
+        title: String,
+        description: String,
+        stride: Stride,
+        likelihood: u8,
+        impact: u8,
+    },
+    /// Overrides a threat's likelihood and/or impact, with the reason.
+    Rank {
+        reference: String,
+        likelihood: Option<u8>,
+        impact: Option<u8>,
+        reason: String,
+    },
+    /// Signs off one threat's response as it stands.
+    SignThreat {
+        reference: String,
+        note: Option<String>,
+    },
+    /// Signs off the model version: a baseline.
+    SignModel {
+        note: Option<String>,
+    },
+}
+
+/// Why a session action failed: a code the UI can branch on and a message for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    pub code: FailureCode,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureCode {
+    /// The file is open in another window or process.
+    Locked,
+    /// The file cannot be read or is not a project file.
+    File,
+    /// The model or an input does not validate; the message says where.
+    Invalid,
+    /// The lifecycle refused (a required field, a forbidden transition).
+    Refused,
+    /// Nothing to undo or redo, or the step cannot be undone.
+    Nothing,
+    /// Something that should not happen; the message has details.
+    Internal,
+}
+
+impl Failure {
+    pub fn new(code: FailureCode, message: impl Into<String>) -> Failure {
+        Failure { code, message: message.into() }
+    }
+}
+
+impl From<store::Error> for Failure {
+    fn from(e: store::Error) -> Failure {
+        use store::Error as E;
+        let code = match &e {
+            E::NotFound { .. }
+            | E::NotAProjectFile { .. }
+            | E::IncompatibleVersion { .. }
+            | E::Corrupt { .. }
+            | E::Io { .. } => FailureCode::File,
+            E::InvalidModel { .. } => FailureCode::Invalid,
+            E::Refused { .. } | E::NotInRegister { .. } => FailureCode::Refused,
+            _ => FailureCode::Internal,
+        };
+        let message = match &e {
+            E::InvalidModel { diagnostics } => {
+                let first: Vec<String> =
+                    diagnostics.iter().filter(|d| d.is_error()).take(3).map(|d| d.message.clone()).collect();
+                format!("the change would make the model invalid: {}", first.join("; "))
+            }
+            _ => e.to_string(),
+        };
+        Failure::new(code, message)
+    }
+}
+
+impl From<edit::EditError> for Failure {
+    fn from(e: edit::EditError) -> Failure {
+        Failure::new(FailureCode::Invalid, e.to_string())
+    }
+}
+
+type R<T> = Result<T, Failure>;
+
+/// One undoable step.
+#[derive(Debug, Clone)]
+enum Step {
+    Model {
+        label: String,
+        before: Box<Model>,
+        after: Box<Model>,
+    },
+    Decision {
+        label: String,
+        reference: String,
+        before: (ThreatStatus, Response),
+        after: (ThreatStatus, Response),
+    },
+    Links {
+        label: String,
+        mitigation: String,
+        threats: Vec<String>,
+        linked: bool,
+    },
+    /// A mitigation created (`before` none) or changed; `after` as it was right after.
+    Mitigation {
+        label: String,
+        before: Option<Mitigation>,
+        after: Mitigation,
+    },
+    /// Several steps that were one action (adopting mitigations for many threats).
+    Group {
+        label: String,
+        steps: Vec<Step>,
+    },
+}
+
+impl Step {
+    fn label(&self) -> &str {
+        match self {
+            Step::Model { label, .. }
+            | Step::Decision { label, .. }
+            | Step::Links { label, .. }
+            | Step::Mitigation { label, .. }
+            | Step::Group { label, .. } => label,
+        }
+    }
+}
+
+/// An open document.
+pub struct Session {
+    // Field order matters: the connection closes before the lock is released.
+    project: Project,
+    _lock: File,
+    library: Library,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    revision: u64,
+}
+
+/// Takes the advisory lock that keeps a project file to one editor at a time.
+fn lock(path: &Path) -> R<File> {
+    let f = File::options()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Failure::new(FailureCode::File, format!("{}: cannot open: {e}", path.display())))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
+            FailureCode::Locked,
+            format!("{} is open in another Threatwright window or process; close it there first", path.display()),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(Failure::new(FailureCode::File, format!("{}: cannot lock: {e}", path.display())))
+        }
+    }
+}
+
+impl Session {
+    /// Opens a project file for editing, as `who`.
+    pub fn open(path: &Path, library: Library, who: &str) -> R<Session> {
+        if !path.exists() {
+            return Err(Failure::new(FailureCode::File, format!("{}: no such file", path.display())));
+        }
+        // Refuse what is not ours before taking a lock on it.
+        crate::store::header::inspect(path)
+            .map_err(|e| Failure::new(FailureCode::File, format!("{}: {e}", path.display())))?;
+        let lock = lock(path)?;
+        let mut project = Project::open(path)?;
+        project.set_user(who);
+        let mut s = Session { project, _lock: lock, library, undo: Vec::new(), redo: Vec::new(), revision: 0 };
+        // The register follows the model and rules as they are now.
+        s.project.analyze(&s.library)?;
+        Ok(s)
+    }
+
+    /// Creates a project file from a model (a new model, an example, a YAML file) and
+    /// opens it. The file appears complete or not at all.
+    pub fn create(path: &Path, model: &Model, library: Library, who: &str) -> R<Session> {
+        if path.exists() {
+            return Err(Failure::new(
+                FailureCode::File,
+                format!("{} exists already; choose another name or open it", path.display()),
+            ));
+        }
+        let mut project = Project::create_as(path, model, who)?;
+        if !model.threats.is_empty() || !model.mitigations.is_empty() {
+            project.analyze(&library)?;
+        }
+        drop(project);
+        Session::open(path, library, who)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.project.path()
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The current state, for the editor.
+    pub fn view(&self) -> R<DocumentView> {
+        let model = self.project.load_model()?;
+        let threats = self.project.register()?;
+        self.view_of(&model, &threats)
+    }
+
+    fn view_of(&self, model: &Model, threats: &[Threat]) -> R<DocumentView> {
+        let mitigations = self.project.mitigations()?;
+        let reviews = self.project.reviews()?;
+        let holds = crate::workflow::latest_signoff_holds(&reviews, threats, model);
+        let signed: BTreeSet<String> = holds.into_iter().filter(|(_, ok)| *ok).map(|(r, _)| r).collect();
+        let baseline = self.project.baseline(None)?;
+        let mut changed = BTreeSet::new();
+        if let Some(b) = &baseline {
+            let (_, _, items) = crate::workflow::snapshot(&self.project)?;
+            let changes = crate::lifecycle::review::changes(&b.items, &items);
+            changed.extend(changes.iter().map(|c| c.key.to_string()));
+            let before: std::collections::HashMap<&str, _> =
+                b.register.iter().map(|s| (s.reference.as_str(), (s.severity, s.status))).collect();
+            for t in threats {
+                if before.get(t.reference.as_str()) != Some(&(t.severity, t.status)) {
+                    changed.insert(t.reference.clone());
+                }
+            }
+        }
+        let diagnostics = crate::model::validate(model);
+        let parts = Parts {
+            model,
+            threats,
+            mitigations: &mitigations,
+            signed: &signed,
+            changed: &changed,
+            diagnostics: &diagnostics,
+        };
+        let d = view::layout(model, threats);
+        let (nodes, edges) = view::canvas(&parts, &d);
+        Ok(DocumentView {
+            path: self.path().display().to_string(),
+            name: model.system.name.clone(),
+            revision: self.revision,
+            nodes,
+            edges,
+            threats: view::threat_rows(&parts),
+            mitigations: view::mitigation_rows(&mitigations),
+            diagnostics: view::diagnostic_rows(&diagnostics),
+            baseline: baseline.map(|b| view::BaselineView { id: b.id, at: b.at, reviewer: b.reviewer, note: b.note }),
+            auto_layout: d.auto_layout,
+            undo: self.undo.last().map(|s| s.label().to_owned()),
+            redo: self.redo.last().map(|s| s.label().to_owned()),
+            rules_version: self.project.rules_version()?,
+            user: self.project.user().to_owned(),
+        })
+    }
+
+    /// Analyses and builds the outcome, comparing the live threats with `before`.
+    fn finish(&mut self, before: &[Threat], message: String) -> R<Outcome> {
+        self.revision += 1;
+        let analysis = self.project.analyze(&self.library)?;
+        let model = self.project.load_model()?;
+        let live = |ts: &[Threat]| -> BTreeSet<String> {
+            ts.iter().filter(|t| t.status != ThreatStatus::Obsolete).map(|t| t.reference.clone()).collect()
+        };
+        let (was, now) = (live(before), live(&analysis.threats));
+        let mut appeared: Vec<String> = now.difference(&was).cloned().collect();
+        let mut resolved: Vec<String> = was.difference(&now).cloned().collect();
+        appeared.sort_by(|a, b| crate::model::reference_order(a, b));
+        resolved.sort_by(|a, b| crate::model::reference_order(a, b));
+        let view = self.view_of(&model, &analysis.threats)?;
+        Ok(Outcome { view, appeared, resolved, message })
+    }
+
+    fn push(&mut self, step: Step) {
+        self.undo.push(step);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    /// The model with every position stated (the automatic layout written in), so that
+    /// an edit never makes the rest of the picture jump.
+    fn placed_model(&self) -> R<Model> {
+        let mut model = self.project.load_model()?;
+        if model.elements().any(|e| e.position().is_none())
+            || model.boundaries.iter().any(|b| b.position.is_none() || b.size.is_none())
+        {
+            let d = view::layout(&model, &[]);
+            edit::materialize(&mut model, &d);
+        }
+        Ok(model)
+    }
+
+    /// Applies a diagram edit.
+    pub fn edit(&mut self, e: &Edit) -> R<Outcome> {
+        let before_threats = self.project.register()?;
+        let before = self.project.load_model()?;
+        let mut after = self.placed_model()?;
+        let label = e.label(&before);
+        let created = edit::apply(&mut after, e)?;
+        after.canonicalize();
+        if after == before {
+            let view = self.view_of(&before, &before_threats)?;
+            return Ok(Outcome { view, appeared: Vec::new(), resolved: Vec::new(), message: "nothing changed".into() });
+        }
+        self.project.replace_model(&after)?;
+        self.push(Step::Model { label: label.clone(), before: Box::new(before), after: Box::new(after) });
+        let mut message = label;
+        if !created.is_empty() {
+            message = format!("{message} ({})", created.join(", "));
+        }
+        self.finish(&before_threats, message)
+    }
+
+    /// Threats that deleting these items would make obsolete (for the confirmation).
+    pub fn preview_delete(&self, keys: &[String]) -> R<Vec<view::ThreatRow>> {
+        let mut model = self.project.load_model()?;
+        edit::delete(&mut model, keys);
+        let after = crate::rules::analyze(&model, &self.library, &crate::rules::Options::default());
+        let still: BTreeSet<uuid::Uuid> = after.threats.iter().map(|t| t.id).collect();
+        let current = self.view()?;
+        let register = self.project.register()?;
+        let gone: BTreeSet<&str> = register
+            .iter()
+            .filter(|t| t.status != ThreatStatus::Obsolete && t.rule.is_some() && !still.contains(&t.id))
+            .map(|t| t.reference.as_str())
+            .collect();
+        Ok(current.threats.into_iter().filter(|r| gone.contains(r.reference.as_str())).collect())
+    }
+
+    /// Copies elements and the flows between them.
+    pub fn copy(&self, keys: &[String]) -> R<edit::Clipboard> {
+        Ok(edit::copy(&self.placed_model()?, keys))
+    }
+
+    /// Applies an action on the register.
+    pub fn act(&mut self, a: &Action) -> R<Outcome> {
+        let before_threats = self.project.register()?;
+        let (step, message) = self.perform(a, &before_threats)?;
+        if let Some(step) = step {
+            self.push(step);
+        }
+        self.finish(&before_threats, message)
+    }
+
+    fn perform(&mut self, a: &Action, register: &[Threat]) -> R<(Option<Step>, String)> {
+        let find = |r: &str| {
+            register
+                .iter()
+                .find(|t| t.reference == r)
+                .ok_or_else(|| Failure::new(FailureCode::Refused, format!("{r} is not in the register")))
+        };
+        Ok(match a {
+            Action::SetStatus { reference, status, approver, reason, expires, transferred_to } => {
+                let t = find(reference)?;
+                let before = (t.status, t.response.clone());
+                let req = Request {
+                    status: Some(*status),
+                    approver: approver.clone(),
+                    reason: reason.clone(),
+                    expires: expires.clone(),
+                    transferred_to: transferred_to.clone(),
+                };
+                let after = self.project.set_status(reference, &req, lifecycle::today())?;
+                let label = format!("set {reference} to {}", status.as_str());
+                let step = Step::Decision {
+                    label: label.clone(),
+                    reference: reference.clone(),
+                    before,
+                    after: (after.status, after.response),
+                };
+                (Some(step), label)
+            }
+            Action::AddMitigation { title, description, status, owner, ticket, due, threats } => {
+                let f = MitigationFields {
+                    title: Some(title.clone()),
+                    description: description.clone(),
+                    status: *status,
+                    owner: owner.clone(),
+                    ticket: ticket.clone(),
+                    due: due.clone(),
+                };
+                let m = self.project.add_mitigation(&f)?;
+                if !threats.is_empty()
+                    && let Err(e) = self.project.link(&m.reference, threats)
+                {
+                    // One action: without its links the mitigation is not kept either.
+                    let _ = self.project.remove_mitigation(&m.reference);
+                    return Err(e.into());
+                }
+                let m = self.mitigation(&m.reference)?;
+                let label = format!("add mitigation {} \u{201c}{}\u{201d}", m.reference, m.title);
+                (Some(Step::Mitigation { label: label.clone(), before: None, after: m }), label)
+            }
+            Action::UpdateMitigation { reference, title, description, status, owner, ticket, due } => {
+                let before = self.mitigation(reference)?;
+                let f = MitigationFields {
+                    title: title.clone(),
+                    description: description.clone(),
+                    status: *status,
+                    owner: owner.clone(),
+                    ticket: ticket.clone(),
+                    due: due.clone(),
+                };
+                self.project.update_mitigation(reference, &f)?;
+                let after = self.mitigation(reference)?;
+                let label = format!("edit mitigation {reference}");
+                (Some(Step::Mitigation { label: label.clone(), before: Some(before), after }), label)
+            }
+            Action::Link { mitigation, threats } | Action::Unlink { mitigation, threats } => {
+                let linked = matches!(a, Action::Link { .. });
+                let current = self.mitigation(mitigation)?;
+                // Only what changes is undone: links that were already there stay.
+                let changing: Vec<String> =
+                    threats.iter().filter(|t| current.threats.contains(t) != linked).cloned().collect();
+                if linked {
+                    self.project.link(mitigation, threats)?;
+                } else {
+                    self.project.unlink(mitigation, threats)?;
+                }
+                let label = format!(
+                    "{} {mitigation} {} {}",
+                    if linked { "link" } else { "unlink" },
+                    if linked { "to" } else { "from" },
+                    threats.join(", ")
+                );
+                let step = (!changing.is_empty()).then(|| Step::Links {
+                    label: label.clone(),
+                    mitigation: mitigation.clone(),
+                    threats: changing,
+                    linked,
+                });
+                (step, label)
+            }
+            Action::Adopt { threats } => {
+                let before = self.project.mitigations()?;
+                let adopted = self.project.adopt(threats, None)?;
+                let mut steps = Vec::new();
+                let mut seen = BTreeSet::new();
+                for m in adopted.iter().filter(|m| seen.insert(m.reference.clone())) {
+                    let after = self.mitigation(&m.reference)?;
+                    let prior = before.iter().find(|b| b.reference == m.reference).cloned();
+                    steps.push(Step::Mitigation { label: String::new(), before: prior, after });
+                }
+                let refs: Vec<&str> = seen.iter().map(String::as_str).collect();
+                let label = format!("adopt {} for {}", refs.join(", "), threats.join(", "));
+                (Some(Step::Group { label: label.clone(), steps }), label)
+            }
+            Action::AddThreat { target, title, description, stride, likelihood, impact } => {
+                let model = self.project.load_model()?;
+                let t = crate::lifecycle::manual_threat(
+                    &model,
+                    target,
+                    title.clone(),
+                    description.clone(),
+                    *stride,
+                    *likelihood,
+                    *impact,
+                    self.project.user(),
+                )
+                .map_err(|e| Failure::new(FailureCode::Invalid, e))?;
+                let reference = self.project.add_manual_threat(t)?;
+                (None, format!("added {reference} (a manual threat)"))
+            }
+            Action::Rank { reference, likelihood, impact, reason } => {
+                let o = crate::rank::Override {
+                    likelihood: *likelihood,
+                    impact: *impact,
+                    reason: reason.clone(),
+                    by: self.project.user().to_owned(),
+                };
+                if reason.trim().is_empty() {
+                    return Err(Failure::new(FailureCode::Refused, "a ranking override needs a reason"));
+                }
+                self.project.override_ranking(reference, &o)?;
+                (None, format!("ranking of {reference} overridden"))
+            }
+            Action::SignThreat { reference, note } => {
+                let who = self.project.user().to_owned();
+                self.project.sign_threat(reference, &who, note.as_deref())?;
+                (None, format!("{reference} signed off by {who}"))
+            }
+            Action::SignModel { note } => {
+                let who = self.project.user().to_owned();
+                let b = crate::workflow::sign_model(&mut self.project, &who, note.as_deref())?;
+                (None, format!("model signed off by {who}: baseline {}", b.id))
+            }
+        })
+    }
+
+    fn mitigation(&self, reference: &str) -> R<Mitigation> {
+        self.project
+            .mitigations()?
+            .into_iter()
+            .find(|m| m.reference == reference)
+            .ok_or_else(|| Failure::new(FailureCode::Refused, format!("there is no mitigation {reference}")))
+    }
+
+    fn replay(&mut self, step: &Step, forward: bool) -> R<()> {
+        match step {
+            Step::Model { before, after, .. } => {
+                self.project.replace_model(if forward { after } else { before })?;
+            }
+            Step::Decision { reference, before, after, .. } => {
+                let (status, response) = if forward { after } else { before };
+                self.project.restore_decision(reference, *status, response)?;
+            }
+            Step::Links { mitigation, threats, linked, .. } => {
+                if *linked == forward {
+                    self.project.link(mitigation, threats)?;
+                } else {
+                    self.project.unlink(mitigation, threats)?;
+                }
+            }
+            Step::Mitigation { before, after, .. } => match (forward, before) {
+                (true, _) => {
+                    self.project.restore_mitigation(after)?;
+                }
+                (false, Some(b)) => {
+                    self.project.restore_mitigation(b)?;
+                }
+                (false, None) => self.project.remove_mitigation(&after.reference)?,
+            },
+            Step::Group { steps, .. } => {
+                if forward {
+                    for s in steps {
+                        self.replay(s, true)?;
+                    }
+                } else {
+                    for s in steps.iter().rev() {
+                        self.replay(s, false)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Undoes the latest step.
+    pub fn undo(&mut self) -> R<Outcome> {
+        let Some(step) = self.undo.pop() else { return Err(Failure::new(FailureCode::Nothing, "nothing to undo")) };
+        let before = self.project.register()?;
+        if let Err(e) = self.replay(&step, false) {
+            self.undo.push(step);
+            return Err(Failure::new(e.code, format!("cannot undo: {}", e.message)));
+        }
+        let message = format!("undone: {}", step.label());
+        self.redo.push(step);
+        self.finish(&before, message)
+    }
+
+    /// Redoes the latest undone step.
+    pub fn redo(&mut self) -> R<Outcome> {
+        let Some(step) = self.redo.pop() else { return Err(Failure::new(FailureCode::Nothing, "nothing to redo")) };
+        let before = self.project.register()?;
+        if let Err(e) = self.replay(&step, true) {
+            self.redo.push(step);
+            return Err(Failure::new(e.code, format!("cannot redo: {}", e.message)));
+        }
+        let message = format!("redone: {}", step.label());
+        self.undo.push(step);
+        self.finish(&before, message)
+    }
+
+    /// Writes a report of the current state to `out` (the path the user chose), whole or
+    /// not at all. Returns warnings for the user.
+    pub fn export(&self, out: &Path, options: &ExportOptions) -> R<Vec<String>> {
+        let input = crate::workflow::report_input(&self.project).map_err(|e| Failure::new(FailureCode::Internal, e))?;
+        let config = options.config()?;
+        let (bytes, notes) = crate::report::render(&input, &config, options.format);
+        crate::files::write_atomic(out, &bytes)
+            .map_err(|e| Failure::new(FailureCode::File, format!("{}: cannot write: {e}", out.display())))?;
+        Ok(notes)
+    }
+
+    /// The model as YAML (model-as-code, with the register), for "Save as YAML".
+    pub fn export_yaml(&self, out: &Path) -> R<()> {
+        let model = self.project.document()?;
+        crate::io::yaml::write_file(out, &model).map_err(|e| Failure::new(FailureCode::File, e.to_string()))
+    }
+}
+
+/// What the export dialog asks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportOptions {
+    pub format: crate::report::Format,
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    pub confidentiality: Option<String>,
+    /// Sections left out.
+    pub omit: Vec<crate::report::Section>,
+    pub min_severity: Option<crate::model::RiskLevel>,
+}
+
+impl ExportOptions {
+    fn config(&self) -> R<crate::report::Config> {
+        let mut sections = serde_json::Map::new();
+        for s in &self.omit {
+            sections.insert(s.id().to_owned(), serde_json::Value::Bool(false));
+        }
+        let blank = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let mut c = serde_json::Map::new();
+        if let Some(t) = blank(&self.title) {
+            c.insert("title".into(), t.into());
+        }
+        if let Some(t) = blank(&self.organisation) {
+            c.insert("organisation".into(), t.into());
+        }
+        if let Some(t) = blank(&self.confidentiality) {
+            c.insert("confidentiality".into(), t.into());
+        }
+        if !sections.is_empty() {
+            c.insert("sections".into(), sections.into());
+        }
+        if let Some(s) = self.min_severity {
+            c.insert("min_severity".into(), serde_json::to_value(s).unwrap_or_default());
+        }
+        serde_json::from_value(c.into())
+            .map_err(|e| Failure::new(FailureCode::Invalid, format!("report settings: {e}")))
+    }
+}
+
+/// The project file's path for a model file: `payments.yaml` → `payments.twdb` beside it.
+pub fn project_path_for(model_file: &Path) -> PathBuf {
+    model_file.with_extension("twdb")
+}

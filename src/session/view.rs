@@ -1,0 +1,368 @@
+//! What an editor shows of an open document: the diagram's nodes and edges (with each
+//! element's threat badge), the register, the mitigations, the diagnostics and what
+//! changed since the baseline. Built by the core after every action; the UI only draws it.
+//! These types cross the desktop shell's IPC: their TypeScript twins are generated
+//! (`tests/bindings.rs` fails when the committed ones are stale).
+
+use crate::model::{Diagnostic, Key, Mitigation, MitigationStatus, Model, RiskLevel, Stride, Threat, ThreatStatus};
+use crate::report::diagram::{self, Diagram, Shape};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use ts_rs::TS;
+
+/// The kinds of things on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    ExternalEntity,
+    Process,
+    DataStore,
+    Boundary,
+}
+
+impl NodeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            NodeKind::ExternalEntity => "external entity",
+            NodeKind::Process => "process",
+            NodeKind::DataStore => "data store",
+            NodeKind::Boundary => "trust boundary",
+        }
+    }
+}
+
+/// An element or a boundary on the canvas. Positions are absolute (canvas units).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeView {
+    pub key: String,
+    pub id: String,
+    pub kind: NodeKind,
+    pub name: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// The innermost boundary holding it.
+    pub boundary: Option<String>,
+    /// Nesting depth of a boundary (0 = top level); elements: their boundary's depth + 1.
+    pub depth: u32,
+    /// Live threats on the element (flows' threats are on the edges).
+    pub threats: u32,
+    pub worst: Option<RiskLevel>,
+    /// Changed (or added) since the latest baseline.
+    pub changed: bool,
+    /// The item as the model states it (field name → value), for the properties panel.
+    #[ts(type = "Record<string, unknown>")]
+    pub props: serde_json::Value,
+}
+
+/// A data flow on the canvas.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeView {
+    pub key: String,
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub label: String,
+    pub bidirectional: bool,
+    /// The flow crosses at least one trust boundary.
+    pub crosses: bool,
+    pub threats: u32,
+    pub worst: Option<RiskLevel>,
+    pub changed: bool,
+    #[ts(type = "Record<string, unknown>")]
+    pub props: serde_json::Value,
+}
+
+/// One line of the threat register.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreatRow {
+    pub reference: String,
+    pub title: String,
+    pub description: String,
+    /// The rule that found it; none for a threat a person added.
+    pub rule: Option<String>,
+    pub stride: Stride,
+    pub owasp: Vec<String>,
+    pub target: String,
+    pub target_name: String,
+    pub target_kind: String,
+    pub likelihood: u8,
+    pub impact: u8,
+    pub severity: RiskLevel,
+    pub status: ThreatStatus,
+    pub approver: Option<String>,
+    pub reason: Option<String>,
+    pub expires: Option<String>,
+    pub transferred_to: Option<String>,
+    /// Keys of the elements and flows an attacker goes through, in order.
+    pub attack_path: Vec<String>,
+    pub mitigations: Vec<String>,
+    /// Titles of the rule's suggested mitigations (adoptable in one step).
+    pub suggested: Vec<String>,
+    pub rationale: Vec<String>,
+    /// A sign-off of this threat's response that still holds.
+    pub signed: bool,
+    /// New or changed since the latest baseline.
+    pub changed: bool,
+}
+
+/// A mitigation with the threats it covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MitigationRow {
+    pub reference: String,
+    pub title: String,
+    pub description: String,
+    pub status: MitigationStatus,
+    pub owner: Option<String>,
+    pub ticket: Option<String>,
+    pub due: Option<String>,
+    pub threats: Vec<String>,
+}
+
+/// A validation finding, pointing at the item it is about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnosticView {
+    pub code: String,
+    pub error: bool,
+    pub message: String,
+    /// Key of the item it is about, when there is one.
+    pub key: Option<String>,
+}
+
+/// The latest model sign-off.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselineView {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub at: String,
+    pub reviewer: String,
+    pub note: Option<String>,
+}
+
+/// Everything the editor shows of an open document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentView {
+    pub path: String,
+    pub name: String,
+    /// Counts the actions applied in this session; the UI drops stale answers by it.
+    #[ts(type = "number")]
+    pub revision: u64,
+    pub nodes: Vec<NodeView>,
+    pub edges: Vec<EdgeView>,
+    pub threats: Vec<ThreatRow>,
+    pub mitigations: Vec<MitigationRow>,
+    pub diagnostics: Vec<DiagnosticView>,
+    pub baseline: Option<BaselineView>,
+    /// Positions were computed by the automatic layout (the model states none).
+    pub auto_layout: bool,
+    /// What undo and redo would do, when they can.
+    pub undo: Option<String>,
+    pub redo: Option<String>,
+    /// The rule library's version of the latest analysis.
+    pub rules_version: Option<String>,
+    /// The user acting (audit log).
+    pub user: String,
+}
+
+/// The result of an action: the new state, and what the action did to the register.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    pub view: DocumentView,
+    /// Threats the action brought in (new, or back from obsolete).
+    pub appeared: Vec<String>,
+    /// Threats the action made obsolete.
+    pub resolved: Vec<String>,
+    /// A line for the status bar.
+    pub message: String,
+}
+
+/// What the register, mitigations and reviews say, for building a view.
+pub struct Parts<'a> {
+    pub model: &'a Model,
+    pub threats: &'a [Threat],
+    pub mitigations: &'a [Mitigation],
+    pub signed: &'a BTreeSet<String>,
+    /// Keys of items and references of threats changed since the latest baseline.
+    pub changed: &'a BTreeSet<String>,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// The layout used on the canvas: saved positions, else the automatic layered layout.
+pub fn layout(model: &Model, threats: &[Threat]) -> Diagram {
+    diagram::canvas(model, threats)
+}
+
+fn severity_marks(threats: &[Threat]) -> HashMap<&str, (u32, RiskLevel)> {
+    let mut out: HashMap<&str, (u32, RiskLevel)> = HashMap::new();
+    for t in threats.iter().filter(|t| t.status != ThreatStatus::Obsolete) {
+        let e = out.entry(t.target.key.as_str()).or_insert((0, RiskLevel::Low));
+        e.0 += 1;
+        e.1 = e.1.max(t.severity);
+    }
+    out
+}
+
+fn props_of<T: Serialize>(item: &T) -> serde_json::Value {
+    serde_json::to_value(item).unwrap_or(serde_json::Value::Null)
+}
+
+/// Builds the nodes and edges of the canvas.
+pub fn canvas(parts: &Parts<'_>, d: &Diagram) -> (Vec<NodeView>, Vec<EdgeView>) {
+    let model = parts.model;
+    let marks = severity_marks(parts.threats);
+    let tree = crate::graph::boundary::BoundaryTree::new(model);
+    let mut nodes = Vec::with_capacity(d.nodes.len() + d.boundaries.len());
+    let depth_of = |b: &Key| tree.depth(b) as u32;
+    for b in &d.boundaries {
+        let Some(item) = model.boundaries.iter().find(|x| x.key == b.key) else { continue };
+        let m = marks.get(b.key.as_str());
+        nodes.push(NodeView {
+            key: b.key.to_string(),
+            id: crate::model::id::derived(crate::model::Section::Boundaries, &b.key).to_string(),
+            kind: NodeKind::Boundary,
+            name: b.name.clone(),
+            x: b.rect.x,
+            y: b.rect.y,
+            width: b.rect.w,
+            height: b.rect.h,
+            boundary: tree.parent_of(&b.key).map(|k| k.to_string()),
+            depth: depth_of(&b.key),
+            threats: m.map_or(0, |m| m.0),
+            worst: m.map(|m| m.1),
+            changed: parts.changed.contains(b.key.as_str()),
+            props: props_of(item),
+        });
+    }
+    // Outer boundaries first, so inner ones are drawn above them.
+    nodes.sort_by_key(|n| n.depth);
+    let elements: HashMap<&Key, crate::model::ElementRef<'_>> = model.elements().map(|e| (e.key(), e)).collect();
+    for n in &d.nodes {
+        let Some(e) = elements.get(&n.key) else { continue };
+        let kind = match n.shape {
+            Shape::Entity => NodeKind::ExternalEntity,
+            Shape::Process => NodeKind::Process,
+            Shape::Store => NodeKind::DataStore,
+            // Groups only appear in the report's overview, never on the canvas.
+            Shape::Group => continue,
+        };
+        let boundary = tree.boundary_of(&n.key);
+        let props = match e {
+            crate::model::ElementRef::ExternalEntity(x) => props_of(x),
+            crate::model::ElementRef::Process(x) => props_of(x),
+            crate::model::ElementRef::DataStore(x) => props_of(x),
+        };
+        nodes.push(NodeView {
+            key: n.key.to_string(),
+            id: e.id().to_string(),
+            kind,
+            name: n.name.clone(),
+            x: n.rect.x,
+            y: n.rect.y,
+            width: n.rect.w,
+            height: n.rect.h,
+            boundary: boundary.map(|k| k.to_string()),
+            depth: boundary.map_or(0, |b| depth_of(b) + 1),
+            threats: n.threats as u32,
+            worst: n.worst,
+            changed: parts.changed.contains(n.key.as_str()),
+            props,
+        });
+    }
+    let edges = model
+        .flows
+        .iter()
+        .filter(|f| elements.contains_key(&f.from) && elements.contains_key(&f.to))
+        .map(|f| {
+            let m = marks.get(f.key.as_str());
+            EdgeView {
+                key: f.key.to_string(),
+                id: f.id.unwrap_or_else(|| crate::model::id::derived(crate::model::Section::Flows, &f.key)).to_string(),
+                from: f.from.to_string(),
+                to: f.to.to_string(),
+                label: f.name.clone().unwrap_or_else(|| f.key.to_string()),
+                bidirectional: f.bidirectional,
+                crosses: tree.boundary_of(&f.from) != tree.boundary_of(&f.to),
+                threats: m.map_or(0, |m| m.0),
+                worst: m.map(|m| m.1),
+                changed: parts.changed.contains(f.key.as_str()),
+                props: props_of(f),
+            }
+        })
+        .collect();
+    (nodes, edges)
+}
+
+pub fn threat_rows(parts: &Parts<'_>) -> Vec<ThreatRow> {
+    let mut by_threat: HashMap<&str, Vec<String>> = HashMap::new();
+    for m in parts.mitigations {
+        for t in &m.threats {
+            by_threat.entry(t.as_str()).or_default().push(m.reference.clone());
+        }
+    }
+    parts
+        .threats
+        .iter()
+        .map(|t| ThreatRow {
+            reference: t.reference.clone(),
+            title: t.title.clone(),
+            description: t.description.clone(),
+            rule: t.rule.clone(),
+            stride: t.stride,
+            owasp: t.references.owasp_api.clone(),
+            target: t.target.key.to_string(),
+            target_name: t.target.name.clone(),
+            target_kind: t.target.kind.as_str().to_owned(),
+            likelihood: t.likelihood,
+            impact: t.impact,
+            severity: t.severity,
+            status: t.status,
+            approver: t.response.approver.clone(),
+            reason: t.response.reason.clone(),
+            expires: t.response.expires.clone(),
+            transferred_to: t.response.transferred_to.clone(),
+            attack_path: t.attack_path.iter().map(|k| k.to_string()).collect(),
+            mitigations: by_threat.remove(t.reference.as_str()).unwrap_or_default(),
+            suggested: t.mitigations.iter().map(|m| m.title.clone()).collect(),
+            rationale: t.rationale.clone(),
+            signed: parts.signed.contains(&t.reference),
+            changed: parts.changed.contains(&t.reference),
+        })
+        .collect()
+}
+
+pub fn mitigation_rows(mitigations: &[Mitigation]) -> Vec<MitigationRow> {
+    mitigations
+        .iter()
+        .map(|m| MitigationRow {
+            reference: m.reference.clone(),
+            title: m.title.clone(),
+            description: m.description.clone(),
+            status: m.status,
+            owner: m.owner.clone(),
+            ticket: m.ticket.clone(),
+            due: m.due.clone(),
+            threats: m.threats.clone(),
+        })
+        .collect()
+}
+
+pub fn diagnostic_rows(diagnostics: &[Diagnostic]) -> Vec<DiagnosticView> {
+    diagnostics
+        .iter()
+        .map(|d| DiagnosticView {
+            code: d.code.to_string(),
+            error: d.is_error(),
+            message: d.message.clone(),
+            key: d.location.key.as_ref().map(|k| k.to_string()),
+        })
+        .collect()
+}

@@ -1,0 +1,307 @@
+//! The editor session (what the desktop app calls): edits, register actions, undo and
+//! redo over a real project file on disk, re-analysis after each action, the lock that
+//! keeps a file to one editor, export.
+
+use threatwright::model::{RiskLevel, ThreatStatus};
+use threatwright::session::edit::{Edit, Placement};
+use threatwright::session::view::{DocumentView, NodeKind};
+use threatwright::session::{self, Action, ExportOptions, FailureCode, Session};
+
+fn open_example(dir: &std::path::Path) -> Session {
+    let model = session::example("payments-api").expect("example loads");
+    let lib = session::builtin_library().expect("rules load");
+    Session::create(&dir.join("p.twdb"), &model, lib, "Tess Tester").expect("project created")
+}
+
+fn node<'a>(v: &'a DocumentView, key: &str) -> &'a threatwright::session::view::NodeView {
+    v.nodes.iter().find(|n| n.key == key).unwrap_or_else(|| panic!("no node {key}"))
+}
+
+fn live(v: &DocumentView) -> usize {
+    v.threats.iter().filter(|t| t.status != ThreatStatus::Obsolete).count()
+}
+
+#[test]
+fn example_opens_with_positions_badges_and_a_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open_example(dir.path());
+    let v = s.view().unwrap();
+    assert_eq!(v.name, "Paystream Payments API");
+    assert!(!v.auto_layout, "the example states positions");
+    assert!(v.nodes.iter().any(|n| n.kind == NodeKind::Boundary));
+    assert!(v.nodes.iter().filter(|n| n.kind != NodeKind::Boundary).all(|n| n.width > 0.0));
+    assert!(live(&v) > 40, "the example has a register");
+    let gw = v.nodes.iter().find(|n| n.name == "Payments API gateway").expect("gateway");
+    assert!(gw.threats > 0 && gw.worst.is_some());
+    assert!(v.edges.iter().any(|e| e.crosses));
+    assert_eq!(v.user, "Tess Tester");
+    assert!(v.undo.is_none());
+}
+
+#[test]
+fn adding_a_process_and_a_flow_across_a_boundary_brings_threats_and_undo_redo_keep_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let v0 = s.view().unwrap();
+    let dmz = v0.nodes.iter().find(|n| n.kind == NodeKind::Boundary && n.name == "DMZ").expect("DMZ").clone();
+    let shopper = v0.nodes.iter().find(|n| n.name == "Shopper browser").expect("shopper").clone();
+    // Drop a process inside the DMZ: it becomes a member.
+    let out = s
+        .edit(&Edit::AddNode {
+            kind: NodeKind::Process,
+            name: "Coupon service".into(),
+            x: dmz.x + 20.0,
+            y: dmz.y + dmz.height - 80.0,
+        })
+        .unwrap();
+    let coupon = node(&out.view, "coupon-service").clone();
+    assert_eq!(coupon.boundary.as_deref(), Some(dmz.key.as_str()));
+    let before_flow = live(&out.view);
+    let out = s
+        .edit(&Edit::AddFlow { from: shopper.key.clone(), to: "coupon-service".into(), name: "Redeem coupon".into() })
+        .unwrap();
+    let flow = out.view.edges.iter().find(|e| e.label == "Redeem coupon").expect("flow drawn");
+    assert!(flow.crosses, "the shopper is outside the DMZ");
+    assert!(!out.appeared.is_empty(), "a flow from the internet into a new process brings threats");
+    assert!(live(&out.view) > before_flow);
+    let new_ref = out.appeared[0].clone();
+
+    // Accept it with approver and expiry; a missing approver is refused.
+    let refused = s
+        .act(&Action::SetStatus {
+            reference: new_ref.clone(),
+            status: ThreatStatus::Accepted,
+            approver: None,
+            reason: Some("pilot only".into()),
+            expires: Some("2099-01-31".into()),
+            transferred_to: None,
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, FailureCode::Refused, "{}", refused.message);
+    assert!(refused.message.contains("approver"), "{}", refused.message);
+    let out = s
+        .act(&Action::SetStatus {
+            reference: new_ref.clone(),
+            status: ThreatStatus::Accepted,
+            approver: Some("CISO".into()),
+            reason: Some("pilot only".into()),
+            expires: Some("2099-01-31".into()),
+            transferred_to: None,
+        })
+        .unwrap();
+    let t = out.view.threats.iter().find(|t| t.reference == new_ref).unwrap();
+    assert_eq!(t.status, ThreatStatus::Accepted);
+    assert_eq!(t.approver.as_deref(), Some("CISO"));
+
+    // Undo the flow (two steps back: status, then flow): the threat goes obsolete...
+    let out = s.undo().unwrap();
+    assert!(out.message.contains("undone"), "{}", out.message);
+    assert_eq!(out.view.threats.iter().find(|t| t.reference == new_ref).unwrap().status, ThreatStatus::Open);
+    let out = s.redo().unwrap();
+    assert_eq!(out.view.threats.iter().find(|t| t.reference == new_ref).unwrap().status, ThreatStatus::Accepted);
+    // Now undo the status change and the flow.
+    s.undo().unwrap();
+    let out = s.undo().unwrap();
+    assert!(out.resolved.contains(&new_ref), "undoing the flow resolves its threats");
+    assert!(out.view.edges.iter().all(|e| e.label != "Redeem coupon"));
+    // ...and redoing the flow brings it back with the status it had (open here).
+    let out = s.redo().unwrap();
+    assert!(out.appeared.contains(&new_ref));
+    let out = s.redo().unwrap();
+    assert_eq!(out.view.threats.iter().find(|t| t.reference == new_ref).unwrap().status, ThreatStatus::Accepted);
+    assert!(s.redo().is_err(), "nothing more to redo");
+}
+
+#[test]
+fn undoing_an_edit_that_made_an_accepted_threat_obsolete_restores_its_acceptance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let v = s.view().unwrap();
+    let t = v.threats.iter().find(|t| t.target_kind == "process" && t.status == ThreatStatus::Open).unwrap().clone();
+    s.act(&Action::SetStatus {
+        reference: t.reference.clone(),
+        status: ThreatStatus::Accepted,
+        approver: Some("CISO".into()),
+        reason: Some("compensating control".into()),
+        expires: Some("2099-12-31".into()),
+        transferred_to: None,
+    })
+    .unwrap();
+    let preview = s.preview_delete(std::slice::from_ref(&t.target)).unwrap();
+    assert!(preview.iter().any(|p| p.reference == t.reference), "the confirmation lists the threat");
+    let out = s.edit(&Edit::Delete { keys: vec![t.target.clone()] }).unwrap();
+    assert!(out.resolved.contains(&t.reference));
+    assert_eq!(out.view.threats.iter().find(|x| x.reference == t.reference).unwrap().status, ThreatStatus::Obsolete);
+    let out = s.undo().unwrap();
+    let back = out.view.threats.iter().find(|x| x.reference == t.reference).unwrap();
+    assert_eq!(back.status, ThreatStatus::Accepted);
+    assert_eq!(back.approver.as_deref(), Some("CISO"));
+}
+
+#[test]
+fn a_mitigation_linked_to_two_threats_is_undone_and_redone_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let v = s.view().unwrap();
+    let two: Vec<String> = v.threats.iter().take(2).map(|t| t.reference.clone()).collect();
+    let out = s
+        .act(&Action::AddMitigation {
+            title: "Sign webhook payloads".into(),
+            description: None,
+            status: None,
+            owner: Some("Payments team".into()),
+            ticket: Some("PAY-1".into()),
+            due: Some("2027-01-31".into()),
+            threats: two.clone(),
+        })
+        .unwrap();
+    let m = out.view.mitigations.iter().find(|m| m.title == "Sign webhook payloads").expect("added").clone();
+    assert_eq!(m.threats, two);
+    for r in &two {
+        assert!(out.view.threats.iter().find(|t| &t.reference == r).unwrap().mitigations.contains(&m.reference));
+    }
+    let out = s.undo().unwrap();
+    assert!(out.view.mitigations.iter().all(|x| x.reference != m.reference));
+    let out = s.redo().unwrap();
+    let again = out.view.mitigations.iter().find(|x| x.reference == m.reference).expect("back");
+    assert_eq!(again.threats, two);
+    // A bad due date is refused with the field named.
+    let e = s
+        .act(&Action::UpdateMitigation {
+            reference: m.reference.clone(),
+            title: None,
+            description: None,
+            status: None,
+            owner: None,
+            ticket: None,
+            due: Some("next week".into()),
+        })
+        .unwrap_err();
+    assert!(e.message.contains("due"), "{}", e.message);
+}
+
+#[test]
+fn moving_and_resizing_keep_membership_with_the_geometry() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let v = s.view().unwrap();
+    let dmz = v.nodes.iter().find(|n| n.name == "DMZ").unwrap().clone();
+    let el = v
+        .nodes
+        .iter()
+        .find(|n| n.boundary.as_deref() == Some(dmz.key.as_str()) && n.kind != NodeKind::Boundary)
+        .unwrap()
+        .clone();
+    // Moving the boundary takes its members along.
+    let out = s
+        .edit(&Edit::Place {
+            items: vec![Placement { key: dmz.key.clone(), x: dmz.x + 40.0, y: dmz.y, width: None, height: None }],
+        })
+        .unwrap();
+    assert_eq!(node(&out.view, &el.key).x, el.x + 40.0);
+    assert_eq!(node(&out.view, &el.key).boundary.as_deref(), Some(dmz.key.as_str()));
+    // Dragging the element far outside every boundary makes it a member of none.
+    let out = s
+        .edit(&Edit::Place {
+            items: vec![Placement { key: el.key.clone(), x: -2000.0, y: -2000.0, width: None, height: None }],
+        })
+        .unwrap();
+    assert_eq!(node(&out.view, &el.key).boundary, None);
+    // A pure move changes no threat's identity: nothing appears or disappears but exposure.
+    let out = s.undo().unwrap();
+    assert_eq!(node(&out.view, &el.key).boundary.as_deref(), Some(dmz.key.as_str()));
+}
+
+#[test]
+fn properties_are_typed_and_bad_values_are_refused_with_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let voc = session::vocabulary::vocabulary();
+    let names: Vec<&str> = voc.process.iter().map(|f| f.name.as_str()).collect();
+    assert!(names.contains(&"rate_limited") && names.contains(&"authentication"), "{names:?}");
+    assert!(!names.contains(&"position") && !names.contains(&"key"));
+    let v = s.view().unwrap();
+    let gw = v.nodes.iter().find(|n| n.name == "Payments API gateway").unwrap().key.clone();
+    let mut bad = serde_json::Map::new();
+    bad.insert("rate_limited".into(), serde_json::json!("sometimes"));
+    let e = s.edit(&Edit::SetFields { key: gw.clone(), fields: bad }).unwrap_err();
+    assert_eq!(e.code, FailureCode::Invalid);
+    assert!(e.message.contains("rate_limited"), "{}", e.message);
+    let mut ok = serde_json::Map::new();
+    ok.insert("rate_limited".into(), serde_json::json!(false));
+    // The core keeps the model consistent: a limit with `rate_limited: false` is refused...
+    let e = s.edit(&Edit::SetFields { key: gw.clone(), fields: ok.clone() }).unwrap_err();
+    assert!(e.message.contains("rate_limit_per_minute"), "{}", e.message);
+    // ...so the panel clears it in the same edit (`null` removes a field).
+    ok.insert("rate_limit_per_minute".into(), serde_json::Value::Null);
+    let out = s.edit(&Edit::SetFields { key: gw.clone(), fields: ok }).unwrap();
+    assert!(!out.appeared.is_empty(), "an unlimited gateway brings a resource-consumption threat");
+    assert!(
+        out.view
+            .threats
+            .iter()
+            .filter(|t| out.appeared.contains(&t.reference))
+            .any(|t| t.severity >= RiskLevel::Medium)
+    );
+}
+
+#[test]
+fn a_second_editor_is_refused_and_reopening_shows_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.twdb");
+    let mut s = open_example(dir.path());
+    let out = s
+        .edit(&Edit::AddNode { kind: NodeKind::DataStore, name: "Audit archive".into(), x: 3000.0, y: 3000.0 })
+        .unwrap();
+    let before = out.view;
+    let lib = session::builtin_library().unwrap();
+    // Another process: the lock is per open file description, so a child process is the real test;
+    // in-process a second open of the same file is refused too.
+    let e = Session::open(&path, lib.clone(), "Other").err().expect("refused");
+    assert_eq!(e.code, FailureCode::Locked, "{}", e.message);
+    drop(s);
+    let again = Session::open(&path, lib, "Tess Tester").unwrap().view().unwrap();
+    assert_eq!(again.nodes, before.nodes);
+    assert_eq!(again.threats, before.threats);
+    assert_eq!(again.mitigations, before.mitigations);
+}
+
+#[test]
+fn export_writes_the_report_where_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open_example(dir.path());
+    let out = dir.path().join("r.pdf");
+    let opts = ExportOptions {
+        format: threatwright::report::Format::Pdf,
+        title: Some("Workshop output".into()),
+        organisation: None,
+        confidentiality: Some("Internal".into()),
+        omit: vec![threatwright::report::Section::Compliance],
+        min_severity: None,
+    };
+    s.export(&out, &opts).unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let md = dir.path().join("r.md");
+    s.export(&md, &ExportOptions { format: threatwright::report::Format::Md, ..opts }).unwrap();
+    let text = std::fs::read_to_string(md).unwrap();
+    assert!(text.contains("Workshop output"));
+    assert!(!text.contains("Compliance mapping"));
+}
+
+#[test]
+fn a_model_without_positions_is_laid_out_and_auto_layout_saves_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut model = session::example("public-api-platform").unwrap();
+    for e in &mut model.processes {
+        e.position = None;
+    }
+    let lib = session::builtin_library().unwrap();
+    let mut s = Session::create(&dir.path().join("q.twdb"), &model, lib, "T").unwrap();
+    let v = s.view().unwrap();
+    assert!(v.auto_layout);
+    let out = s.edit(&Edit::AutoLayout).unwrap();
+    assert!(!out.view.auto_layout);
+    let stored = s.project().load_model().unwrap();
+    assert!(stored.elements().all(|e| e.position().is_some()));
+}

@@ -1,0 +1,166 @@
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { invoke } from "@tauri-apps/api/core";
+import { App } from "./App";
+import { useApp } from "./store";
+import { outcome, view, vocabulary } from "./test/fixtures";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+const mockInvoke = vi.mocked(invoke);
+
+type Handler = (args?: Record<string, unknown>) => unknown;
+
+function backend(handlers: Record<string, Handler>) {
+  mockInvoke.mockImplementation(async (cmd: string, args?: unknown) => {
+    const h = handlers[cmd];
+    if (!h) throw { code: "internal", message: `unexpected command ${cmd}` };
+    return h(args as Record<string, unknown>);
+  });
+}
+
+describe("App", () => {
+  beforeEach(() => {
+    mockInvoke.mockReset();
+    useApp.setState({ doc: null, error: null, vocabulary: null, presentation: false, shortcuts: false });
+  });
+
+  it("opens an example from the start screen and shows the editor", async () => {
+    backend({
+      app_info: () => ({ version: "0.1.0", examples: [{ name: "payments-api", title: "Payments" }], recent: ["/x/old.twdb"] }),
+      choose_path: () => "/tmp/payments-api.twdb",
+      open_example: () => view(),
+      vocabulary: () => vocabulary,
+    });
+    render(<App />);
+    expect(screen.getByTestId("start-screen")).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("version").textContent).toBe("0.1.0"));
+    expect(screen.getAllByTestId("recent-item")).toHaveLength(1);
+    fireEvent.click(screen.getByTestId("example-payments-api"));
+    await waitFor(() => expect(screen.getByTestId("register")).toBeTruthy());
+    expect(mockInvoke).toHaveBeenCalledWith("choose_path", { purpose: "new-project", suggested: "payments-api.twdb" });
+    expect(mockInvoke).toHaveBeenCalledWith("open_example", { name: "payments-api", path: "/tmp/payments-api.twdb" });
+    expect((screen.getByTestId("undo") as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId("tab-threats").textContent).toContain("3");
+    // Elements carry their threat badge, coloured by the worst severity.
+    await waitFor(() => expect(screen.getByTestId("badge-api").className).toContain("sev-high"));
+    expect(screen.getByTestId("badge-api").textContent).toBe("2");
+    expect(screen.getByTestId("badge-zone").textContent).toBe("0");
+  });
+
+  it("shows a failure from the start screen", async () => {
+    backend({
+      app_info: () => ({ version: "0.1.0", examples: [], recent: ["/x/locked.twdb"] }),
+      open_file: () => {
+        throw { code: "locked", message: "/x/locked.twdb is open in another Threatwright window" };
+      },
+    });
+    render(<App />);
+    await waitFor(() => screen.getByTestId("recent-item"));
+    fireEvent.click(screen.getByTestId("recent-item"));
+    await waitFor(() => expect(screen.getByTestId("error").textContent).toContain("open in another"));
+  });
+
+  it("triages from the keyboard: 'a' asks approver, reason and expiry, then sets the status", async () => {
+    const accepted = view({ revision: 2 });
+    accepted.threats = accepted.threats.map((t) => (t.reference === "T-1" ? { ...t, status: "accepted" as const } : t));
+    const calls: unknown[] = [];
+    backend({
+      vocabulary: () => vocabulary,
+      act: (args) => {
+        calls.push(args);
+        return outcome(accepted, { message: "set T-1 to accepted" });
+      },
+    });
+    act(() => useApp.getState().openDocument(view()));
+    render(<App />);
+    const register = screen.getByTestId("register");
+    act(() => useApp.getState().doc!.getState().selectThreat("T-1"));
+    fireEvent.keyDown(register, { key: "a" });
+    const dialog = await screen.findByTestId("status-dialog");
+    expect(dialog.querySelector("#approver")).toBeTruthy();
+    expect(dialog.querySelector("#expires")).toBeTruthy();
+    expect(dialog.querySelector("#transferred-to")).toBeNull();
+    fireEvent.change(dialog.querySelector("#approver")!, { target: { value: "CISO" } });
+    fireEvent.change(dialog.querySelector("#reason")!, { target: { value: "low value" } });
+    fireEvent.change(dialog.querySelector("#expires")!, { target: { value: "2030-01-31" } });
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("status-dialog")).toBeNull());
+    expect(calls).toEqual([
+      {
+        action: {
+          type: "set-status",
+          reference: "T-1",
+          status: "accepted",
+          approver: "CISO",
+          reason: "low value",
+          expires: "2030-01-31",
+          transferredTo: null,
+        },
+      },
+    ]);
+    expect(screen.getByTestId("status-message").textContent).toBe("set T-1 to accepted");
+  });
+
+  it("'m' sets mitigated at once; a refusal shows the core's message", async () => {
+    backend({
+      vocabulary: () => vocabulary,
+      act: () => {
+        throw { code: "refused", message: "mitigated needs a linked mitigation" };
+      },
+    });
+    act(() => useApp.getState().openDocument(view()));
+    render(<App />);
+    act(() => useApp.getState().doc!.getState().selectThreat("T-2"));
+    fireEvent.keyDown(screen.getByTestId("register"), { key: "m" });
+    await waitFor(() => expect(screen.getByTestId("error").textContent).toBe("mitigated needs a linked mitigation"));
+    expect(screen.queryByTestId("status-dialog")).toBeNull();
+  });
+
+  it("asks before deleting, listing the threats that would become obsolete", async () => {
+    backend({
+      vocabulary: () => vocabulary,
+      preview_delete: () => [view().threats[2]],
+      edit: () => outcome(view({ revision: 2 }), { message: "delete API", resolved: ["T-1"] }),
+    });
+    act(() => useApp.getState().openDocument(view()));
+    render(<App />);
+    act(() => useApp.getState().doc!.getState().setSelection(["api"]));
+    fireEvent.keyDown(window, { key: "Delete" });
+    const dialog = await screen.findByTestId("delete-dialog");
+    expect(dialog.textContent).toContain("T-1");
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await waitFor(() => expect(screen.getByTestId("status-message").textContent).toBe("delete API · 1 resolved"));
+    expect(mockInvoke).toHaveBeenCalledWith("preview_delete", { keys: ["api"] });
+    expect(mockInvoke).toHaveBeenCalledWith("edit", { edit: { type: "delete", keys: ["api"] } });
+  });
+
+  it("exports a report to the chosen path", async () => {
+    backend({
+      vocabulary: () => vocabulary,
+      choose_path: () => "/tmp/Demo.html",
+      export_report: () => ["diagram omitted"],
+    });
+    act(() => useApp.getState().openDocument(view()));
+    render(<App />);
+    fireEvent.click(screen.getByTestId("export-open"));
+    const dialog = await screen.findByTestId("export-dialog");
+    fireEvent.change(dialog.querySelector("#export-format")!, { target: { value: "html" } });
+    fireEvent.click(screen.getByTestId("section-method"));
+    fireEvent.click(screen.getByTestId("export-go"));
+    await waitFor(() => expect(screen.getByTestId("status-message").textContent).toContain("Exported to /tmp/Demo.html"));
+    expect(mockInvoke).toHaveBeenCalledWith("choose_path", { purpose: { report: "html" }, suggested: "Demo.html" });
+    expect(mockInvoke).toHaveBeenCalledWith("export_report", {
+      path: "/tmp/Demo.html",
+      options: { format: "html", title: null, organisation: null, confidentiality: null, omit: ["method"], minSeverity: null },
+    });
+  });
+  it("highlights the selected threat's target and attack path on the canvas", async () => {
+    backend({ vocabulary: () => vocabulary });
+    act(() => useApp.getState().openDocument(view()));
+    const { container } = render(<App />);
+    act(() => useApp.getState().doc!.getState().selectThreat("T-1"));
+    await waitFor(() => expect(container.querySelector('.react-flow__node[data-id="api"]')!.className).toContain("tw-target"));
+    expect(container.querySelector('.react-flow__node[data-id="user"]')!.className).toContain("tw-path");
+    expect(container.querySelector('.react-flow__node[data-id="zone"]')!.className).not.toContain("tw-path");
+  });
+});

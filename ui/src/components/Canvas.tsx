@@ -1,0 +1,210 @@
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  type Connection,
+  type EdgeChange,
+  type EdgeTypes,
+  type NodeChange,
+  type OnSelectionChangeParams,
+} from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import type { DocumentView } from "../bindings/DocumentView";
+import type { NodeKind } from "../bindings/NodeKind";
+import { doEdit } from "../actions";
+import { useApp, useDoc, useDocStore } from "../store";
+import { FlowEdge, type FlowEdgeType } from "./FlowEdge";
+import { nodeTypes, ResizeContext, type CanvasNode } from "./nodes";
+
+const edgeTypes: EdgeTypes = { flow: FlowEdge };
+export const PALETTE_MIME = "application/x-threatwright-kind";
+
+interface Highlight {
+  target: string | null;
+  path: Set<string>;
+}
+
+function nodeClass(key: string, h: Highlight, changed: boolean): string {
+  const c: string[] = [];
+  if (h.target === key) c.push("tw-target");
+  if (h.path.has(key)) c.push("tw-path");
+  if (changed) c.push("tw-changed");
+  return c.join(" ");
+}
+
+function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight): CanvasNode[] {
+  return view.nodes.map((n) => {
+    const boundary = n.kind === "boundary";
+    return {
+      id: n.key,
+      type: n.kind,
+      position: { x: n.x, y: n.y },
+      width: n.width,
+      height: n.height,
+      data: { view: n },
+      selected: selection.has(n.key),
+      zIndex: boundary ? n.depth : 1000 + n.depth,
+      className: nodeClass(n.key, h, n.changed),
+      dragHandle: boundary ? ".boundary-title" : undefined,
+    } as CanvasNode;
+  });
+}
+
+function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight): FlowEdgeType[] {
+  return view.edges.map((e) => {
+    const colour = e.crosses ? "var(--cross)" : "var(--edge)";
+    const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: colour };
+    const c = [nodeClass(e.key, h, e.changed)];
+    if (e.crosses) c.push("crosses");
+    return {
+      id: e.key,
+      type: "flow",
+      source: e.from,
+      target: e.to,
+      data: { view: e },
+      selected: selection.has(e.key),
+      markerEnd: marker,
+      markerStart: e.bidirectional ? marker : undefined,
+      zIndex: 500,
+      className: c.join(" ").trim(),
+    };
+  });
+}
+
+interface CanvasProps {
+  onAddNode: (kind: NodeKind, clientX: number, clientY: number) => void;
+}
+
+export function Canvas({ onAddNode }: CanvasProps) {
+  const doc = useDocStore();
+  const view = useDoc((s) => s.view);
+  const selection = useDoc((s) => s.selection);
+  const selectedThreat = useDoc((s) => s.selectedThreat);
+  const theme = useApp((s) => s.theme);
+
+  const highlight = useMemo<Highlight>(() => {
+    const row = selectedThreat ? view.threats.find((t) => t.reference === selectedThreat) : undefined;
+    return { target: row?.target ?? null, path: new Set(row?.attackPath ?? []) };
+  }, [selectedThreat, view.threats]);
+
+  const sel = useMemo(() => new Set(selection), [selection]);
+  const latest = useRef({ sel, highlight });
+  latest.current = { sel, highlight };
+
+  const [nodes, setNodes] = useState<CanvasNode[]>(() => buildNodes(view, sel, highlight));
+  const [edges, setEdges] = useState<FlowEdgeType[]>(() => buildEdges(view, sel, highlight));
+
+  // A new view from the core: everything is rebuilt from it.
+  useEffect(() => {
+    setNodes(buildNodes(view, latest.current.sel, latest.current.highlight));
+    setEdges(buildEdges(view, latest.current.sel, latest.current.highlight));
+  }, [view]);
+
+  // Selection or highlight changed: keep local positions, update flags and classes.
+  useEffect(() => {
+    setNodes((ns) =>
+      ns.map((n) => {
+        const selected = sel.has(n.id);
+        const className = nodeClass(n.id, highlight, n.data.view.changed);
+        return n.selected === selected && n.className === className ? n : { ...n, selected, className };
+      }),
+    );
+    setEdges((es) =>
+      es.map((e) => {
+        const selected = sel.has(e.id);
+        const className = [nodeClass(e.id, highlight, !!e.data?.view.changed), e.data?.view.crosses ? "crosses" : ""].join(" ").trim();
+        return e.selected === selected && e.className === className ? e : { ...e, selected, className };
+      }),
+    );
+  }, [sel, highlight]);
+
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
+    // Removal goes through the delete dialog, never straight from React Flow.
+    setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== "remove"), ns));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdgeType>[]) => {
+    setEdges((es) => applyEdgeChanges(changes.filter((c) => c.type !== "remove"), es));
+  }, []);
+
+  const onSelectionChange = useCallback(
+    ({ nodes, edges }: OnSelectionChangeParams) => {
+      doc.getState().setSelection([...nodes.map((n) => n.id), ...edges.map((e) => e.id)]);
+    },
+    [doc],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (c.source && c.target && c.source !== c.target) doEdit(doc, { type: "add-flow", from: c.source, to: c.target, name: "" });
+    },
+    [doc],
+  );
+
+  const onNodeDragStop = useCallback(
+    (_: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
+      const current = doc.getState().view.nodes;
+      const items = dragged
+        .filter((n) => {
+          const before = current.find((v) => v.key === n.id);
+          return !before || before.x !== n.position.x || before.y !== n.position.y;
+        })
+        .map((n) => ({ key: n.id, x: n.position.x, y: n.position.y, width: null, height: null }));
+      if (items.length) doEdit(doc, { type: "place", items });
+    },
+    [doc],
+  );
+
+  const onResizeEnd = useCallback(
+    (key: string, x: number, y: number, width: number, height: number) => {
+      doEdit(doc, { type: "place", items: [{ key, x, y, width, height }] });
+    },
+    [doc],
+  );
+
+  const onDragOver = (e: DragEvent) => {
+    if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    }
+  };
+  const onDrop = (e: DragEvent) => {
+    const kind = e.dataTransfer.getData(PALETTE_MIME) as NodeKind;
+    if (!kind) return;
+    e.preventDefault();
+    onAddNode(kind, e.clientX, e.clientY);
+  };
+
+  return (
+    <ResizeContext.Provider value={onResizeEnd}>
+      <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+        <ReactFlow<CanvasNode, FlowEdgeType>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onSelectionChange={onSelectionChange}
+          onConnect={onConnect}
+          onNodeDragStop={onNodeDragStop}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={["Control", "Meta", "Shift"]}
+          elevateNodesOnSelect={false}
+          elevateEdgesOnSelect={false}
+          fitView
+          colorMode={theme}
+          minZoom={0.1}
+        >
+          <Background gap={16} />
+          <MiniMap pannable zoomable />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </div>
+    </ResizeContext.Provider>
+  );
+}

@@ -1,0 +1,200 @@
+// Inputs generated from the core's vocabulary (FieldSpec). Each change is reported as the
+// field's new value, or null for "not stated"; the core validates and stores it.
+import { useEffect, useState } from "react";
+import type { FieldSpec } from "../bindings/FieldSpec";
+
+export interface FieldProps {
+  spec: FieldSpec;
+  value: unknown;
+  onChange: (value: unknown) => void;
+  /** Prefix for ids and test ids of nested fields. */
+  path?: string;
+}
+
+function useDraft(value: string): [string, (v: string) => void] {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return [draft, setDraft];
+}
+
+const asText = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+function Help({ spec }: { spec: FieldSpec }) {
+  return spec.help ? <small className="help">{spec.help}</small> : null;
+}
+
+export function FieldEditor({ spec, value, onChange, path = "" }: FieldProps) {
+  const id = `field-${path}${spec.name}`;
+  const k = spec.kind;
+  switch (k.type) {
+    case "flag": {
+      const current = value === true ? "true" : value === false ? "false" : "";
+      return (
+        <label className="field" title={spec.help ?? undefined}>
+          <span>{spec.label}</span>
+          <select
+            id={id}
+            data-testid={id}
+            value={current}
+            onChange={(e) => onChange(e.target.value === "" ? null : e.target.value === "true")}
+          >
+            <option value="">not stated</option>
+            <option value="true">yes</option>
+            <option value="false">no</option>
+          </select>
+        </label>
+      );
+    }
+    case "choice":
+      return (
+        <label className="field" title={spec.help ?? undefined}>
+          <span>{spec.label}</span>
+          <select id={id} data-testid={id} value={asText(value)} onChange={(e) => onChange(e.target.value === "" ? null : e.target.value)}>
+            <option value="">not stated</option>
+            {k.options.map((o) => (
+              <option key={o.value} value={o.value} title={o.help ?? undefined}>
+                {o.value}
+              </option>
+            ))}
+            {value !== null && value !== undefined && !k.options.some((o) => o.value === value) && (
+              <option value={asText(value)}>{asText(value)}</option>
+            )}
+          </select>
+        </label>
+      );
+    case "set": {
+      const current = asList(value);
+      return (
+        <fieldset className="field set" data-testid={id} title={spec.help ?? undefined}>
+          <legend>{spec.label}</legend>
+          {k.options.map((o) => (
+            <label key={o.value} className="check" title={o.help ?? undefined}>
+              <input
+                type="checkbox"
+                checked={current.includes(o.value)}
+                onChange={(e) => {
+                  const next = e.target.checked ? [...current, o.value] : current.filter((x) => x !== o.value);
+                  onChange(next.length ? next : null);
+                }}
+              />
+              {o.value}
+            </label>
+          ))}
+        </fieldset>
+      );
+    }
+    case "number":
+      return <NumberField id={id} spec={spec} min={k.min} max={k.max} value={value} onChange={onChange} />;
+    case "text":
+    case "long-text":
+      return <TextField id={id} spec={spec} long={k.type === "long-text"} value={value} onChange={onChange} />;
+    case "words":
+    case "keys":
+      return <ListField id={id} spec={spec} value={value} onChange={onChange} />;
+    case "group": {
+      const obj = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+      return (
+        <fieldset className="field group" data-testid={id}>
+          <legend>{spec.label}</legend>
+          <Help spec={spec} />
+          {k.fields.map((f) => (
+            <FieldEditor
+              key={f.name}
+              spec={f}
+              path={`${path}${spec.name}.`}
+              value={obj[f.name]}
+              onChange={(v) => {
+                const next: Record<string, unknown> = { ...obj, [f.name]: v };
+                for (const [n, x] of Object.entries(next)) if (x === null || x === undefined || x === "") delete next[n];
+                onChange(Object.keys(next).length ? next : null);
+              }}
+            />
+          ))}
+        </fieldset>
+      );
+    }
+  }
+}
+
+interface InputProps {
+  id: string;
+  spec: FieldSpec;
+  value: unknown;
+  onChange: (value: unknown) => void;
+}
+
+function TextField({ id, spec, value, onChange, long }: InputProps & { long: boolean }) {
+  const [draft, setDraft] = useDraft(asText(value));
+  const commit = () => {
+    if (draft !== asText(value)) onChange(draft.trim() === "" ? null : draft);
+  };
+  return (
+    <label className="field" title={spec.help ?? undefined}>
+      <span>{spec.label}</span>
+      {long ? (
+        <textarea id={id} data-testid={id} rows={3} value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={commit} />
+      ) : (
+        <input
+          id={id}
+          data-testid={id}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => e.key === "Enter" && commit()}
+        />
+      )}
+    </label>
+  );
+}
+
+function NumberField({ id, spec, value, onChange, min, max }: InputProps & { min: number | null; max: number | null }) {
+  const [draft, setDraft] = useDraft(asText(value));
+  const commit = () => {
+    if (draft === asText(value)) return;
+    const n = Number(draft);
+    onChange(draft.trim() === "" || !Number.isFinite(n) ? null : n);
+  };
+  return (
+    <label className="field" title={spec.help ?? undefined}>
+      <span>{spec.label}</span>
+      <input
+        id={id}
+        data-testid={id}
+        type="number"
+        min={min ?? undefined}
+        max={max ?? undefined}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === "Enter" && commit()}
+      />
+    </label>
+  );
+}
+
+function ListField({ id, spec, value, onChange }: InputProps) {
+  const [draft, setDraft] = useDraft(asList(value).join(", "));
+  const commit = () => {
+    const items = draft
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (items.join(", ") === asList(value).join(", ")) return;
+    onChange(items.length ? items : null);
+  };
+  return (
+    <label className="field" title={spec.help ?? undefined}>
+      <span>{spec.label}</span>
+      <input
+        id={id}
+        data-testid={id}
+        placeholder="comma, separated"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === "Enter" && commit()}
+      />
+    </label>
+  );
+}

@@ -1,0 +1,70 @@
+import { useReactFlow } from "@xyflow/react";
+import { api } from "../api";
+import { doEdit, perform } from "../actions";
+import { useApp, useDoc, useDocStore } from "../store";
+
+interface ToolbarProps {
+  onExport: () => void;
+  onSignModel: () => void;
+  onClose: () => void;
+}
+
+export function Toolbar({ onExport, onSignModel, onClose }: ToolbarProps) {
+  const doc = useDocStore();
+  const view = useDoc((s) => s.view);
+  const { fitView } = useReactFlow();
+  const presentation = useApp((s) => s.presentation);
+  const theme = useApp((s) => s.theme);
+  const { toggleTheme, togglePresentation, setShortcuts } = useApp.getState();
+  const b = view.baseline;
+
+  return (
+    <header className="toolbar" role="toolbar" aria-label="Editor">
+      <strong className="doc-name" title={view.path}>
+        {view.name}
+      </strong>
+      <div className="group hide-in-presentation">
+        <button data-testid="undo" disabled={view.undo === null} title={view.undo ? `Undo ${view.undo} (Ctrl+Z)` : "Nothing to undo"} onClick={() => perform(doc, api.undo)}>
+          ↶ Undo
+        </button>
+        <button data-testid="redo" disabled={view.redo === null} title={view.redo ? `Redo ${view.redo} (Ctrl+Shift+Z)` : "Nothing to redo"} onClick={() => perform(doc, api.redo)}>
+          ↷ Redo
+        </button>
+      </div>
+      <div className="group hide-in-presentation">
+        <button data-testid="auto-layout" title="Lay the diagram out automatically" onClick={() => doEdit(doc, { type: "auto-layout" })}>
+          Auto layout
+        </button>
+        <button data-testid="zoom-fit" title="Zoom to fit" onClick={() => fitView({ padding: 0.1, duration: 200 })}>
+          Fit
+        </button>
+      </div>
+      <div className="group hide-in-presentation">
+        <button data-testid="export-open" onClick={onExport}>
+          Export…
+        </button>
+        <button data-testid="sign-model" title="Sign off this model version (a new baseline)" onClick={onSignModel}>
+          Sign off model
+        </button>
+        <span className="baseline" data-testid="baseline" title={b?.note ?? undefined}>
+          {b ? `Baseline #${b.id} · ${b.reviewer} · ${b.at}` : "No baseline"}
+        </span>
+      </div>
+      <div className="spacer" />
+      <div className="group">
+        <button data-testid="theme-toggle" title="Light or dark theme" onClick={toggleTheme}>
+          {theme === "light" ? "Dark" : "Light"}
+        </button>
+        <button data-testid="presentation-toggle" aria-pressed={presentation} onClick={togglePresentation}>
+          {presentation ? "Exit presentation" : "Present"}
+        </button>
+        <button data-testid="help" title="Keyboard shortcuts (?)" onClick={() => setShortcuts(true)}>
+          ?
+        </button>
+        <button data-testid="close-document" className="hide-in-presentation" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </header>
+  );
+}

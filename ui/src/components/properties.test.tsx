@@ -1,0 +1,101 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { invoke } from "@tauri-apps/api/core";
+import { createDocumentStore, DocContext, useApp } from "../store";
+import { outcome, view, vocabulary } from "../test/fixtures";
+import { FieldEditor } from "./FieldEditor";
+import { PropertiesPanel } from "./PropertiesPanel";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+const mockInvoke = vi.mocked(invoke);
+
+describe("FieldEditor", () => {
+  it("renders a flag as a 3-way select and reports null for not stated", () => {
+    const onChange = vi.fn();
+    render(<FieldEditor spec={{ name: "authenticated", label: "Authenticated", help: null, kind: { type: "flag" } }} value={true} onChange={onChange} />);
+    const select = screen.getByTestId("field-authenticated") as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(["not stated", "yes", "no"]);
+    expect(select.value).toBe("true");
+    fireEvent.change(select, { target: { value: "" } });
+    expect(onChange).toHaveBeenLastCalledWith(null);
+    fireEvent.change(select, { target: { value: "false" } });
+    expect(onChange).toHaveBeenLastCalledWith(false);
+  });
+
+  it("sends words as a list on blur, and null when emptied", () => {
+    const onChange = vi.fn();
+    render(<FieldEditor spec={{ name: "tags", label: "Tags", help: null, kind: { type: "words" } }} value={["a"]} onChange={onChange} />);
+    const input = screen.getByTestId("field-tags");
+    fireEvent.change(input, { target: { value: "a, b ,, c" } });
+    fireEvent.blur(input);
+    expect(onChange).toHaveBeenLastCalledWith(["a", "b", "c"]);
+    fireEvent.change(input, { target: { value: " " } });
+    fireEvent.blur(input);
+    expect(onChange).toHaveBeenLastCalledWith(null);
+  });
+
+  it("renders sets as checkboxes", () => {
+    const onChange = vi.fn();
+    const spec = { name: "protocols", label: "Protocols", help: null, kind: { type: "set" as const, options: [{ value: "https", help: null }, { value: "grpc", help: null }] } };
+    render(<FieldEditor spec={spec} value={["https"]} onChange={onChange} />);
+    fireEvent.click(screen.getByLabelText("https"));
+    expect(onChange).toHaveBeenLastCalledWith(null);
+    fireEvent.click(screen.getByLabelText("grpc"));
+    expect(onChange).toHaveBeenLastCalledWith(["https", "grpc"]);
+  });
+});
+
+describe("PropertiesPanel", () => {
+  beforeEach(() => {
+    mockInvoke.mockReset();
+    useApp.setState({ vocabulary, error: null });
+  });
+
+  it("sends set-fields with null for 'not stated' and applies the outcome", async () => {
+    const doc = createDocumentStore(view());
+    doc.getState().setSelection(["api"]);
+    const next = view({ revision: 2 });
+    mockInvoke.mockResolvedValueOnce(outcome(next, { message: "edit authenticated of API" }));
+    render(
+      <DocContext.Provider value={doc}>
+        <PropertiesPanel />
+      </DocContext.Provider>,
+    );
+    const flag = screen.getByTestId("field-authenticated") as HTMLSelectElement;
+    expect(flag.value).toBe("true");
+    fireEvent.change(flag, { target: { value: "" } });
+    expect(mockInvoke).toHaveBeenCalledWith("edit", { edit: { type: "set-fields", key: "api", fields: { authenticated: null } } });
+    await waitFor(() => expect(doc.getState().view.revision).toBe(2));
+    expect(doc.getState().message).toBe("edit authenticated of API");
+  });
+
+  it("shows the core's refusal in the error banner", async () => {
+    const doc = createDocumentStore(view());
+    doc.getState().setSelection(["api"]);
+    mockInvoke.mockRejectedValueOnce({ code: "invalid", message: "`exposure` of api: unknown variant" });
+    render(
+      <DocContext.Provider value={doc}>
+        <PropertiesPanel />
+      </DocContext.Provider>,
+    );
+    fireEvent.change(screen.getByTestId("field-exposure"), { target: { value: "internet" } });
+    await waitFor(() => expect(useApp.getState().error).toBe("`exposure` of api: unknown variant"));
+  });
+
+  it("adds a flow to another element without dragging", async () => {
+    const doc = createDocumentStore(view());
+    doc.getState().setSelection(["api"]);
+    mockInvoke.mockResolvedValueOnce(outcome(view({ revision: 2 })));
+    render(
+      <DocContext.Provider value={doc}>
+        <PropertiesPanel />
+      </DocContext.Provider>,
+    );
+    const target = screen.getByTestId("add-flow-target") as HTMLSelectElement;
+    expect([...target.options].map((o) => o.value)).toEqual(["", "user"]);
+    fireEvent.change(target, { target: { value: "user" } });
+    fireEvent.change(screen.getByTestId("add-flow-name"), { target: { value: "Reply" } });
+    fireEvent.click(screen.getByTestId("add-flow-go"));
+    expect(mockInvoke).toHaveBeenCalledWith("edit", { edit: { type: "add-flow", from: "api", to: "user", name: "Reply" } });
+  });
+});

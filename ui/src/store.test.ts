@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import {
+  createDocumentStore,
+  filterRows,
+  NO_FILTERS,
+  outcomeMessage,
+  sortRows,
+  STATUS_FIELDS,
+  triageFor,
+} from "./store";
+import { outcome, threat, view } from "./test/fixtures";
+
+describe("document store", () => {
+  it("replaces the whole view with an outcome's and shows its message", () => {
+    const doc = createDocumentStore(view({ revision: 1 }));
+    const next = view({ revision: 2, name: "Renamed" });
+    expect(doc.getState().applyOutcome(outcome(next, { message: "edit name of Demo", appeared: ["T-3", "T-4"], resolved: ["T-1"] }))).toBe(true);
+    expect(doc.getState().view).toBe(next);
+    expect(doc.getState().message).toBe("edit name of Demo · 2 new threats · 1 resolved");
+    expect(doc.getState().appeared).toEqual(["T-3", "T-4"]);
+  });
+
+  it("drops answers older than the view it has", () => {
+    const doc = createDocumentStore(view({ revision: 5 }));
+    const current = doc.getState().view;
+    expect(doc.getState().applyOutcome(outcome(view({ revision: 4, name: "Old" })))).toBe(false);
+    expect(doc.getState().view).toBe(current);
+    expect(doc.getState().applyView(view({ revision: 3 }))).toBe(false);
+    // The same revision (an edit that changed nothing) is taken.
+    expect(doc.getState().applyOutcome(outcome(view({ revision: 5, name: "Same" })))).toBe(true);
+    expect(doc.getState().view.name).toBe("Same");
+  });
+
+  it("forgets selections of items and threats that are gone", () => {
+    const doc = createDocumentStore(view());
+    doc.getState().setSelection(["login"]);
+    doc.getState().selectThreat("T-10");
+    doc.getState().setChecked(["T-1", "T-10"]);
+    expect(doc.getState().filters.element).toBe("login");
+    const v = view({ revision: 2 });
+    v.edges = [];
+    v.threats = v.threats.filter((t) => t.reference !== "T-10");
+    doc.getState().applyOutcome(outcome(v));
+    const s = doc.getState();
+    expect(s.selection).toEqual([]);
+    expect(s.selectedThreat).toBeNull();
+    expect(s.checked).toEqual(["T-1"]);
+    expect(s.filters.element).toBeNull();
+  });
+
+  it("filters the register by the single selected element and clears on deselect", () => {
+    const doc = createDocumentStore(view());
+    doc.getState().setSelection(["api"]);
+    expect(doc.getState().filters.element).toBe("api");
+    doc.getState().setSelection(["api", "user"]);
+    expect(doc.getState().filters.element).toBe("api");
+    doc.getState().setSelection([]);
+    expect(doc.getState().filters.element).toBeNull();
+  });
+
+  it("toggles sort direction on the same column", () => {
+    const doc = createDocumentStore(view());
+    doc.getState().sortBy("severity");
+    expect(doc.getState().sort).toEqual({ key: "severity", dir: 1 });
+    doc.getState().sortBy("severity");
+    expect(doc.getState().sort).toEqual({ key: "severity", dir: -1 });
+    doc.getState().sortBy("reference");
+    expect(doc.getState().sort).toEqual({ key: "reference", dir: 1 });
+  });
+});
+
+describe("register filtering and sorting", () => {
+  const rows = view().threats;
+  const refs = (rs: { reference: string }[]) => rs.map((r) => r.reference);
+
+  it("keeps everything with no filters (same array)", () => {
+    expect(filterRows(rows, NO_FILTERS)).toBe(rows);
+  });
+
+  it("filters by severity, status, STRIDE, OWASP, element and text", () => {
+    expect(refs(filterRows(rows, { ...NO_FILTERS, severity: "critical" }))).toEqual(["T-1"]);
+    expect(refs(filterRows(rows, { ...NO_FILTERS, status: "accepted" }))).toEqual(["T-10"]);
+    expect(refs(filterRows(rows, { ...NO_FILTERS, stride: "tampering" }))).toEqual(["T-2"]);
+    expect(refs(filterRows(rows, { ...NO_FILTERS, owasp: "API2:2023" }))).toEqual(["T-2"]);
+    expect(refs(filterRows(rows, { ...NO_FILTERS, element: "login" }))).toEqual(["T-10"]);
+    expect(refs(filterRows(rows, { ...NO_FILTERS, text: "spoofed" }))).toEqual(["T-1"]);
+    expect(refs(filterRows(rows, { ...NO_FILTERS, text: "LOGIN" }))).toEqual(["T-10"]);
+    expect(refs(filterRows(rows, { ...NO_FILTERS, severity: "high", text: "spoofed" }))).toEqual([]);
+  });
+
+  it("sorts references naturally and severity by rank, both ways", () => {
+    expect(refs(sortRows(rows, { key: "reference", dir: 1 }))).toEqual(["T-1", "T-2", "T-10"]);
+    expect(refs(sortRows(rows, { key: "reference", dir: -1 }))).toEqual(["T-10", "T-2", "T-1"]);
+    expect(refs(sortRows(rows, { key: "severity", dir: -1 }))).toEqual(["T-1", "T-2", "T-10"]);
+    expect(refs(sortRows(rows, { key: "severity", dir: 1 }))).toEqual(["T-10", "T-2", "T-1"]);
+    expect(sortRows(rows, null)).toBe(rows);
+  });
+
+  it("keeps the core's order for ties", () => {
+    const same = [threat("T-3"), threat("T-1"), threat("T-2")];
+    expect(refs(sortRows(same, { key: "severity", dir: 1 }))).toEqual(["T-3", "T-1", "T-2"]);
+  });
+
+  it("stays fast at 10k rows", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      threat(`T-${i + 1}`, { severity: (["low", "medium", "high", "critical"] as const)[i % 4], title: `Threat number ${i}` }),
+    );
+    const t0 = performance.now();
+    const out = sortRows(filterRows(many, { ...NO_FILTERS, text: "number 1" }), { key: "severity", dir: -1 });
+    expect(out.length).toBeGreaterThan(1000);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+});
+
+describe("triage keys", () => {
+  it("maps keys to statuses and the dialog fields they need", () => {
+    expect(triageFor("o")).toEqual({ status: "open", fields: [] });
+    expect(triageFor("m")).toEqual({ status: "mitigated", fields: [] });
+    expect(triageFor("p")).toEqual({ status: "mitigation-planned", fields: [] });
+    expect(triageFor("a")).toEqual({ status: "accepted", fields: ["approver", "reason", "expires"] });
+    expect(triageFor("t")).toEqual({ status: "transferred", fields: ["transferredTo", "reason"] });
+    expect(triageFor("n")).toEqual({ status: "not-applicable", fields: ["reason"] });
+    expect(triageFor("x")).toBeNull();
+    expect(triageFor("j")).toBeNull();
+  });
+
+  it("needs no dialog for statuses without fields", () => {
+    expect(STATUS_FIELDS.open).toEqual([]);
+    expect(STATUS_FIELDS.obsolete).toEqual([]);
+  });
+});
+
+describe("outcome messages", () => {
+  it("adds counts only when there are some", () => {
+    expect(outcomeMessage(outcome(view(), { message: "moved API" }))).toBe("moved API");
+    expect(outcomeMessage(outcome(view(), { message: "added", appeared: ["T-9"] }))).toBe("added · 1 new threat");
+  });
+});

@@ -1,0 +1,288 @@
+// State of the app shell and, per open document, one zustand store holding the latest
+// DocumentView from the core plus what is purely UI (selection, filters, sort, tabs).
+// The view is always replaced whole by the core's answer; nothing here derives domain facts.
+import { createContext, useContext } from "react";
+import { create, createStore, useStore, type StoreApi } from "zustand";
+import type { Clipboard } from "./bindings/Clipboard";
+import type { DocumentView } from "./bindings/DocumentView";
+import type { Outcome } from "./bindings/Outcome";
+import type { RiskLevel } from "./bindings/RiskLevel";
+import type { Stride } from "./bindings/Stride";
+import type { ThreatRow } from "./bindings/ThreatRow";
+import type { ThreatStatus } from "./bindings/ThreatStatus";
+import type { Vocabulary } from "./bindings/Vocabulary";
+import { SEVERITY_ORDER, STATUS, STRIDE } from "./labels";
+
+// ---------------------------------------------------------------- register helpers
+
+export interface Filters {
+  severity: RiskLevel | "";
+  status: ThreatStatus | "";
+  stride: Stride | "";
+  owasp: string;
+  /** Key of the element or flow selected on the canvas. */
+  element: string | null;
+  text: string;
+}
+
+export const NO_FILTERS: Filters = { severity: "", status: "", stride: "", owasp: "", element: null, text: "" };
+
+export type SortKey =
+  | "reference"
+  | "title"
+  | "target"
+  | "stride"
+  | "owasp"
+  | "likelihood"
+  | "impact"
+  | "severity"
+  | "status"
+  | "mitigations";
+
+export interface Sort {
+  key: SortKey;
+  dir: 1 | -1;
+}
+
+export function filterRows(rows: ThreatRow[], f: Filters): ThreatRow[] {
+  const text = f.text.trim().toLowerCase();
+  if (!f.severity && !f.status && !f.stride && !f.owasp && !f.element && !text) return rows;
+  return rows.filter(
+    (r) =>
+      (!f.severity || r.severity === f.severity) &&
+      (!f.status || r.status === f.status) &&
+      (!f.stride || r.stride === f.stride) &&
+      (!f.owasp || r.owasp.includes(f.owasp)) &&
+      (!f.element || r.target === f.element) &&
+      (!text ||
+        r.reference.toLowerCase().includes(text) ||
+        r.title.toLowerCase().includes(text) ||
+        r.targetName.toLowerCase().includes(text) ||
+        r.target.toLowerCase().includes(text)),
+  );
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+const severityRank = (s: RiskLevel) => SEVERITY_ORDER.length - SEVERITY_ORDER.indexOf(s);
+const statusOrder = Object.keys(STATUS) as ThreatStatus[];
+const strideOrder = Object.keys(STRIDE) as Stride[];
+
+function compare(key: SortKey, a: ThreatRow, b: ThreatRow): number {
+  switch (key) {
+    case "reference":
+      return collator.compare(a.reference, b.reference);
+    case "title":
+      return collator.compare(a.title, b.title);
+    case "target":
+      return collator.compare(a.targetName, b.targetName);
+    case "stride":
+      return strideOrder.indexOf(a.stride) - strideOrder.indexOf(b.stride);
+    case "owasp":
+      return collator.compare(a.owasp.join(","), b.owasp.join(","));
+    case "likelihood":
+      return a.likelihood - b.likelihood;
+    case "impact":
+      return a.impact - b.impact;
+    case "severity":
+      return severityRank(a.severity) - severityRank(b.severity);
+    case "status":
+      return statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status);
+    case "mitigations":
+      return a.mitigations.length - b.mitigations.length;
+  }
+}
+
+/** Sorted copy; ties keep the core's order (the register order). */
+export function sortRows(rows: ThreatRow[], sort: Sort | null): ThreatRow[] {
+  if (!sort) return rows;
+  const indexed = rows.map((r, i) => [r, i] as const);
+  indexed.sort((x, y) => compare(sort.key, x[0], y[0]) * sort.dir || x[1] - y[1]);
+  return indexed.map((x) => x[0]);
+}
+
+/** Fields of the set-status action a dialog asks for. */
+export type ResponseField = "approver" | "reason" | "expires" | "transferredTo";
+
+/** What the status dialog asks for each status (the core still enforces its rules). */
+export const STATUS_FIELDS: Record<ThreatStatus, ResponseField[]> = {
+  open: [],
+  "mitigation-planned": [],
+  mitigated: [],
+  accepted: ["approver", "reason", "expires"],
+  transferred: ["transferredTo", "reason"],
+  "not-applicable": ["reason"],
+  obsolete: [],
+};
+
+export const TRIAGE_KEYS: Record<string, ThreatStatus> = {
+  o: "open",
+  m: "mitigated",
+  p: "mitigation-planned",
+  a: "accepted",
+  t: "transferred",
+  n: "not-applicable",
+};
+
+export interface Triage {
+  status: ThreatStatus;
+  /** Empty: set at once; otherwise open the status dialog with these inputs. */
+  fields: ResponseField[];
+}
+
+/** The triage key pressed in the register, or null when it is not one. */
+export function triageFor(key: string): Triage | null {
+  const status = TRIAGE_KEYS[key.toLowerCase()];
+  return status ? { status, fields: STATUS_FIELDS[status] } : null;
+}
+
+/** The status bar line for an outcome. */
+export function outcomeMessage(o: Outcome): string {
+  const parts = [o.message];
+  if (o.appeared.length) parts.push(`${o.appeared.length} new threat${o.appeared.length === 1 ? "" : "s"}`);
+  if (o.resolved.length) parts.push(`${o.resolved.length} resolved`);
+  return parts.filter(Boolean).join(" · ");
+}
+
+// ---------------------------------------------------------------- document store
+
+export type Tab = "threats" | "mitigations" | "diagnostics";
+
+export interface DocState {
+  view: DocumentView;
+  message: string;
+  /** Threats that appeared in the latest outcome (marked in the register). */
+  appeared: string[];
+  /** Keys of the selected nodes and edges. */
+  selection: string[];
+  selectedThreat: string | null;
+  checked: string[];
+  filters: Filters;
+  sort: Sort | null;
+  tab: Tab;
+
+  /** Takes the core's answer; returns false (and changes nothing) when it is stale. */
+  applyOutcome: (o: Outcome) => boolean;
+  applyView: (v: DocumentView) => boolean;
+  setMessage: (m: string) => void;
+  setSelection: (keys: string[]) => void;
+  selectThreat: (reference: string | null) => void;
+  toggleChecked: (reference: string) => void;
+  setChecked: (references: string[]) => void;
+  setFilter: (patch: Partial<Filters>) => void;
+  clearFilters: () => void;
+  sortBy: (key: SortKey) => void;
+  setTab: (tab: Tab) => void;
+}
+
+export type DocumentStore = StoreApi<DocState>;
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export function createDocumentStore(view: DocumentView): DocumentStore {
+  return createStore<DocState>()((set, get) => {
+    const take = (v: DocumentView, patch: Partial<DocState>): boolean => {
+      if (v.revision < get().view.revision) return false;
+      const items = new Set<string>([...v.nodes.map((n) => n.key), ...v.edges.map((e) => e.key)]);
+      const refs = new Set(v.threats.map((t) => t.reference));
+      const s = get();
+      const selection = s.selection.filter((k) => items.has(k));
+      const checked = s.checked.filter((r) => refs.has(r));
+      set({
+        view: v,
+        selection: sameList(selection, s.selection) ? s.selection : selection,
+        checked: sameList(checked, s.checked) ? s.checked : checked,
+        selectedThreat: s.selectedThreat && refs.has(s.selectedThreat) ? s.selectedThreat : null,
+        filters: s.filters.element && !items.has(s.filters.element) ? { ...s.filters, element: null } : s.filters,
+        ...patch,
+      });
+      return true;
+    };
+    return {
+      view,
+      message: `Opened ${view.path}`,
+      appeared: [],
+      selection: [],
+      selectedThreat: null,
+      checked: [],
+      filters: NO_FILTERS,
+      sort: null,
+      tab: "threats",
+      applyOutcome: (o) => take(o.view, { message: outcomeMessage(o), appeared: o.appeared }),
+      applyView: (v) => take(v, {}),
+      setMessage: (message) => set({ message }),
+      setSelection: (keys) => {
+        const s = get();
+        if (sameList(keys, s.selection)) return;
+        // One item selected: the register shows its threats. None: the filter goes.
+        const element = keys.length === 1 ? keys[0] : keys.length === 0 ? null : s.filters.element;
+        set({ selection: keys, filters: { ...s.filters, element } });
+      },
+      selectThreat: (selectedThreat) => set({ selectedThreat }),
+      toggleChecked: (r) => {
+        const c = get().checked;
+        set({ checked: c.includes(r) ? c.filter((x) => x !== r) : [...c, r] });
+      },
+      setChecked: (checked) => set({ checked }),
+      setFilter: (patch) => set({ filters: { ...get().filters, ...patch } }),
+      clearFilters: () => set({ filters: NO_FILTERS }),
+      sortBy: (key) => {
+        const s = get().sort;
+        set({ sort: s && s.key === key ? { key, dir: s.dir === 1 ? -1 : 1 } : { key, dir: 1 } });
+      },
+      setTab: (tab) => set({ tab }),
+    };
+  });
+}
+
+export const DocContext = createContext<DocumentStore | null>(null);
+
+export function useDocStore(): DocumentStore {
+  const s = useContext(DocContext);
+  if (!s) throw new Error("no document store");
+  return s;
+}
+
+export function useDoc<T>(selector: (s: DocState) => T): T {
+  return useStore(useDocStore(), selector);
+}
+
+// ---------------------------------------------------------------- app store
+
+export type Theme = "light" | "dark";
+
+export interface AppState {
+  error: string | null;
+  theme: Theme;
+  presentation: boolean;
+  shortcuts: boolean;
+  vocabulary: Vocabulary | null;
+  clipboard: Clipboard | null;
+  /** The open document's store (a new one per document). */
+  doc: DocumentStore | null;
+  setError: (e: string | null) => void;
+  toggleTheme: () => void;
+  togglePresentation: () => void;
+  setShortcuts: (open: boolean) => void;
+  setVocabulary: (v: Vocabulary) => void;
+  setClipboard: (c: Clipboard) => void;
+  openDocument: (v: DocumentView) => void;
+  closeDocument: () => void;
+}
+
+export const useApp = create<AppState>()((set) => ({
+  error: null,
+  theme: "light",
+  presentation: false,
+  shortcuts: false,
+  vocabulary: null,
+  clipboard: null,
+  doc: null,
+  setError: (error) => set({ error }),
+  toggleTheme: () => set((s) => ({ theme: s.theme === "light" ? "dark" : "light" })),
+  togglePresentation: () => set((s) => ({ presentation: !s.presentation })),
+  setShortcuts: (shortcuts) => set({ shortcuts }),
+  setVocabulary: (vocabulary) => set({ vocabulary }),
+  setClipboard: (clipboard) => set({ clipboard }),
+  openDocument: (v) => set({ doc: createDocumentStore(v), error: null }),
+  closeDocument: () => set({ doc: null, presentation: false }),
+}));
