@@ -2,7 +2,9 @@
 //! nothing else. Every command returns the core's answer or its `Failure`
 //! (`{code, message}`); no domain logic lives here. Files are read and written only
 //! through these commands, at paths the user chose in a native dialog shown from Rust
-//! (the web view gets no file-system or dialog permission of its own).
+//! (the web view gets no file-system or dialog permission of its own). Commands that do
+//! work are `async`: Tauri runs them off the main thread, so the window never freezes
+//! while the core analyses or writes a report.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -95,7 +97,7 @@ async fn choose_path(
 }
 
 #[tauri::command]
-fn new_model(state: State<'_, AppState>, path: String, name: String) -> R<DocumentView> {
+async fn new_model(state: State<'_, AppState>, path: String, name: String) -> R<DocumentView> {
     let path = PathBuf::from(path);
     allowed(&state, &path)?;
     close(&state)?;
@@ -104,7 +106,7 @@ fn new_model(state: State<'_, AppState>, path: String, name: String) -> R<Docume
 }
 
 #[tauri::command]
-fn open_example(state: State<'_, AppState>, name: String, path: String) -> R<DocumentView> {
+async fn open_example(state: State<'_, AppState>, name: String, path: String) -> R<DocumentView> {
     let path = PathBuf::from(path);
     allowed(&state, &path)?;
     close(&state)?;
@@ -114,7 +116,7 @@ fn open_example(state: State<'_, AppState>, name: String, path: String) -> R<Doc
 
 /// Opens a project file, or imports a model YAML into a new project file at `into`.
 #[tauri::command]
-fn open_file(state: State<'_, AppState>, path: String, into: Option<String>) -> R<DocumentView> {
+async fn open_file(state: State<'_, AppState>, path: String, into: Option<String>) -> R<DocumentView> {
     let path = PathBuf::from(path);
     let recent = state.recent_file.as_deref().map(session::recent::load).unwrap_or_default();
     if !recent.iter().any(|r| Path::new(r) == path) {
@@ -138,42 +140,42 @@ fn close(state: &State<'_, AppState>) -> R<()> {
 }
 
 #[tauri::command]
-fn close_document(state: State<'_, AppState>) -> R<()> {
+async fn close_document(state: State<'_, AppState>) -> R<()> {
     close(&state)
 }
 
 #[tauri::command]
-fn get_view(state: State<'_, AppState>) -> R<DocumentView> {
+async fn get_view(state: State<'_, AppState>) -> R<DocumentView> {
     with_session(&state, |s| s.view())
 }
 
 #[tauri::command]
-fn edit(state: State<'_, AppState>, edit: Edit) -> R<Outcome> {
+async fn edit(state: State<'_, AppState>, edit: Edit) -> R<Outcome> {
     with_session(&state, |s| s.edit(&edit))
 }
 
 #[tauri::command]
-fn act(state: State<'_, AppState>, action: Action) -> R<Outcome> {
+async fn act(state: State<'_, AppState>, action: Action) -> R<Outcome> {
     with_session(&state, |s| s.act(&action))
 }
 
 #[tauri::command]
-fn undo(state: State<'_, AppState>) -> R<Outcome> {
+async fn undo(state: State<'_, AppState>) -> R<Outcome> {
     with_session(&state, |s| s.undo())
 }
 
 #[tauri::command]
-fn redo(state: State<'_, AppState>) -> R<Outcome> {
+async fn redo(state: State<'_, AppState>) -> R<Outcome> {
     with_session(&state, |s| s.redo())
 }
 
 #[tauri::command]
-fn preview_delete(state: State<'_, AppState>, keys: Vec<String>) -> R<Vec<ThreatRow>> {
+async fn preview_delete(state: State<'_, AppState>, keys: Vec<String>) -> R<Vec<ThreatRow>> {
     with_session(&state, |s| s.preview_delete(&keys))
 }
 
 #[tauri::command]
-fn copy(state: State<'_, AppState>, keys: Vec<String>) -> R<Clipboard> {
+async fn copy(state: State<'_, AppState>, keys: Vec<String>) -> R<Clipboard> {
     with_session(&state, |s| s.copy(&keys))
 }
 
@@ -183,14 +185,14 @@ fn vocabulary() -> Vocabulary {
 }
 
 #[tauri::command]
-fn export_report(state: State<'_, AppState>, path: String, options: ExportOptions) -> R<Vec<String>> {
+async fn export_report(state: State<'_, AppState>, path: String, options: ExportOptions) -> R<Vec<String>> {
     let path = PathBuf::from(path);
     allowed(&state, &path)?;
     with_session(&state, |s| s.export(&path, &options))
 }
 
 #[tauri::command]
-fn export_yaml(state: State<'_, AppState>, path: String) -> R<()> {
+async fn export_yaml(state: State<'_, AppState>, path: String) -> R<()> {
     let path = PathBuf::from(path);
     allowed(&state, &path)?;
     with_session(&state, |s| s.export_yaml(&path))

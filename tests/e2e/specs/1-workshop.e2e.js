@@ -1,0 +1,122 @@
+// A workshop, end to end in the real app: open an example, draw a process and a flow
+// across a trust boundary and see threats appear, triage (accept with approver and
+// expiry), a mitigation covering two threats, undo and redo, export a PDF.
+import fs from "node:fs";
+import path from "node:path";
+import { byTest, filesDir, pdftotext, text, registerCount, rowStatus, shot, stateFile, statusMatching, type } from "./helpers.js";
+
+describe("a threat-modeling workshop in the desktop app", () => {
+  const state = {};
+
+  it("opens the payments example from the start screen", async () => {
+    await (await byTest("start-screen")).waitForDisplayed();
+    await shot("start-screen");
+    await (await byTest("example-payments-api")).click();
+    await (await byTest("canvas")).waitForDisplayed();
+    await browser.waitUntil(async () => (await $$(".react-flow__node")).length > 20, {
+      timeoutMsg: "the example's nodes never appeared",
+    });
+    expect(await $$(".react-flow__edge")).toBeElementsArrayOfSize({ gte: 20 });
+    const badge = await byTest("badge-payments-gateway");
+    expect(Number(await badge.getText())).toBeGreaterThan(0);
+    state.before = (await registerCount()).total;
+    expect(state.before).toBeGreaterThan(40);
+    expect(fs.existsSync(path.join(filesDir(), "payments-api.twdb"))).toBe(true);
+    await shot("editor");
+  });
+
+  it("adds a process and a flow into it across a boundary, and new threats appear", async () => {
+    await (await byTest("palette-process")).click();
+    await statusMatching(/add process/i);
+    const node = await $('.react-flow__node[data-id="process"]');
+    await node.waitForExist();
+    // Select the shopper's browser (on the internet) and add a flow from it to the new process.
+    await (await $('.react-flow__node[data-id="shopper-browser"]')).click();
+    await browser.waitUntil(async () => (await (await byTest("properties")).getText()).includes("shopper-browser"), {
+      timeoutMsg: "selecting the shopper's browser did not show its properties",
+    });
+    const target = await byTest("add-flow-target");
+    await target.selectByAttribute("value", "process");
+    await type('[data-testid="add-flow-name"]', "Redeem coupon");
+    await (await byTest("add-flow-go")).click();
+    await statusMatching(/add flow/i);
+    const edge = await $(".react-flow__edge.crosses");
+    await edge.waitForExist();
+    await browser.waitUntil(async () => (await registerCount()).total > state.before, {
+      timeoutMsg: "no new threats after adding the flow",
+    });
+    const badge = await byTest("badge-process");
+    await browser.waitUntil(async () => Number(await badge.getText()) > 0, { timeoutMsg: "the new process has no badge" });
+    await shot("threats-as-you-draw");
+  });
+
+  it("accepts a threat with approver and expiry from the keyboard", async () => {
+    // Filter the register to the new process: click it on the canvas.
+    await (await $('.react-flow__node[data-id="process"]')).click();
+    const row = await $('[data-testid="threat-row"]');
+    await row.waitForExist();
+    state.accepted = await row.getAttribute("data-ref");
+    await row.click();
+    await browser.keys("a");
+    await (await byTest("status-dialog")).waitForDisplayed();
+    await type("#approver", "CISO");
+    await type("#reason", "Coupon pilot ends before the risk matters");
+    await type("#expires", "2099-12-31");
+    await (await byTest("dialog-confirm")).click();
+    await browser.waitUntil(async () => (await rowStatus(state.accepted)) === "accepted", {
+      timeoutMsg: `${state.accepted} never became accepted`,
+    });
+  });
+
+  it("links one new mitigation to two threats", async () => {
+    const checks = await $$('[data-testid="row-check"]');
+    expect(checks.length).toBeGreaterThanOrEqual(2);
+    state.linked = [];
+    for (const c of checks.slice(0, 2)) {
+      await c.click();
+      const row = await c.$("./ancestor::*[@data-testid='threat-row']");
+      state.linked.push(await row.getAttribute("data-ref"));
+    }
+    await (await byTest("tab-mitigations")).click();
+    await type("#mitigation-title", "Sign and rate-limit coupon redemption");
+    await (await byTest("mitigation-create")).click();
+    const said = await statusMatching(/add mitigation M-\d+/);
+    state.mitigation = /M-\d+/.exec(said)[0];
+    const m = await $(`[data-testid="mitigation-row"][data-ref="${state.mitigation}"]`);
+    await m.waitForExist();
+    expect(await (await m.$("input")).getValue()).toBe("Sign and rate-limit coupon redemption");
+    const mtext = await text(m);
+    for (const r of state.linked) expect(mtext).toContain(r);
+    await shot("mitigations");
+  });
+
+  it("undoes and redoes the mitigation", async () => {
+    await (await byTest("undo")).click();
+    await statusMatching(/undone/i);
+    await browser.waitUntil(async () => (await $$('[data-testid="mitigation-row"]')).length === 0, {
+      timeoutMsg: "undo left the mitigation",
+    });
+    await browser.keys(["Control", "Shift", "z"]);
+    await statusMatching(/redone/i);
+    await $('[data-testid="mitigation-row"]').waitForExist();
+    await (await byTest("tab-threats")).click();
+  });
+
+  it("exports a PDF report where the user chose", async () => {
+    await (await byTest("export-open")).click();
+    await (await byTest("export-dialog")).waitForDisplayed();
+    await (await $("#export-format")).selectByAttribute("value", "pdf");
+    await shot("export-dialog");
+    await (await byTest("export-go")).click();
+    await statusMatching(/Exported/i);
+    const pdfs = fs.readdirSync(filesDir()).filter((f) => f.endsWith(".pdf"));
+    expect(pdfs.length).toBe(1);
+    const file = path.join(filesDir(), pdfs[0]);
+    expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
+    const pdf = pdftotext(file);
+    expect(pdf).toContain("Threat register");
+    expect(pdf).toContain(state.accepted);
+    expect(pdf).toContain(state.mitigation);
+    fs.writeFileSync(stateFile(), JSON.stringify(state));
+  });
+});

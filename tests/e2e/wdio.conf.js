@@ -1,0 +1,83 @@
+// WebdriverIO configuration for the desktop end-to-end tests. tauri-driver (port 4444)
+// starts WebKitWebDriver, which starts the app for each spec file. The app is the debug
+// build with the UI embedded (`cargo build -p threatwright-desktop --features
+// custom-protocol`), or $THREATWRIGHT_APP. Native dialogs cannot be driven over
+// WebDriver: THREATWRIGHT_E2E_DIR makes the app answer them with a name in that directory.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const app = process.env.THREATWRIGHT_APP ?? path.join(root, "target/debug/threatwright-desktop");
+const driverBin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), ".cargo/bin/tauri-driver");
+
+// One fresh directory per run: project files, exports, and the app's config (recent files).
+// The config is read by the launcher and again by each worker: the launcher makes the
+// directory, the workers inherit it through the environment.
+const work = process.env.TW_E2E_WORK ?? fs.mkdtempSync(path.join(os.tmpdir(), "tw-e2e-"));
+process.env.THREATWRIGHT_E2E_DIR = path.join(work, "files");
+process.env.XDG_CONFIG_HOME = path.join(work, "config");
+process.env.THREATWRIGHT_USER = "E2E Facilitator";
+process.env.TW_E2E_WORK = work;
+fs.mkdirSync(process.env.THREATWRIGHT_E2E_DIR, { recursive: true });
+
+let driver;
+
+function waitForPort(port, timeoutMs) {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.end();
+        resolve();
+      });
+      s.once("error", () => {
+        s.destroy();
+        if (Date.now() - started > timeoutMs) reject(new Error(`tauri-driver did not listen on ${port}`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+export const config = {
+  runner: "local",
+  hostname: "127.0.0.1",
+  port: 4444,
+  specs: ["./specs/**/*.e2e.js"],
+  maxInstances: 1,
+  capabilities: [{ "tauri:options": { application: app } }],
+  logLevel: "warn",
+  framework: "mocha",
+  reporters: ["spec"],
+  mochaOpts: { ui: "bdd", timeout: 120000 },
+  waitforTimeout: 15000,
+  // A failing test leaves a screenshot of the window beside the run's files.
+  afterTest: async (test, _context, { passed }) => {
+    if (!passed) {
+      const name = test.title.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+      await browser.saveScreenshot(path.join(work, `failed-${name}.png`));
+      console.error(`screenshot of the failure: ${path.join(work, `failed-${name}.png`)}`);
+    }
+  },
+  onPrepare: async () => {
+    for (const [what, p] of [["app", app], ["tauri-driver", driverBin]]) {
+      if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}: build it first (see README)`);
+    }
+    driver = spawn(driverBin, ["--port", "4444"], { stdio: ["ignore", "inherit", "inherit"] });
+    await waitForPort(4444, 10000);
+  },
+  onComplete: async () => {
+    if (driver && driver.exitCode === null) {
+      const exited = new Promise((r) => driver.once("exit", r));
+      driver.kill("SIGTERM");
+      await exited;
+    }
+  },
+};
