@@ -38,12 +38,17 @@ done
 # --- Debian packages --------------------------------------------------------------------
 # The packages each profile needs. Only missing ones are installed.
 packages=()
+# desktop: Tauri 2's Linux libraries (WebKitGTK 4.1 and friends).
+desktop_libs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev)
 case "${1:-core}" in
   core) packages+=(build-essential pkg-config) ;;
+  desktop) packages+=(build-essential pkg-config "${desktop_libs[@]}") ;;
   # test: the tamper tests edit the audit log with the real sqlite3 command-line shell;
   # the report tests read PDFs back with poppler (pdftotext, pdfinfo, pdffonts,
   # pdftoppm) and qpdf; the SARIF schema comes from npm (below).
-  test) packages+=(build-essential pkg-config sqlite3 poppler-utils qpdf) ;;
+  # The desktop end-to-end tests run the built app under Xvfb through WebKitWebDriver
+  # (webkit2gtk-driver); ImageMagick's `import` takes screenshots of the X screen.
+  test) packages+=(build-essential pkg-config sqlite3 poppler-utils qpdf "${desktop_libs[@]}" xvfb xauth webkit2gtk-driver imagemagick) ;;
   *) echo "setup: unknown profile $1" >&2; exit 2 ;;
 esac
 missing=()
@@ -77,4 +82,26 @@ if [ "${1:-core}" = test ]; then
     mv "$tmp/package/sarif-2.1.0.json" "$sarif_file"
     rm -rf "$tmp"
   fi
+fi
+
+# --- Desktop: Node.js packages of the UI (and of the E2E suite), tauri-driver ------------
+if [ "${1:-core}" = desktop ] || [ "${1:-core}" = test ]; then
+  command -v node >/dev/null 2>&1 || { echo "setup: Node.js >= 20.19 with npm is needed for the desktop UI" >&2; exit 1; }
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' || {
+    echo "setup: Node.js $(node --version) is older than 20.19 (Vite 8 needs it)" >&2; exit 1; }
+  # npm ci only when the lock changed since the last install.
+  for dir in ui $([ "${1:-core}" = test ] && echo tests/e2e); do
+    if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json" 2>/dev/null; then
+      echo "setup: npm ci in $dir" >&2
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
+fi
+if [ "${1:-core}" = test ]; then
+  # tauri-driver bridges WebDriver to the app; pinned, built with its own lock file.
+  if ! tauri-driver --help >/dev/null 2>&1 || ! cargo install --list | grep -q "^tauri-driver v2.1.0:"; then
+    echo "setup: installing tauri-driver 2.1.0" >&2
+    cargo install tauri-driver --version 2.1.0 --locked
+  fi
+  command -v WebKitWebDriver >/dev/null 2>&1 || { echo "setup: WebKitWebDriver is missing (apt package webkit2gtk-driver)" >&2; exit 1; }
 fi

@@ -305,3 +305,35 @@ fn a_model_without_positions_is_laid_out_and_auto_layout_saves_positions() {
     let stored = s.project().load_model().unwrap();
     assert!(stored.elements().all(|e| e.position().is_some()));
 }
+
+#[test]
+fn system_fields_data_assets_and_the_status_table_come_from_the_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let mut f = serde_json::Map::new();
+    f.insert("name".into(), serde_json::Value::Null);
+    assert!(s.edit(&Edit::SetSystem { fields: f.clone() }).unwrap_err().message.contains("needs a name"));
+    f.insert("name".into(), serde_json::json!("Paystream Payments API v2"));
+    assert_eq!(s.edit(&Edit::SetSystem { fields: f }).unwrap().view.name, "Paystream Payments API v2");
+
+    let out = s.edit(&Edit::AddItem { name: "Coupon codes".into(), api: false }).unwrap();
+    let asset = out.view.assets.iter().find(|a| a.name == "Coupon codes").expect("asset listed").clone();
+    assert!(asset.on.is_empty());
+    let flow = out.view.edges[0].key.clone();
+    let mut carries = serde_json::Map::new();
+    carries.insert("carries".into(), serde_json::json!([asset.key]));
+    let out = s.edit(&Edit::SetFields { key: flow.clone(), fields: carries }).unwrap();
+    assert_eq!(out.view.assets.iter().find(|a| a.key == asset.key).unwrap().on, vec![flow.clone()]);
+    // Deleting the asset drops what referred to it.
+    let out = s.edit(&Edit::Delete { keys: vec![asset.key.clone()] }).unwrap();
+    assert!(out.view.assets.iter().all(|a| a.key != asset.key));
+    let e = out.view.edges.iter().find(|e| e.key == flow).unwrap();
+    assert!(!e.props.get("carries").is_some_and(|c| c.as_array().unwrap().iter().any(|k| k == &asset.key)));
+
+    let voc = session::vocabulary::vocabulary();
+    let accepted = voc.statuses.iter().find(|x| x.status == ThreatStatus::Accepted).unwrap();
+    assert_eq!(accepted.needs, ["approver", "reason", "expires"]);
+    assert!(voc.statuses.iter().find(|x| x.status == ThreatStatus::Obsolete).unwrap().engine_only);
+    assert!(voc.system.iter().any(|f| f.name == "scope"));
+    assert!(voc.data_asset.iter().any(|f| f.name == "classification"), "{:?}", voc.data_asset);
+}

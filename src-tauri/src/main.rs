@@ -74,7 +74,8 @@ fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 /// Shows a native dialog (from Rust) and remembers the answer as a permitted path. With
 /// `THREATWRIGHT_E2E_DIR` set (end-to-end tests drive the app through WebDriver, which
-/// cannot reach native dialogs) the answer is the suggested name in that directory.
+/// cannot reach native dialogs) the answer is the suggested name in that directory, or
+/// for "open" the file named by `THREATWRIGHT_E2E_OPEN` there.
 #[tauri::command]
 async fn choose_path(
     app: tauri::AppHandle,
@@ -84,7 +85,11 @@ async fn choose_path(
 ) -> R<Option<String>> {
     let suggested = Path::new(&suggested).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let picked: Option<PathBuf> = if let Some(dir) = std::env::var_os("THREATWRIGHT_E2E_DIR") {
-        Some(PathBuf::from(dir).join(&suggested))
+        let name = match (purpose, std::env::var_os("THREATWRIGHT_E2E_OPEN")) {
+            (PathPurpose::Open, Some(open)) => PathBuf::from(open),
+            _ => PathBuf::from(&suggested),
+        };
+        Some(PathBuf::from(dir).join(name))
     } else {
         let (label, exts) = purpose.filter();
         let dialog = app.dialog().file().add_filter(label, exts).set_file_name(&suggested);
@@ -203,7 +208,21 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let recent_file = app.path().app_config_dir().ok().map(|d| d.join("recent.json"));
-            app.manage(AppState { session: Mutex::new(None), chosen: Mutex::new(HashSet::new()), recent_file });
+            // `threatwright-desktop FILE.twdb` opens that project file (the user named it).
+            let mut session = None;
+            if let Some(arg) = std::env::args_os().nth(1) {
+                let path = PathBuf::from(arg);
+                match library().and_then(|lib| Session::open(&path, lib, &who())) {
+                    Ok(s) => {
+                        if let Some(f) = &recent_file {
+                            session::recent::remember(f, s.path());
+                        }
+                        session = Some(s);
+                    }
+                    Err(e) => eprintln!("threatwright-desktop: {}", e.message),
+                }
+            }
+            app.manage(AppState { session: Mutex::new(session), chosen: Mutex::new(HashSet::new()), recent_file });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -26,6 +26,27 @@ pub fn allowed(from: ThreatStatus, to: ThreatStatus) -> bool {
     TRANSITIONS.iter().any(|(f, tos)| *f == from && tos.contains(&to))
 }
 
+/// The decision fields a status needs (the names of `Response`'s fields, as in YAML),
+/// besides linked mitigations (see [`needs_mitigation`]). `requirements` enforces them.
+pub fn fields_needed(status: ThreatStatus) -> &'static [&'static str] {
+    match status {
+        Accepted => &["approver", "reason", "expires"],
+        Transferred => &["transferred_to"],
+        NotApplicable => &["reason"],
+        _ => &[],
+    }
+}
+
+/// Whether a status needs a linked mitigation (mitigated: one implemented or verified).
+pub fn needs_mitigation(status: ThreatStatus) -> bool {
+    matches!(status, MitigationPlanned | Mitigated)
+}
+
+/// Where a person may move a threat from `from`.
+pub fn next_statuses(from: ThreatStatus) -> &'static [ThreatStatus] {
+    TRANSITIONS.iter().find(|(f, _)| *f == from).map_or(&[], |(_, tos)| tos)
+}
+
 /// What a person asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Request {

@@ -59,8 +59,16 @@ pub enum Edit {
         #[ts(type = "Record<string, unknown>")]
         fields: Map<String, Value>,
     },
-    /// Deletes elements, flows and boundaries. Flows touching a deleted element go with
-    /// it; a deleted boundary's contents move to its parent.
+    /// Sets the model's own fields (name, description, scope…; `null` removes one).
+    SetSystem {
+        #[ts(type = "Record<string, unknown>")]
+        fields: Map<String, Value>,
+    },
+    /// Adds a data asset (or an API inventory entry, with `api: true`) with a name.
+    AddItem { name: String, api: bool },
+    /// Deletes elements, flows, boundaries, data assets and APIs. Flows touching a deleted
+    /// element go with it; a deleted boundary's contents move to its parent; references
+    /// to a deleted asset or element (carried data, API provider) are dropped.
     Delete { keys: Vec<String> },
     /// Pastes copied nodes (and the flows between them) shifted by an offset, with new keys.
     Paste { clipboard: Clipboard, dx: f64, dy: f64 },
@@ -80,6 +88,13 @@ impl Edit {
             Edit::SetFields { key, fields } => {
                 let f: Vec<&str> = fields.keys().map(String::as_str).collect();
                 format!("edit {} of {}", f.join(", "), name(key))
+            }
+            Edit::SetSystem { fields } => {
+                let f: Vec<&str> = fields.keys().map(String::as_str).collect();
+                format!("edit {} of the system", f.join(", "))
+            }
+            Edit::AddItem { name, api } => {
+                format!("add {} \u{201c}{name}\u{201d}", if *api { "API" } else { "data asset" })
             }
             Edit::Delete { keys } if keys.len() == 1 => format!("delete {}", name(&keys[0])),
             Edit::Delete { keys } => format!("delete {} items", keys.len()),
@@ -113,7 +128,13 @@ fn display_name(model: &Model, key: &str) -> Option<String> {
     if let Some(f) = model.flows.iter().find(|f| f.key.as_str() == key) {
         return Some(f.name.clone().unwrap_or_else(|| key.to_owned()));
     }
-    model.boundaries.iter().find(|b| b.key.as_str() == key).map(|b| b.name.clone().unwrap_or_else(|| key.to_owned()))
+    if let Some(b) = model.boundaries.iter().find(|b| b.key.as_str() == key) {
+        return Some(b.name.clone().unwrap_or_else(|| key.to_owned()));
+    }
+    if let Some(a) = model.data_assets.iter().find(|a| a.key.as_str() == key) {
+        return Some(a.name.clone().unwrap_or_else(|| key.to_owned()));
+    }
+    model.apis.iter().find(|a| a.key.as_str() == key).map(|a| a.name.clone().unwrap_or_else(|| key.to_owned()))
 }
 
 /// All keys in use (elements, flows, boundaries, assets, APIs share one namespace for
@@ -456,6 +477,29 @@ pub fn apply(model: &mut Model, edit: &Edit) -> Result<Vec<String>, EditError> {
             Ok(Vec::new())
         }
         Edit::SetFields { key, fields } => set_fields(model, key, fields).map(|_| Vec::new()),
+        Edit::SetSystem { fields } => {
+            if fields.get("name").is_some_and(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty())) {
+                return Err(EditError::BadField {
+                    key: "system".into(),
+                    field: "name".into(),
+                    problem: "the system needs a name".into(),
+                });
+            }
+            merge(&mut model.system, "system", fields).map(|_| Vec::new())
+        }
+        Edit::AddItem { name, api } => {
+            let used = keys_in_use(model);
+            let name = name.trim();
+            let key = new_key(name, if *api { "api" } else { "data" }, &used);
+            let named = serde_json::json!({"key": key, "name": (!name.is_empty()).then_some(name)});
+            let bad = |e: serde_json::Error| EditError::Invalid(e.to_string());
+            if *api {
+                model.apis.push(serde_json::from_value(named).map_err(bad)?);
+            } else {
+                model.data_assets.push(serde_json::from_value(named).map_err(bad)?);
+            }
+            Ok(vec![key.to_string()])
+        }
         Edit::Delete { keys } => {
             for k in keys {
                 if display_name(model, k).is_none() {
@@ -616,6 +660,14 @@ pub fn delete(model: &mut Model, keys: &[String]) {
         .retain(|f| !gone.contains(f.key.as_str()) && live.contains(f.from.as_str()) && live.contains(f.to.as_str()));
     for b in model.boundaries.iter_mut() {
         b.members.retain(|m| !gone.contains(m.as_str()));
+    }
+    model.data_assets.retain(|a| !gone.contains(a.key.as_str()));
+    model.apis.retain(|a| !gone.contains(a.key.as_str()));
+    for f in model.flows.iter_mut() {
+        f.carries.retain(|a| !gone.contains(a.as_str()));
+    }
+    for s in model.data_stores.iter_mut() {
+        s.stores.retain(|a| !gone.contains(a.as_str()));
     }
     for a in model.apis.iter_mut() {
         if a.provider.as_ref().is_some_and(|p| gone.contains(p.as_str())) {

@@ -324,12 +324,16 @@ impl Session {
         };
         let d = view::layout(model, threats);
         let (nodes, edges) = view::canvas(&parts, &d);
+        let (assets, apis) = view::items(model);
         Ok(DocumentView {
             path: self.path().display().to_string(),
             name: model.system.name.clone(),
             revision: self.revision,
+            system: serde_json::to_value(&model.system).unwrap_or_default(),
             nodes,
             edges,
+            assets,
+            apis,
             threats: view::threat_rows(&parts),
             mitigations: view::mitigation_rows(&mitigations),
             diagnostics: view::diagnostic_rows(&diagnostics),

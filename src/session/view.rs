@@ -135,6 +135,18 @@ pub struct DiagnosticView {
     pub key: Option<String>,
 }
 
+/// A data asset or an API inventory entry, for their editors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemView {
+    pub key: String,
+    pub name: String,
+    /// Elements and flows that carry or hold it (assets), or serve and use it (APIs).
+    pub on: Vec<String>,
+    #[ts(type = "Record<string, unknown>")]
+    pub props: serde_json::Value,
+}
+
 /// The latest model sign-off.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -155,8 +167,13 @@ pub struct DocumentView {
     /// Counts the actions applied in this session; the UI drops stale answers by it.
     #[ts(type = "number")]
     pub revision: u64,
+    /// The model's own fields (name, description, scope…).
+    #[ts(type = "Record<string, unknown>")]
+    pub system: serde_json::Value,
     pub nodes: Vec<NodeView>,
     pub edges: Vec<EdgeView>,
+    pub assets: Vec<ItemView>,
+    pub apis: Vec<ItemView>,
     pub threats: Vec<ThreatRow>,
     pub mitigations: Vec<MitigationRow>,
     pub diagnostics: Vec<DiagnosticView>,
@@ -365,4 +382,40 @@ pub fn diagnostic_rows(diagnostics: &[Diagnostic]) -> Vec<DiagnosticView> {
             key: d.location.key.as_ref().map(|k| k.to_string()),
         })
         .collect()
+}
+
+/// The data assets with where they are carried or held, and the API inventory.
+pub fn items(model: &Model) -> (Vec<ItemView>, Vec<ItemView>) {
+    let mut on: HashMap<&str, Vec<String>> = HashMap::new();
+    for f in &model.flows {
+        for a in &f.carries {
+            on.entry(a.as_str()).or_default().push(f.key.to_string());
+        }
+    }
+    for s in &model.data_stores {
+        for a in &s.stores {
+            on.entry(a.as_str()).or_default().push(s.key.to_string());
+        }
+    }
+    let assets = model
+        .data_assets
+        .iter()
+        .map(|a| ItemView {
+            key: a.key.to_string(),
+            name: crate::model::Item::display_name(a).to_owned(),
+            on: on.remove(a.key.as_str()).unwrap_or_default(),
+            props: props_of(a),
+        })
+        .collect();
+    let apis = model
+        .apis
+        .iter()
+        .map(|a| ItemView {
+            key: a.key.to_string(),
+            name: crate::model::Item::display_name(a).to_owned(),
+            on: a.provider.iter().chain(a.consumers.iter()).map(|k| k.to_string()).collect(),
+            props: props_of(a),
+        })
+        .collect();
+    (assets, apis)
 }

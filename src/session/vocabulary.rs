@@ -3,7 +3,7 @@
 //! a select for closed vocabularies, numbers, text, sets of values and key lists. Nothing
 //! is listed twice: a field added to the model appears in the panel.
 
-use crate::model::{Boundary, DataAsset, DataStore, ExternalEntity, Flow, Process};
+use crate::model::{ApiEntry, Boundary, DataAsset, DataStore, ExternalEntity, Flow, Process, System, ThreatStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -57,16 +57,38 @@ pub struct FieldSpec {
     pub kind: FieldKind,
 }
 
+/// What a threat status needs, and where a threat can go from it (the lifecycle table).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusSpec {
+    pub status: ThreatStatus,
+    /// Decision fields the status needs: `approver`, `reason`, `expires`, `transferred_to`.
+    pub needs: Vec<String>,
+    /// It needs a linked mitigation (for mitigated: one implemented or verified).
+    pub needs_mitigation: bool,
+    /// Statuses a person may set from this one.
+    pub next: Vec<ThreatStatus>,
+    /// Only the analysis sets it (obsolete).
+    pub engine_only: bool,
+}
+
 /// The fields of each kind of item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Vocabulary {
+    /// The model's own fields (name, description, scope…).
+    pub system: Vec<FieldSpec>,
     pub external_entity: Vec<FieldSpec>,
     pub process: Vec<FieldSpec>,
     pub data_store: Vec<FieldSpec>,
     pub flow: Vec<FieldSpec>,
     pub boundary: Vec<FieldSpec>,
     pub data_asset: Vec<FieldSpec>,
+    pub api: Vec<FieldSpec>,
+    pub statuses: Vec<StatusSpec>,
+    /// The range of likelihood and impact (inclusive).
+    pub scale_min: u8,
+    pub scale_max: u8,
 }
 
 /// Fields the canvas owns (identity, geometry, membership, flow ends).
@@ -210,5 +232,19 @@ pub fn vocabulary() -> Vocabulary {
         flow: fields::<Flow>(),
         boundary: fields::<Boundary>(),
         data_asset: fields::<DataAsset>(),
+        api: fields::<ApiEntry>(),
+        system: fields::<System>(),
+        statuses: crate::lifecycle::status::TRANSITIONS
+            .iter()
+            .map(|(status, next)| StatusSpec {
+                status: *status,
+                needs: crate::lifecycle::status::fields_needed(*status).iter().map(|s| (*s).to_owned()).collect(),
+                needs_mitigation: crate::lifecycle::status::needs_mitigation(*status),
+                next: next.to_vec(),
+                engine_only: *status == ThreatStatus::Obsolete,
+            })
+            .collect(),
+        scale_min: 1,
+        scale_max: 5,
     }
 }

@@ -47,6 +47,9 @@ describe("a threat-modeling workshop in the desktop app", () => {
     });
     const badge = await byTest("badge-process");
     await browser.waitUntil(async () => Number(await badge.getText()) > 0, { timeoutMsg: "the new process has no badge" });
+    // For the README: the new process selected (the register shows its threats), zoomed in.
+    await (await $('.react-flow__node[data-id="process"]')).click();
+    for (let i = 0; i < 2; i++) await (await $(".react-flow__controls-zoomin")).click();
     await shot("threats-as-you-draw");
   });
 

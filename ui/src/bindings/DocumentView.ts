@@ -2,6 +2,7 @@
 import type { BaselineView } from "./BaselineView";
 import type { DiagnosticView } from "./DiagnosticView";
 import type { EdgeView } from "./EdgeView";
+import type { ItemView } from "./ItemView";
 import type { MitigationRow } from "./MitigationRow";
 import type { NodeView } from "./NodeView";
 import type { ThreatRow } from "./ThreatRow";
@@ -13,7 +14,11 @@ export type DocumentView = { path: string, name: string,
 /**
  * Counts the actions applied in this session; the UI drops stale answers by it.
  */
-revision: number, nodes: Array<NodeView>, edges: Array<EdgeView>, threats: Array<ThreatRow>, mitigations: Array<MitigationRow>, diagnostics: Array<DiagnosticView>, baseline: BaselineView | null, 
+revision: number, 
+/**
+ * The model's own fields (name, description, scope…).
+ */
+system: Record<string, unknown>, nodes: Array<NodeView>, edges: Array<EdgeView>, assets: Array<ItemView>, apis: Array<ItemView>, threats: Array<ThreatRow>, mitigations: Array<MitigationRow>, diagnostics: Array<DiagnosticView>, baseline: BaselineView | null, 
 /**
  * Positions were computed by the automatic layout (the model states none).
  */

@@ -6,4 +6,4 @@ import type { Placement } from "./Placement";
 /**
  * A change to the diagram.
  */
-export type Edit = { "type": "add-node", kind: NodeKind, name: string, x: number, y: number, } | { "type": "add-flow", from: string, to: string, name: string, } | { "type": "place", items: Array<Placement>, } | { "type": "set-fields", key: string, fields: Record<string, unknown>, } | { "type": "delete", keys: Array<string>, } | { "type": "paste", clipboard: Clipboard, dx: number, dy: number, } | { "type": "auto-layout" };
+export type Edit = { "type": "add-node", kind: NodeKind, name: string, x: number, y: number, } | { "type": "add-flow", from: string, to: string, name: string, } | { "type": "place", items: Array<Placement>, } | { "type": "set-fields", key: string, fields: Record<string, unknown>, } | { "type": "set-system", fields: Record<string, unknown>, } | { "type": "add-item", name: string, api: boolean, } | { "type": "delete", keys: Array<string>, } | { "type": "paste", clipboard: Clipboard, dx: number, dy: number, } | { "type": "auto-layout" };

@@ -17,7 +17,9 @@ export function StartScreen() {
 
   useEffect(() => {
     attempt(api.appInfo).then((i) => i && setInfo(i));
-  }, []);
+    // A file named on the command line is already open in the shell: show it.
+    api.getView().then(openDocument, () => undefined);
+  }, [openDocument]);
 
   const open = async (load: () => Promise<DocumentView | undefined>) => {
     setBusy(true);
