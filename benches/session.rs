@@ -21,6 +21,15 @@ fn benches(c: &mut Criterion) {
     group.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(1));
     let dir = tempfile::tempdir().expect("temp dir");
 
+    // At the layered layout's limit (dagre), and far above it (packed layout).
+    let small = project(dir.path(), threatwright::report::diagram::LAYERED_LIMIT);
+    group.bench_function("open_and_view_80_elements_layered", |b| {
+        b.iter(|| {
+            let lib = session::builtin_library().expect("rules load");
+            let s = Session::open(&small, lib, "bench").expect("opens");
+            s.view().expect("view").nodes.len()
+        })
+    });
     let big = project(dir.path(), 1000);
     group.bench_function("open_and_view_1000_elements", |b| {
         b.iter(|| {

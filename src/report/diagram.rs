@@ -10,7 +10,7 @@
 
 use crate::graph::BoundaryTree;
 use crate::model::{ElementKind, Item, Key, Model, RiskLevel, Threat, ThreatStatus};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Above this many elements the diagram shows boundaries, not elements.
 pub const DETAIL_LIMIT: usize = 80;
@@ -139,14 +139,156 @@ pub fn diagram(model: &Model, threats: &[Threat]) -> Diagram {
 /// The diagram for an editor's canvas: every element (no overview, whatever the size), at
 /// its saved position when all elements have one, else laid out automatically. Saved
 /// coordinates are kept as they are (not shifted), so that moves on the canvas map 1:1.
+/// Models with more elements than this are packed (see [`packed`]) rather than laid out by
+/// dagre, whose time grows much faster than the model (minutes at 1,000 elements).
+pub const LAYERED_LIMIT: usize = 80;
+
 pub fn canvas(model: &Model, threats: &[Threat]) -> Diagram {
     let marks = threat_marks(threats);
     let elements: Vec<_> = model.elements().collect();
     if !elements.is_empty() && elements.iter().all(|e| e.position().is_some()) {
         positioned(model, &marks)
+    } else if elements.len() > LAYERED_LIMIT {
+        normalise(packed(model, &marks))
     } else {
         normalise(automatic(model, &marks))
     }
+}
+
+/// A linear-time layout for large models: each boundary is a block holding its elements
+/// (ordered by their distance from the model's entry points along flows, then key) and its
+/// nested blocks, packed in rows ("shelves") about as wide as the block is tall; top-level
+/// blocks and free elements are packed the same way. Flows are drawn straight.
+fn packed(model: &Model, marks: &HashMap<&Key, (usize, RiskLevel)>) -> Diagram {
+    const GAP: f64 = 30.0;
+    const PAD: f64 = 16.0;
+    const LABEL: f64 = 22.0;
+    let tree = BoundaryTree::new(model);
+    // Distance from entry points (external entities, then anything without incoming flows).
+    let mut rank: HashMap<&Key, usize> = HashMap::new();
+    let mut out: HashMap<&Key, Vec<&Key>> = HashMap::new();
+    let mut incoming: HashSet<&Key> = HashSet::new();
+    for f in &model.flows {
+        out.entry(&f.from).or_default().push(&f.to);
+        incoming.insert(&f.to);
+    }
+    let mut queue: std::collections::VecDeque<&Key> = model
+        .elements()
+        .filter(|e| matches!(e.kind(), ElementKind::ExternalEntity) || !incoming.contains(e.key()))
+        .map(|e| e.key())
+        .collect();
+    for k in &queue {
+        rank.insert(k, 0);
+    }
+    while let Some(k) = queue.pop_front() {
+        let r = rank[k];
+        for n in out.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+            if !rank.contains_key(n) {
+                rank.insert(n, r + 1);
+                queue.push_back(n);
+            }
+        }
+    }
+    // Direct contents of each boundary (None = top level).
+    let mut direct: HashMap<Option<&Key>, Vec<&Key>> = HashMap::new();
+    let mut elements: Vec<_> = model.elements().collect();
+    elements.sort_by(|a, b| {
+        rank.get(a.key())
+            .unwrap_or(&usize::MAX)
+            .cmp(rank.get(b.key()).unwrap_or(&usize::MAX))
+            .then(a.key().cmp(b.key()))
+    });
+    for e in &elements {
+        direct.entry(tree.boundary_of(e.key())).or_default().push(e.key());
+    }
+    enum Item<'k> {
+        Element(&'k Key),
+        Block(&'k Key, f64, f64),
+    }
+    // Sizes and relative positions, children first (post-order over the boundary tree).
+    struct Laid<'k> {
+        w: f64,
+        h: f64,
+        at: Vec<(Item<'k>, f64, f64)>,
+    }
+    fn shelf<'k>(items: Vec<Item<'k>>, top: f64) -> Laid<'k> {
+        let size = |i: &Item<'_>| match i {
+            Item::Element(_) => (NODE_W, NODE_H),
+            Item::Block(_, w, h) => (*w, *h),
+        };
+        let area: f64 = items.iter().map(|i| (size(i).0 + GAP) * (size(i).1 + GAP)).sum();
+        let widest = items.iter().map(|i| size(i).0).fold(0.0, f64::max);
+        let row_w = (area.sqrt() * 1.3).max(widest);
+        let (mut x, mut y, mut row_h, mut w) = (PAD, top, 0.0f64, 0.0f64);
+        let mut at = Vec::with_capacity(items.len());
+        for i in items {
+            let (iw, ih) = size(&i);
+            if x > PAD && x + iw > PAD + row_w {
+                x = PAD;
+                y += row_h + GAP;
+                row_h = 0.0;
+            }
+            at.push((i, x, y));
+            x += iw + GAP;
+            w = w.max(x - GAP + PAD);
+            row_h = row_h.max(ih);
+        }
+        Laid { w: w.max(2.0 * PAD + NODE_W), h: y + row_h + PAD, at }
+    }
+    let mut laid: HashMap<&Key, Laid<'_>> = HashMap::new();
+    let mut order: Vec<&Key> = Vec::new();
+    let mut stack: Vec<(&Key, bool)> = tree.roots().iter().rev().map(|k| (k, false)).collect();
+    while let Some((k, done)) = stack.pop() {
+        if done {
+            order.push(k);
+        } else {
+            stack.push((k, true));
+            stack.extend(tree.children_of(k).iter().rev().map(|c| (c, false)));
+        }
+    }
+    for b in &order {
+        let mut items: Vec<Item<'_>> =
+            direct.get(&Some(*b)).map(|v| v.iter().map(|k| Item::Element(k)).collect()).unwrap_or_default();
+        for c in tree.children_of(b) {
+            let l = &laid[c];
+            items.push(Item::Block(c, l.w, l.h));
+        }
+        laid.insert(b, shelf(items, LABEL + PAD));
+    }
+    let mut top: Vec<Item<'_>> =
+        direct.get(&None).map(|v| v.iter().map(|k| Item::Element(k)).collect()).unwrap_or_default();
+    for r in tree.roots() {
+        let l = &laid[r];
+        top.push(Item::Block(r, l.w, l.h));
+    }
+    let top = shelf(top, 0.0);
+    // Absolute positions.
+    let names: HashMap<&Key, &str> = model.boundaries.iter().map(|b| (&b.key, b.display_name())).collect();
+    let mut rects: HashMap<&Key, Rect> = HashMap::new();
+    let mut boxes = Vec::new();
+    let mut stack: Vec<(&Laid<'_>, f64, f64, usize)> = vec![(&top, 0.0, 0.0, 0)];
+    while let Some((l, ox, oy, depth)) = stack.pop() {
+        for (item, x, y) in &l.at {
+            match item {
+                Item::Element(k) => {
+                    rects.insert(k, Rect { x: ox + x, y: oy + y, w: NODE_W, h: NODE_H });
+                }
+                Item::Block(k, w, h) => {
+                    boxes.push(BoundaryBox {
+                        key: (*k).clone(),
+                        name: names.get(*k).copied().unwrap_or(k.as_str()).to_owned(),
+                        rect: Rect { x: ox + x, y: oy + y, w: *w, h: *h },
+                        depth,
+                    });
+                    stack.push((&laid[k], ox + x, oy + y, depth + 1));
+                }
+            }
+        }
+    }
+    boxes.sort_by(|a, b| a.depth.cmp(&b.depth).then(a.key.cmp(&b.key)));
+    let nodes = elements.iter().filter_map(|e| rects.get(e.key()).map(|r| node_for(*e, r.clone(), marks))).collect();
+    let edges = edges_between(model, &rects);
+    Diagram { width: 0.0, height: 0.0, boundaries: boxes, nodes, edges, auto_layout: true, overview: false }
 }
 
 /// Flows touching a data store, or a flow's threats on its own key: a flow's marks are
@@ -583,5 +725,28 @@ mod tests {
         let d = diagram(&big, &[]);
         assert!(d.overview);
         assert!(d.nodes.len() <= OVERVIEW_LIMIT, "{}", d.nodes.len());
+    }
+
+    #[test]
+    fn large_models_are_packed_on_the_canvas_without_overlaps_and_boundaries_hold_their_members() {
+        let m = crate::synth::api_platform(1000, 1);
+        let d = canvas(&m, &[]);
+        assert!(d.auto_layout && !d.overview);
+        assert_eq!(d.nodes.len(), m.elements().count());
+        let mut sorted: Vec<&Rect> = d.nodes.iter().map(|n| &n.rect).collect();
+        sorted.sort_by(|a, b| a.x.total_cmp(&b.x));
+        for (i, a) in sorted.iter().enumerate() {
+            for b in sorted[i + 1..].iter().take_while(|b| b.x < a.x + a.w) {
+                assert!(!overlaps(a, b), "{a:?} overlaps {b:?}");
+            }
+        }
+        let tree = BoundaryTree::new(&m);
+        for n in &d.nodes {
+            for b in tree.enclosing(&n.key) {
+                let bb = d.boundaries.iter().find(|x| &x.key == b).expect("boundary drawn");
+                assert!(n.rect.x >= bb.rect.x && n.rect.x + n.rect.w <= bb.rect.x + bb.rect.w, "{} outside {b}", n.key);
+                assert!(n.rect.y >= bb.rect.y && n.rect.y + n.rect.h <= bb.rect.y + bb.rect.h, "{} outside {b}", n.key);
+            }
+        }
     }
 }

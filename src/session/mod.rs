@@ -346,20 +346,20 @@ impl Session {
         })
     }
 
-    /// Analyses and builds the outcome, comparing the live threats with `before`.
-    fn finish(&mut self, before: &[Threat], message: String) -> R<Outcome> {
+    /// Builds the outcome; after a change to the model, analyses first. Decisions (status
+    /// changes, mitigations, sign-offs) do not change what the rules find.
+    fn finish(&mut self, message: String, model_changed: bool) -> R<Outcome> {
         self.revision += 1;
-        let analysis = self.project.analyze(&self.library)?;
-        let model = self.project.load_model()?;
-        let live = |ts: &[Threat]| -> BTreeSet<String> {
-            ts.iter().filter(|t| t.status != ThreatStatus::Obsolete).map(|t| t.reference.clone()).collect()
+        let (threats, mut appeared, mut resolved) = if model_changed {
+            let (analysis, changes) = self.project.analyze_changes(&self.library)?;
+            (analysis.threats, changes.appeared, changes.resolved)
+        } else {
+            (self.project.register()?, Vec::new(), Vec::new())
         };
-        let (was, now) = (live(before), live(&analysis.threats));
-        let mut appeared: Vec<String> = now.difference(&was).cloned().collect();
-        let mut resolved: Vec<String> = was.difference(&now).cloned().collect();
+        let model = self.project.load_model()?;
         appeared.sort_by(|a, b| crate::model::reference_order(a, b));
         resolved.sort_by(|a, b| crate::model::reference_order(a, b));
-        let view = self.view_of(&model, &analysis.threats)?;
+        let view = self.view_of(&model, &threats)?;
         Ok(Outcome { view, appeared, resolved, message })
     }
 
@@ -374,26 +374,18 @@ impl Session {
     /// The model with every position stated (the automatic layout written in), so that
     /// an edit never makes the rest of the picture jump.
     fn placed_model(&self) -> R<Model> {
-        let mut model = self.project.load_model()?;
-        if model.elements().any(|e| e.position().is_none())
-            || model.boundaries.iter().any(|b| b.position.is_none() || b.size.is_none())
-        {
-            let d = view::layout(&model, &[]);
-            edit::materialize(&mut model, &d);
-        }
-        Ok(model)
+        Ok(placed(self.project.load_model()?))
     }
 
     /// Applies a diagram edit.
     pub fn edit(&mut self, e: &Edit) -> R<Outcome> {
-        let before_threats = self.project.register()?;
         let before = self.project.load_model()?;
-        let mut after = self.placed_model()?;
+        let mut after = placed(before.clone());
         let label = e.label(&before);
         let created = edit::apply(&mut after, e)?;
         after.canonicalize();
         if after == before {
-            let view = self.view_of(&before, &before_threats)?;
+            let view = self.view_of(&before, &self.project.register()?)?;
             return Ok(Outcome { view, appeared: Vec::new(), resolved: Vec::new(), message: "nothing changed".into() });
         }
         self.project.replace_model(&after)?;
@@ -402,9 +394,22 @@ impl Session {
         if !created.is_empty() {
             message = format!("{message} ({})", created.join(", "));
         }
-        self.finish(&before_threats, message)
+        self.finish(message, true)
     }
+}
 
+/// The model with every position stated (see [`Session::placed_model`]).
+fn placed(mut model: Model) -> Model {
+    if model.elements().any(|e| e.position().is_none())
+        || model.boundaries.iter().any(|b| b.position.is_none() || b.size.is_none())
+    {
+        let d = view::layout(&model, &[]);
+        edit::materialize(&mut model, &d);
+    }
+    model
+}
+
+impl Session {
     /// Threats that deleting these items would make obsolete (for the confirmation).
     pub fn preview_delete(&self, keys: &[String]) -> R<Vec<view::ThreatRow>> {
         let mut model = self.project.load_model()?;
@@ -428,12 +433,14 @@ impl Session {
 
     /// Applies an action on the register.
     pub fn act(&mut self, a: &Action) -> R<Outcome> {
-        let before_threats = self.project.register()?;
-        let (step, message) = self.perform(a, &before_threats)?;
+        let register = self.project.register()?;
+        let (step, message) = self.perform(a, &register)?;
         if let Some(step) = step {
             self.push(step);
         }
-        self.finish(&before_threats, message)
+        // A manual threat or a ranking override changes the register's content.
+        let reanalyse = matches!(a, Action::AddThreat { .. } | Action::Rank { .. });
+        self.finish(message, reanalyse)
     }
 
     fn perform(&mut self, a: &Action, register: &[Threat]) -> R<(Option<Step>, String)> {
@@ -632,27 +639,27 @@ impl Session {
     /// Undoes the latest step.
     pub fn undo(&mut self) -> R<Outcome> {
         let Some(step) = self.undo.pop() else { return Err(Failure::new(FailureCode::Nothing, "nothing to undo")) };
-        let before = self.project.register()?;
         if let Err(e) = self.replay(&step, false) {
             self.undo.push(step);
             return Err(Failure::new(e.code, format!("cannot undo: {}", e.message)));
         }
         let message = format!("undone: {}", step.label());
+        let model_changed = matches!(step, Step::Model { .. });
         self.redo.push(step);
-        self.finish(&before, message)
+        self.finish(message, model_changed)
     }
 
     /// Redoes the latest undone step.
     pub fn redo(&mut self) -> R<Outcome> {
         let Some(step) = self.redo.pop() else { return Err(Failure::new(FailureCode::Nothing, "nothing to redo")) };
-        let before = self.project.register()?;
         if let Err(e) = self.replay(&step, true) {
             self.redo.push(step);
             return Err(Failure::new(e.code, format!("cannot redo: {}", e.message)));
         }
         let message = format!("redone: {}", step.label());
+        let model_changed = matches!(step, Step::Model { .. });
         self.undo.push(step);
-        self.finish(&before, message)
+        self.finish(message, model_changed)
     }
 
     /// Writes a report of the current state to `out` (the path the user chose), whole or

@@ -76,6 +76,15 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
+/// What an analysis changed in the register.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterChanges {
+    /// References of threats that are new or back from obsolete.
+    pub appeared: Vec<String>,
+    /// References of threats that became obsolete.
+    pub resolved: Vec<String>,
+}
+
 /// An open project file.
 #[derive(Debug)]
 pub struct Project {
@@ -314,16 +323,26 @@ impl Project {
     /// Runs the analysis on the stored model and records it in one transaction (see
     /// `lifecycle::reconcile`). Returns the whole register, ranked.
     pub fn analyze(&mut self, library: &Library) -> Result<Analysis> {
+        self.analyze_changes(library).map(|(a, _)| a)
+    }
+
+    /// [`Project::analyze`], also saying which threats the analysis brought in (new or
+    /// revived) and which it made obsolete.
+    pub fn analyze_changes(&mut self, library: &Library) -> Result<(Analysis, RegisterChanges)> {
         let model = self.load_model()?;
         let overrides = self.read(threats::overrides)?;
         let mut analysis = rules::analyze(&model, library, &rules::Options { overrides });
         let found = std::mem::take(&mut analysis.threats);
         let version = analysis.rules_version.clone();
         let reconciled = self.act(|a| threats::record(a, found, &version))?;
+        let changes = RegisterChanges {
+            appeared: reconciled.new.into_iter().chain(reconciled.revived).collect(),
+            resolved: reconciled.obsoleted,
+        };
         let mut register = reconciled.register;
         rules::engine::sort_ranked(&mut register);
         analysis.threats = register;
-        Ok(analysis)
+        Ok((analysis, changes))
     }
 
     /// The stored register, without analysing, ranked.

@@ -108,8 +108,9 @@ pub(crate) fn put(tx: &Transaction<'_>, t: &Threat, now: &str) -> rusqlite::Resu
 /// (`lifecycle::reconcile`), and logs what changed.
 pub fn record(act: &Action<'_>, found: Vec<Threat>, rules_version: &str) -> rusqlite::Result<Reconciled> {
     let tx = act.tx;
-    let stored = load(tx)?;
-    let before: HashMap<Uuid, String> = stored.iter().map(|t| (t.id, json(t).unwrap_or_default())).collect();
+    // The stored documents as they are: a row is rewritten only when its document changes.
+    let (stored, docs): (Vec<Threat>, Vec<String>) = load_with_docs(tx)?.into_iter().unzip();
+    let before: HashMap<Uuid, String> = stored.iter().map(|t| t.id).zip(docs).collect();
     let next = counter(tx, "next_threat_ref")?;
     let r = reconcile(stored, found, next, &act.at);
     for t in &r.register {
@@ -138,6 +139,18 @@ pub fn record(act: &Action<'_>, found: Vec<Threat>, rules_version: &str) -> rusq
         })),
     )?;
     Ok(r)
+}
+
+/// The register as stored, with each row's document text.
+fn load_with_docs(conn: &Connection) -> rusqlite::Result<Vec<(Threat, String)>> {
+    let mut stmt = conn.prepare("SELECT doc FROM threats ORDER BY length(ref), ref")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let doc = row?;
+        out.push((serde_json::from_str(&doc).map_err(decode_err)?, doc));
+    }
+    Ok(out)
 }
 
 /// The register as stored (no analysis), in reference order.

@@ -18,10 +18,20 @@ function backend(handlers: Record<string, Handler>) {
   });
 }
 
+/** Opens a document in the editor and waits for the vocabulary (the status table). */
+async function openEditor(v = view()) {
+  act(() => useApp.getState().openDocument(v));
+  const r = render(<App />);
+  await waitFor(() => expect(useApp.getState().vocabulary).not.toBeNull());
+  return r;
+}
+
+const doc = () => useApp.getState().doc!.getState();
+
 describe("App", () => {
   beforeEach(() => {
     mockInvoke.mockReset();
-    useApp.setState({ doc: null, error: null, vocabulary: null, presentation: false, shortcuts: false });
+    useApp.setState({ doc: null, error: null, vocabulary: null, presentation: false, shortcuts: false, panelCollapsed: false });
   });
 
   it("opens an example from the start screen and shows the editor", async () => {
@@ -71,8 +81,7 @@ describe("App", () => {
         return outcome(accepted, { message: "set T-1 to accepted" });
       },
     });
-    act(() => useApp.getState().openDocument(view()));
-    render(<App />);
+    await openEditor();
     const register = screen.getByTestId("register");
     act(() => useApp.getState().doc!.getState().selectThreat("T-1"));
     fireEvent.keyDown(register, { key: "a" });
@@ -108,8 +117,7 @@ describe("App", () => {
         throw { code: "refused", message: "mitigated needs a linked mitigation" };
       },
     });
-    act(() => useApp.getState().openDocument(view()));
-    render(<App />);
+    await openEditor();
     act(() => useApp.getState().doc!.getState().selectThreat("T-2"));
     fireEvent.keyDown(screen.getByTestId("register"), { key: "m" });
     await waitFor(() => expect(screen.getByTestId("error").textContent).toBe("mitigated needs a linked mitigation"));
@@ -162,5 +170,112 @@ describe("App", () => {
     await waitFor(() => expect(container.querySelector('.react-flow__node[data-id="api"]')!.className).toContain("tw-target"));
     expect(container.querySelector('.react-flow__node[data-id="user"]')!.className).toContain("tw-path");
     expect(container.querySelector('.react-flow__node[data-id="zone"]')!.className).not.toContain("tw-path");
+  });
+
+  it("a triage key the lifecycle does not allow says what is allowed, without asking the core", async () => {
+    backend({ vocabulary: () => vocabulary });
+    const v = view();
+    v.threats = v.threats.map((t) => (t.reference === "T-2" ? { ...t, status: "mitigated" as const } : t));
+    await openEditor(v);
+    act(() => doc().selectThreat("T-2"));
+    fireEvent.keyDown(screen.getByTestId("register"), { key: "a" });
+    expect(screen.getByTestId("status-message").textContent).toBe(
+      "T-2: Mitigated → Accepted is not allowed; from Mitigated: Open, Mitigation planned",
+    );
+    expect(screen.queryByTestId("status-dialog")).toBeNull();
+    expect(mockInvoke.mock.calls.map((c) => c[0])).toEqual(["vocabulary"]);
+  });
+
+  it("the status select offers only where the lifecycle allows; the dialog asks exactly what is needed", async () => {
+    const calls: unknown[] = [];
+    backend({
+      vocabulary: () => vocabulary,
+      act: (args) => {
+        calls.push(args);
+        return outcome(view({ revision: 2 }));
+      },
+    });
+    const v = view();
+    v.threats = v.threats.map((t) => (t.reference === "T-2" ? { ...t, status: "not-applicable" as const, reason: "no card data" } : t));
+    await openEditor(v);
+    act(() => doc().selectThreat("T-2"));
+    const select = () => screen.getByTestId("detail-status") as HTMLSelectElement;
+    expect([...select().options].map((o) => o.value)).toEqual(["not-applicable", "open"]);
+    act(() => doc().selectThreat("T-1"));
+    expect([...select().options].map((o) => o.value)).toEqual([
+      "open",
+      "mitigation-planned",
+      "mitigated",
+      "accepted",
+      "transferred",
+      "not-applicable",
+    ]);
+    fireEvent.change(select(), { target: { value: "transferred" } });
+    const dialog = await screen.findByTestId("status-dialog");
+    expect([...dialog.querySelectorAll("input")].map((i) => i.id)).toEqual(["transferred-to"]);
+    fireEvent.change(dialog.querySelector("#transferred-to")!, { target: { value: "Payments vendor" } });
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0]).toEqual({
+      action: { type: "set-status", reference: "T-1", status: "transferred", approver: null, reason: null, expires: null, transferredTo: "Payments vendor" },
+    });
+  });
+
+  it("ranking inputs use the core's scale", async () => {
+    backend({ vocabulary: () => ({ ...vocabulary, scaleMin: 0, scaleMax: 9 }) });
+    await openEditor();
+    act(() => doc().selectThreat("T-1"));
+    const l = screen.getByTestId("rank-likelihood") as HTMLInputElement;
+    expect([l.min, l.max]).toEqual(["0", "9"]);
+    const i = screen.getByTestId("manual-impact") as HTMLInputElement;
+    expect([i.min, i.max]).toEqual(["0", "9"]);
+  });
+
+  it("shows the system's fields when nothing is selected", async () => {
+    backend({ vocabulary: () => vocabulary });
+    await openEditor();
+    expect(screen.getByTestId("system-properties")).toBeTruthy();
+    act(() => doc().setSelection(["api"]));
+    expect(screen.queryByTestId("system-properties")).toBeNull();
+    act(() => doc().setSelection([]));
+    expect((screen.getByTestId("field-system-owner") as HTMLInputElement).value).toBe("AppSec");
+  });
+
+  it("lists data assets and APIs in their tab; a place an asset flows selects it on the canvas", async () => {
+    backend({ vocabulary: () => vocabulary });
+    const { container } = await openEditor();
+    expect(screen.getByTestId("tab-data").textContent).toBe("Data & APIs (3)");
+    fireEvent.click(screen.getByTestId("tab-data"));
+    expect(screen.getAllByTestId("asset-row").map((r) => r.dataset.key)).toEqual(["creds", "card"]);
+    expect(screen.getAllByTestId("api-row").map((r) => r.dataset.key)).toEqual(["public-api"]);
+    const creds = screen.getAllByTestId("asset-row")[0];
+    const on = creds.querySelector<HTMLButtonElement>('[data-testid="item-on"]')!;
+    expect(on.textContent).toBe("Login");
+    fireEvent.click(on);
+    expect(doc().selection).toEqual(["login"]);
+    expect(doc().focus?.key).toBe("login");
+    // An API's provider and consumers are elements: the canvas selects the node.
+    const provider = screen.getAllByTestId("api-row")[0].querySelector<HTMLButtonElement>('[data-testid="item-on"][data-key="api"]')!;
+    fireEvent.click(provider);
+    expect(doc().selection).toEqual(["api"]);
+    await waitFor(() => expect(container.querySelector('.react-flow__node[data-id="api"]')!.className).toContain("selected"));
+    // The register follows the selection, as for a click on the canvas.
+    expect(doc().filters.element).toBe("api");
+  });
+
+  it("folds the bottom panel away and back, giving the canvas the room", async () => {
+    backend({ vocabulary: () => vocabulary });
+    await openEditor();
+    const panel = screen.getByTestId("bottom-panel");
+    expect(panel.style.height).toBe(`${useApp.getState().panelHeight}px`);
+    // The canvas keeps at least 60% of an 800px window.
+    expect(useApp.getState().panelHeight).toBeLessThanOrEqual(0.4 * 800 - 60);
+    fireEvent.click(screen.getByTestId("panel-toggle"));
+    expect(panel.className).toContain("collapsed");
+    expect(panel.querySelector<HTMLElement>(".tab-body")!.hidden).toBe(true);
+    // Choosing a tab shows the panel again.
+    fireEvent.click(screen.getByTestId("tab-mitigations"));
+    expect(panel.className).not.toContain("collapsed");
+    expect(panel.querySelector<HTMLElement>(".tab-body")!.hidden).toBe(false);
   });
 });

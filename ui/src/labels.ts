@@ -1,5 +1,6 @@
 // Display labels for the enums in the generated bindings. Each map is a Record over the
 // binding's union, so the compiler fails here when the Rust side adds or removes a value.
+import type { FieldSpec } from "./bindings/FieldSpec";
 import type { Format } from "./bindings/Format";
 import type { MitigationStatus } from "./bindings/MitigationStatus";
 import type { NodeKind } from "./bindings/NodeKind";
@@ -79,8 +80,11 @@ export const NODE_KIND: Record<NodeKind, string> = {
   boundary: "Trust boundary",
 };
 
+/** The vocabulary's field lists (not the status table or the scale). */
+export type FieldListKey = { [K in keyof Vocabulary]: Vocabulary[K] extends FieldSpec[] ? K : never }[keyof Vocabulary];
+
 /** Which vocabulary list describes a node kind. */
-export const VOCABULARY_OF: Record<NodeKind, keyof Vocabulary> = {
+export const VOCABULARY_OF: Record<NodeKind, FieldListKey> = {
   "external-entity": "externalEntity",
   process: "process",
   "data-store": "dataStore",

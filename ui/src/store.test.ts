@@ -4,11 +4,13 @@ import {
   filterRows,
   NO_FILTERS,
   outcomeMessage,
+  fieldsFor,
+  nextStatuses,
   sortRows,
-  STATUS_FIELDS,
   triageFor,
 } from "./store";
-import { outcome, threat, view } from "./test/fixtures";
+import type { Vocabulary } from "./bindings/Vocabulary";
+import { outcome, threat, view, vocabulary } from "./test/fixtures";
 
 describe("document store", () => {
   it("replaces the whole view with an outcome's and shows its message", () => {
@@ -112,21 +114,69 @@ describe("register filtering and sorting", () => {
   });
 });
 
-describe("triage keys", () => {
-  it("maps keys to statuses and the dialog fields they need", () => {
-    expect(triageFor("o")).toEqual({ status: "open", fields: [] });
-    expect(triageFor("m")).toEqual({ status: "mitigated", fields: [] });
-    expect(triageFor("p")).toEqual({ status: "mitigation-planned", fields: [] });
-    expect(triageFor("a")).toEqual({ status: "accepted", fields: ["approver", "reason", "expires"] });
-    expect(triageFor("t")).toEqual({ status: "transferred", fields: ["transferredTo", "reason"] });
-    expect(triageFor("n")).toEqual({ status: "not-applicable", fields: ["reason"] });
-    expect(triageFor("x")).toBeNull();
-    expect(triageFor("j")).toBeNull();
+describe("the status table comes from the core's vocabulary", () => {
+  it("asks exactly for the decision fields a status needs", () => {
+    expect(fieldsFor(vocabulary, "open")).toEqual([]);
+    expect(fieldsFor(vocabulary, "mitigated")).toEqual([]);
+    expect(fieldsFor(vocabulary, "accepted")).toEqual(["approver", "reason", "expires"]);
+    // transferred_to (the core's name) is the action's transferredTo; no reason asked.
+    expect(fieldsFor(vocabulary, "transferred")).toEqual(["transferredTo"]);
+    expect(fieldsFor(vocabulary, "not-applicable")).toEqual(["reason"]);
+    expect(fieldsFor(vocabulary, "obsolete")).toEqual([]);
   });
 
-  it("needs no dialog for statuses without fields", () => {
-    expect(STATUS_FIELDS.open).toEqual([]);
-    expect(STATUS_FIELDS.obsolete).toEqual([]);
+  it("follows the vocabulary it is given, not a copy of the table", () => {
+    const changed: Vocabulary = {
+      ...vocabulary,
+      statuses: vocabulary.statuses.map((s) =>
+        s.status === "mitigated" ? { ...s, needs: ["reason", "approver"] } : s.status === "open" ? { ...s, next: ["mitigated"] } : s,
+      ),
+    };
+    expect(fieldsFor(changed, "mitigated")).toEqual(["reason", "approver"]);
+    expect(nextStatuses(changed, "open")).toEqual(["mitigated"]);
+    expect(triageFor("a", "open", changed)).toMatchObject({ status: "accepted", refused: expect.any(String) });
+    expect(triageFor("m", "open", changed)).toEqual({ status: "mitigated", fields: ["reason", "approver"] });
+  });
+
+  it("lists where a threat may go from its status", () => {
+    expect(nextStatuses(vocabulary, "mitigated")).toEqual(["open", "mitigation-planned"]);
+    expect(nextStatuses(vocabulary, "obsolete")).toEqual([]);
+  });
+});
+
+describe("triage keys", () => {
+  it("maps keys to allowed statuses and the dialog fields they need", () => {
+    expect(triageFor("m", "open", vocabulary)).toEqual({ status: "mitigated", fields: [] });
+    expect(triageFor("p", "open", vocabulary)).toEqual({ status: "mitigation-planned", fields: [] });
+    expect(triageFor("A", "open", vocabulary)).toEqual({ status: "accepted", fields: ["approver", "reason", "expires"] });
+    expect(triageFor("t", "open", vocabulary)).toEqual({ status: "transferred", fields: ["transferredTo"] });
+    expect(triageFor("n", "open", vocabulary)).toEqual({ status: "not-applicable", fields: ["reason"] });
+    expect(triageFor("o", "accepted", vocabulary)).toEqual({ status: "open", fields: [] });
+    // An acceptance can be renewed.
+    expect(triageFor("a", "accepted", vocabulary)).toEqual({ status: "accepted", fields: ["approver", "reason", "expires"] });
+    expect(triageFor("x", "open", vocabulary)).toBeNull();
+    expect(triageFor("j", "open", vocabulary)).toBeNull();
+  });
+
+  it("refuses a status the lifecycle does not allow, naming what is allowed", () => {
+    const t = triageFor("a", "mitigated", vocabulary);
+    expect(t).toEqual({ status: "accepted", refused: "Mitigated → Accepted is not allowed; from Mitigated: Open, Mitigation planned" });
+    expect(triageFor("o", "open", vocabulary)).toMatchObject({ refused: expect.stringContaining("from Open: Mitigation planned, Mitigated") });
+    expect(triageFor("m", "not-applicable", vocabulary)).toMatchObject({ refused: expect.stringContaining("from Not applicable: Open") });
+    expect(triageFor("o", "obsolete", vocabulary)).toMatchObject({ refused: expect.stringContaining("nothing") });
+  });
+});
+
+describe("reveal", () => {
+  it("selects the item and asks the canvas to show it, every time", () => {
+    const doc = createDocumentStore(view());
+    doc.getState().reveal("login");
+    expect(doc.getState().selection).toEqual(["login"]);
+    expect(doc.getState().filters.element).toBe("login");
+    const first = doc.getState().focus;
+    expect(first?.key).toBe("login");
+    doc.getState().reveal("login");
+    expect(doc.getState().focus).not.toEqual(first);
   });
 });
 

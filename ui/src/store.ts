@@ -100,19 +100,34 @@ export function sortRows(rows: ThreatRow[], sort: Sort | null): ThreatRow[] {
   return indexed.map((x) => x[0]);
 }
 
-/** Fields of the set-status action a dialog asks for. */
+/** Decision fields of the set-status action (the core's `needs` use the YAML names). */
 export type ResponseField = "approver" | "reason" | "expires" | "transferredTo";
 
-/** What the status dialog asks for each status (the core still enforces its rules). */
-export const STATUS_FIELDS: Record<ThreatStatus, ResponseField[]> = {
-  open: [],
-  "mitigation-planned": [],
-  mitigated: [],
-  accepted: ["approver", "reason", "expires"],
-  transferred: ["transferredTo", "reason"],
-  "not-applicable": ["reason"],
-  obsolete: [],
+/** A status's decision field (`needs` of the vocabulary) → the set-status action's field. */
+export const NEED_FIELD: Record<string, ResponseField> = {
+  approver: "approver",
+  reason: "reason",
+  expires: "expires",
+  transferred_to: "transferredTo",
 };
+
+/** The fields the status dialog asks for a status: exactly the core's `needs`. */
+export function fieldsFor(vocabulary: Vocabulary, status: ThreatStatus): ResponseField[] {
+  const spec = vocabulary.statuses.find((s) => s.status === status);
+  return (spec?.needs ?? []).map((n) => NEED_FIELD[n]).filter((f): f is ResponseField => !!f);
+}
+
+/** Statuses a person may set from `current` (the core's lifecycle table). */
+export function nextStatuses(vocabulary: Vocabulary, current: ThreatStatus): ThreatStatus[] {
+  return vocabulary.statuses.find((s) => s.status === current)?.next ?? [];
+}
+
+/** A short line naming where a threat can go from `current`, for a refused triage key. */
+export function notAllowedMessage(vocabulary: Vocabulary, current: ThreatStatus, wanted: ThreatStatus): string {
+  const next = nextStatuses(vocabulary, current);
+  const allowed = next.length ? next.map((s) => STATUS[s]).join(", ") : "nothing (the analysis decides)";
+  return `${STATUS[current]} → ${STATUS[wanted]} is not allowed; from ${STATUS[current]}: ${allowed}`;
+}
 
 export const TRIAGE_KEYS: Record<string, ThreatStatus> = {
   o: "open",
@@ -123,16 +138,21 @@ export const TRIAGE_KEYS: Record<string, ThreatStatus> = {
   n: "not-applicable",
 };
 
-export interface Triage {
-  status: ThreatStatus;
-  /** Empty: set at once; otherwise open the status dialog with these inputs. */
-  fields: ResponseField[];
-}
+export type Triage =
+  /** Allowed. Empty fields: set at once; otherwise open the status dialog with these inputs. */
+  | { status: ThreatStatus; fields: ResponseField[] }
+  /** Not allowed from the current status: show the message, do not ask the core. */
+  | { status: ThreatStatus; refused: string };
 
-/** The triage key pressed in the register, or null when it is not one. */
-export function triageFor(key: string): Triage | null {
+/**
+ * The triage key pressed in the register for a threat in status `current`, or null when
+ * it is not a triage key.
+ */
+export function triageFor(key: string, current: ThreatStatus, vocabulary: Vocabulary): Triage | null {
   const status = TRIAGE_KEYS[key.toLowerCase()];
-  return status ? { status, fields: STATUS_FIELDS[status] } : null;
+  if (!status) return null;
+  if (!nextStatuses(vocabulary, current).includes(status)) return { status, refused: notAllowedMessage(vocabulary, current, status) };
+  return { status, fields: fieldsFor(vocabulary, status) };
 }
 
 /** The status bar line for an outcome. */
@@ -145,7 +165,13 @@ export function outcomeMessage(o: Outcome): string {
 
 // ---------------------------------------------------------------- document store
 
-export type Tab = "threats" | "mitigations" | "diagnostics";
+export type Tab = "threats" | "mitigations" | "diagnostics" | "data";
+
+/** A request to bring an item into view on the canvas (n tells repeated requests apart). */
+export interface Focus {
+  key: string;
+  n: number;
+}
 
 export interface DocState {
   view: DocumentView;
@@ -159,6 +185,7 @@ export interface DocState {
   filters: Filters;
   sort: Sort | null;
   tab: Tab;
+  focus: Focus | null;
 
   /** Takes the core's answer; returns false (and changes nothing) when it is stale. */
   applyOutcome: (o: Outcome) => boolean;
@@ -172,6 +199,8 @@ export interface DocState {
   clearFilters: () => void;
   sortBy: (key: SortKey) => void;
   setTab: (tab: Tab) => void;
+  /** Selects an element or flow and brings it into view on the canvas. */
+  reveal: (key: string) => void;
 }
 
 export type DocumentStore = StoreApi<DocState>;
@@ -207,6 +236,7 @@ export function createDocumentStore(view: DocumentView): DocumentStore {
       filters: NO_FILTERS,
       sort: null,
       tab: "threats",
+      focus: null,
       applyOutcome: (o) => take(o.view, { message: outcomeMessage(o), appeared: o.appeared }),
       applyView: (v) => take(v, {}),
       setMessage: (message) => set({ message }),
@@ -230,6 +260,10 @@ export function createDocumentStore(view: DocumentView): DocumentStore {
         set({ sort: s && s.key === key ? { key, dir: s.dir === 1 ? -1 : 1 } : { key, dir: 1 } });
       },
       setTab: (tab) => set({ tab }),
+      reveal: (key) => {
+        get().setSelection([key]);
+        set({ focus: { key, n: (get().focus?.n ?? 0) + 1 } });
+      },
     };
   });
 }
@@ -250,8 +284,17 @@ export function useDoc<T>(selector: (s: DocState) => T): T {
 
 export type Theme = "light" | "dark";
 
+/** Height of the bottom panel (px) at start: the canvas keeps about two thirds. */
+export const defaultPanelHeight = () =>
+  Math.max(180, Math.round((typeof window === "undefined" ? 800 : window.innerHeight) * 0.3));
+
 export interface AppState {
   error: string | null;
+  /** The bottom panel: its height (px) and whether it is folded down to its tabs. */
+  panelHeight: number;
+  panelCollapsed: boolean;
+  setPanelHeight: (h: number) => void;
+  togglePanel: (collapsed?: boolean) => void;
   theme: Theme;
   presentation: boolean;
   shortcuts: boolean;
@@ -271,6 +314,10 @@ export interface AppState {
 
 export const useApp = create<AppState>()((set) => ({
   error: null,
+  panelHeight: defaultPanelHeight(),
+  panelCollapsed: false,
+  setPanelHeight: (panelHeight) => set({ panelHeight }),
+  togglePanel: (collapsed) => set((s) => ({ panelCollapsed: collapsed ?? !s.panelCollapsed })),
   theme: "light",
   presentation: false,
   shortcuts: false,

@@ -1,6 +1,7 @@
-import { useState } from "react";
+import { useState, type KeyboardEvent, type PointerEvent } from "react";
 import { doAct } from "../actions";
-import { useDoc, useDocStore, type Tab } from "../store";
+import { useApp, useDoc, useDocStore, type Tab } from "../store";
+import { DataTab } from "./DataTab";
 import { DiagnosticsTab } from "./DiagnosticsTab";
 import { MitigationsTab } from "./MitigationsTab";
 import { Register } from "./Register";
@@ -14,15 +15,28 @@ export function BottomPanel() {
   const checked = useDoc((s) => s.checked);
   const [status, setStatus] = useState<StatusRequest | null>(null);
   const errors = view.diagnostics.filter((d) => d.error).length;
+  const height = useApp((s) => s.panelHeight);
+  const collapsed = useApp((s) => s.panelCollapsed);
+  const { setPanelHeight, togglePanel } = useApp.getState();
+  const show = (t: Tab) => {
+    doc.getState().setTab(t);
+    togglePanel(false);
+  };
 
   const tabs: { id: Tab; label: string }[] = [
     { id: "threats", label: `Threats (${view.threats.length})` },
     { id: "mitigations", label: `Mitigations (${view.mitigations.length})` },
     { id: "diagnostics", label: `Diagnostics (${view.diagnostics.length}${errors ? `, ${errors} errors` : ""})` },
+    { id: "data", label: `Data & APIs (${view.assets.length + view.apis.length})` },
   ];
 
   return (
-    <section className="bottom-panel">
+    <section
+      className={collapsed ? "bottom-panel collapsed" : "bottom-panel"}
+      data-testid="bottom-panel"
+      style={collapsed ? undefined : { height: Math.min(height, Math.max(MIN_PANEL, window.innerHeight - MIN_CANVAS)) }}
+    >
+      {!collapsed && <Splitter height={height} onResize={setPanelHeight} />}
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button
@@ -31,7 +45,7 @@ export function BottomPanel() {
             aria-selected={tab === t.id}
             className={tab === t.id ? "tab active" : "tab"}
             data-testid={`tab-${t.id}`}
-            onClick={() => doc.getState().setTab(t.id)}
+            onClick={() => show(t.id)}
           >
             {t.label}
           </button>
@@ -57,8 +71,17 @@ export function BottomPanel() {
             </button>
           </span>
         )}
+        <button
+          className="icon panel-toggle"
+          data-testid="panel-toggle"
+          aria-expanded={!collapsed}
+          title={collapsed ? "Show the panel" : "Hide the panel (more room for the diagram)"}
+          onClick={() => togglePanel()}
+        >
+          {collapsed ? "▴" : "▾"}
+        </button>
       </div>
-      <div className="tab-body">
+      <div className="tab-body" hidden={collapsed}>
         {tab === "threats" && (
           <div className="threats-tab">
             <Register onStatus={setStatus} />
@@ -67,8 +90,54 @@ export function BottomPanel() {
         )}
         {tab === "mitigations" && <MitigationsTab />}
         {tab === "diagnostics" && <DiagnosticsTab />}
+        {tab === "data" && <DataTab />}
       </div>
       {status && <StatusDialog request={status} onClose={() => setStatus(null)} />}
     </section>
+  );
+}
+
+const MIN_PANEL = 120;
+/** The canvas keeps at least this much of the window. */
+const MIN_CANVAS = 220;
+
+function clampHeight(h: number): number {
+  return Math.round(Math.max(MIN_PANEL, Math.min(h, window.innerHeight - MIN_CANVAS)));
+}
+
+/** The bar above the panel: drag it (or use the arrow keys) to share the height with the canvas. */
+function Splitter({ height, onResize }: { height: number; onResize: (h: number) => void }) {
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    const startY = e.clientY;
+    const start = height;
+    const move = (m: globalThis.PointerEvent) => onResize(clampHeight(start + startY - m.clientY));
+    const up = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const step = e.shiftKey ? 80 : 20;
+    if (e.key === "ArrowUp") onResize(clampHeight(height + step));
+    else if (e.key === "ArrowDown") onResize(clampHeight(height - step));
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  return (
+    <div
+      className="panel-splitter"
+      data-testid="panel-resize"
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label="Resize the panel"
+      aria-valuenow={height}
+      tabIndex={0}
+      onPointerDown={onPointerDown}
+      onKeyDown={onKeyDown}
+    />
   );
 }

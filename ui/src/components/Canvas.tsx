@@ -11,6 +11,7 @@ import {
   type EdgeTypes,
   type NodeChange,
   type OnSelectionChangeParams,
+  useReactFlow,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { DocumentView } from "../bindings/DocumentView";
@@ -21,6 +22,22 @@ import { FlowEdge, type FlowEdgeType } from "./FlowEdge";
 import { nodeTypes, ResizeContext, type CanvasNode } from "./nodes";
 
 const edgeTypes: EdgeTypes = { flow: FlowEdge };
+/** A workshop needs the diagram large: fit it with a thin margin. */
+export const FIT = { padding: 0.05 };
+
+/** Where an element or flow is on the canvas (a flow: halfway between its ends). */
+export function centreOf(view: DocumentView, key: string): { x: number; y: number } | null {
+  const mid = (k: string) => {
+    const n = view.nodes.find((v) => v.key === k);
+    return n ? { x: n.x + n.width / 2, y: n.y + n.height / 2 } : null;
+  };
+  const node = mid(key);
+  if (node) return node;
+  const e = view.edges.find((v) => v.key === key);
+  const a = e && mid(e.from);
+  const b = e && mid(e.to);
+  return a && b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } : null;
+}
 export const PALETTE_MIME = "application/x-threatwright-kind";
 
 interface Highlight {
@@ -85,6 +102,11 @@ export function Canvas({ onAddNode }: CanvasProps) {
   const selection = useDoc((s) => s.selection);
   const selectedThreat = useDoc((s) => s.selectedThreat);
   const theme = useApp((s) => s.theme);
+  const focus = useDoc((s) => s.focus);
+  const { fitView, setCenter, getZoom } = useReactFlow();
+  const box = useRef<HTMLDivElement>(null);
+  /** The canvas is laid out (an animated zoom in a box of no size goes to NaN). */
+  const laidOut = () => !!box.current && box.current.clientWidth > 0 && box.current.clientHeight > 0;
 
   const highlight = useMemo<Highlight>(() => {
     const row = selectedThreat ? view.threats.find((t) => t.reference === selectedThreat) : undefined;
@@ -121,6 +143,34 @@ export function Canvas({ onAddNode }: CanvasProps) {
       }),
     );
   }, [sel, highlight]);
+
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const centreOn = useCallback(
+    (key: string | null | undefined) => {
+      const c = key ? centreOf(viewRef.current, key) : null;
+      // Close enough to read, never zooming out from where the user is.
+      if (c && laidOut()) setCenter(c.x, c.y, { zoom: Math.max(getZoom(), 1), duration: 300 });
+    },
+    [setCenter, getZoom],
+  );
+
+  // A document opened: the whole diagram, as large as the canvas allows.
+  useEffect(() => {
+    const id = requestAnimationFrame(() => laidOut() && fitView(FIT));
+    return () => cancelAnimationFrame(id);
+  }, [doc, fitView]);
+
+  // A threat selected in the register: bring its target into view (besides the highlight).
+  useEffect(() => {
+    if (!selectedThreat) return;
+    centreOn(viewRef.current.threats.find((t) => t.reference === selectedThreat)?.target);
+  }, [selectedThreat, centreOn]);
+
+  // An item revealed elsewhere (the Data & APIs tab): it is selected; show it.
+  useEffect(() => {
+    if (focus) centreOn(focus.key);
+  }, [focus, centreOn]);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     // Removal goes through the delete dialog, never straight from React Flow.
@@ -180,7 +230,7 @@ export function Canvas({ onAddNode }: CanvasProps) {
 
   return (
     <ResizeContext.Provider value={onResizeEnd}>
-      <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <div className="canvas" data-testid="canvas" ref={box} onDragOver={onDragOver} onDrop={onDrop}>
         <ReactFlow<CanvasNode, FlowEdgeType>
           nodes={nodes}
           edges={edges}
@@ -197,6 +247,7 @@ export function Canvas({ onAddNode }: CanvasProps) {
           elevateNodesOnSelect={false}
           elevateEdgesOnSelect={false}
           fitView
+          fitViewOptions={FIT}
           colorMode={theme}
           minZoom={0.1}
         >

@@ -3,12 +3,23 @@
 import { useEffect, useState } from "react";
 import type { FieldSpec } from "../bindings/FieldSpec";
 
+/** An item a reference field may name (a data asset, an element…). */
+export interface RefOption {
+  key: string;
+  name: string;
+}
+
 export interface FieldProps {
   spec: FieldSpec;
   value: unknown;
   onChange: (value: unknown) => void;
   /** Prefix for ids and test ids of nested fields. */
   path?: string;
+  /**
+   * Fields (by name) that name other items: they are chosen among these options
+   * instead of typed — checkboxes for a list of keys, a select for a single key.
+   */
+  refs?: Record<string, RefOption[]>;
 }
 
 function useDraft(value: string): [string, (v: string) => void] {
@@ -24,9 +35,12 @@ function Help({ spec }: { spec: FieldSpec }) {
   return spec.help ? <small className="help">{spec.help}</small> : null;
 }
 
-export function FieldEditor({ spec, value, onChange, path = "" }: FieldProps) {
+export function FieldEditor({ spec, value, onChange, path = "", refs }: FieldProps) {
   const id = `field-${path}${spec.name}`;
   const k = spec.kind;
+  const options = refs?.[spec.name];
+  if (options && k.type === "keys") return <RefSetField id={id} spec={spec} options={options} value={value} onChange={onChange} />;
+  if (options && k.type === "text") return <RefField id={id} spec={spec} options={options} value={value} onChange={onChange} />;
   switch (k.type) {
     case "flag": {
       const current = value === true ? "true" : value === false ? "false" : "";
@@ -195,6 +209,56 @@ function ListField({ id, spec, value, onChange }: InputProps) {
         onBlur={commit}
         onKeyDown={(e) => e.key === "Enter" && commit()}
       />
+    </label>
+  );
+}
+
+/** The options, plus any value that names no option (a dangling key), so it can be removed. */
+function withStray(options: RefOption[], values: string[]): RefOption[] {
+  const stray = values.filter((v) => !options.some((o) => o.key === v)).map((key) => ({ key, name: `${key} (unknown)` }));
+  return [...options, ...stray];
+}
+
+function RefSetField({ id, spec, options, value, onChange }: InputProps & { options: RefOption[] }) {
+  const current = asList(value);
+  const all = withStray(options, current);
+  return (
+    <fieldset className="field set refs" data-testid={id} title={spec.help ?? undefined}>
+      <legend>{spec.label}</legend>
+      {all.length === 0 && <small className="help">Nothing to choose yet.</small>}
+      {all.map((o) => (
+        <label key={o.key} className="check" title={o.key}>
+          <input
+            type="checkbox"
+            data-testid={`${id}-option`}
+            data-key={o.key}
+            checked={current.includes(o.key)}
+            onChange={(e) => {
+              const next = e.target.checked ? [...current, o.key] : current.filter((x) => x !== o.key);
+              onChange(next.length ? next : null);
+            }}
+          />
+          {o.name}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function RefField({ id, spec, options, value, onChange }: InputProps & { options: RefOption[] }) {
+  const current = asText(value);
+  const all = withStray(options, current ? [current] : []);
+  return (
+    <label className="field" title={spec.help ?? undefined}>
+      <span>{spec.label}</span>
+      <select id={id} data-testid={id} value={current} onChange={(e) => onChange(e.target.value === "" ? null : e.target.value)}>
+        <option value="">not stated</option>
+        {all.map((o) => (
+          <option key={o.key} value={o.key}>
+            {o.name} ({o.key})
+          </option>
+        ))}
+      </select>
     </label>
   );
 }

@@ -1,10 +1,23 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { FieldSpec } from "../bindings/FieldSpec";
-import type { Vocabulary } from "../bindings/Vocabulary";
 import { doEdit } from "../actions";
 import { NODE_KIND, SEVERITY, VOCABULARY_OF } from "../labels";
 import { useApp, useDoc, useDocStore } from "../store";
-import { FieldEditor } from "./FieldEditor";
+import { FieldEditor, type RefOption } from "./FieldEditor";
+
+/**
+ * Fields that name other items, with what they may name: the data a flow carries or a
+ * store holds (data assets), an API's provider and consumers (elements, not boundaries).
+ */
+export function useRefOptions(): Record<string, RefOption[]> {
+  const assets = useDoc((s) => s.view.assets);
+  const nodes = useDoc((s) => s.view.nodes);
+  return useMemo(() => {
+    const data = assets.map((a) => ({ key: a.key, name: a.name }));
+    const elements = nodes.filter((n) => n.kind !== "boundary").map((n) => ({ key: n.key, name: n.name }));
+    return { carries: data, stores: data, provider: elements, consumers: elements };
+  }, [assets, nodes]);
+}
 
 export function PropertiesPanel() {
   const view = useDoc((s) => s.view);
@@ -17,7 +30,7 @@ export function PropertiesPanel() {
   return (
     <aside className="properties" data-testid="properties" aria-label="Properties">
       {selection.length > 1 && <p className="muted">{selection.length} items selected.</p>}
-      {selection.length === 0 && <p className="muted">Select an element, flow or boundary to edit it.</p>}
+      {selection.length === 0 && <SystemForm />}
       {node && (
         <ItemForm
           itemKey={node.key}
@@ -36,7 +49,7 @@ export function PropertiesPanel() {
           title={`Flow · ${edge.key} (${edge.from} → ${edge.to})${edge.crosses ? " · crosses a boundary" : ""}`}
           name={typeof edge.props.name === "string" ? edge.props.name : ""}
           props={edge.props}
-          specs={vocabulary ? (vocabulary as Vocabulary).flow : null}
+          specs={vocabulary ? vocabulary.flow : null}
           threats={edge.threats}
           worst={edge.worst}
           extra={null}
@@ -64,6 +77,7 @@ export function ItemForm({ itemKey, title, name, props, specs, threats, worst, e
   const set = (field: string, value: unknown) =>
     doEdit(doc, { type: "set-fields", key: itemKey, fields: { [field]: value ?? null } });
   const commitName = () => draft !== name && set("name", draft.trim() === "" ? null : draft);
+  const refs = useRefOptions();
 
   return (
     <form className="item-form" onSubmit={(e) => e.preventDefault()} key={itemKey}>
@@ -86,7 +100,51 @@ export function ItemForm({ itemKey, title, name, props, specs, threats, worst, e
       {specs === null && <p className="muted">Loading fields…</p>}
       {specs
         ?.filter((s) => s.name !== "name")
-        .map((s) => <FieldEditor key={s.name} spec={s} value={props[s.name]} onChange={(v) => set(s.name, v)} />)}
+        .map((s) => <FieldEditor key={s.name} spec={s} value={props[s.name]} refs={refs} onChange={(v) => set(s.name, v)} />)}
+    </form>
+  );
+}
+
+/** The model's own fields (name, scope, assumptions…), shown when nothing is selected. */
+export function SystemForm() {
+  const doc = useDocStore();
+  const system = useDoc((s) => s.view.system);
+  const specs = useApp((s) => s.vocabulary?.system ?? null);
+  const name = typeof system.name === "string" ? system.name : "";
+  const [draft, setDraft] = useState(name);
+  useEffect(() => setDraft(name), [name]);
+  const set = (fields: Record<string, unknown>) => doEdit(doc, { type: "set-system", fields });
+  const commitName = () => {
+    if (draft === name) return;
+    // The system needs a name: an empty one goes back to the current name.
+    if (draft.trim() === "") {
+      setDraft(name);
+      doc.getState().setMessage("The system needs a name");
+      return;
+    }
+    set({ name: draft });
+  };
+  return (
+    <form className="item-form system-form" data-testid="system-properties" onSubmit={(e) => e.preventDefault()}>
+      <h3>System</h3>
+      <p className="muted">Nothing selected: these are the model's own fields. Select an element, flow or boundary to edit it.</p>
+      <label className="field">
+        <span>Name</span>
+        <input
+          id="field-system-name"
+          data-testid="field-system-name"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commitName}
+          onKeyDown={(e) => e.key === "Enter" && commitName()}
+        />
+      </label>
+      {specs === null && <p className="muted">Loading fields…</p>}
+      {specs
+        ?.filter((s) => s.name !== "name")
+        .map((s) => (
+          <FieldEditor key={s.name} spec={s} path="system-" value={system[s.name]} onChange={(v) => set({ [s.name]: v ?? null })} />
+        ))}
     </form>
   );
 }

@@ -5,7 +5,7 @@ import type { Stride } from "../bindings/Stride";
 import type { ThreatStatus } from "../bindings/ThreatStatus";
 import { doAct } from "../actions";
 import { keysOf, SEVERITY, SEVERITY_ORDER, STATUS, STRIDE, STRIDE_LETTER } from "../labels";
-import { filterRows, sortRows, triageFor, useDoc, useDocStore, type SortKey } from "../store";
+import { filterRows, sortRows, TRIAGE_KEYS, triageFor, useApp, useDoc, useDocStore, type SortKey } from "../store";
 import type { StatusRequest } from "./StatusDialog";
 
 const ROW = 28;
@@ -75,10 +75,16 @@ export function Register({ onStatus }: { onStatus: (r: StatusRequest) => void })
     else if (e.key === "ArrowUp" || e.key === "k") move(-1);
     else if (e.key === " " && selected) toggleChecked(selected);
     else {
-      const triage = triageFor(e.key);
       // A triage key never falls through to the canvas shortcuts (p would add a process).
-      if (triage) {
-        if (selected) setStatus(selected, triage.status, triage.fields);
+      if (Object.hasOwn(TRIAGE_KEYS, e.key.toLowerCase())) {
+        const row = selected ? threats.find((r) => r.reference === selected) : undefined;
+        const vocabulary = useApp.getState().vocabulary;
+        const triage = row && vocabulary ? triageFor(e.key, row.status, vocabulary) : null;
+        if (!row) {
+          // Nothing to triage.
+        } else if (!triage) doc.getState().setMessage("The status table is still loading…");
+        else if ("refused" in triage) doc.getState().setMessage(`${row.reference}: ${triage.refused}`);
+        else setStatus(row.reference, triage.status, triage.fields);
       } else handled = false;
     }
     if (handled) {

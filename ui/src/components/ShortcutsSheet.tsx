@@ -10,7 +10,8 @@ const SHORTCUTS: [string, string][] = [
   ["Shift+drag", "Box select"],
   ["Shift/Ctrl+click", "Add to the selection"],
   ["↑ ↓ / j k", "Register: move the selection"],
-  ["o m p a t n", "Register: set open / mitigated / mitigation planned / accepted / transferred / not applicable"],
+  ["o m p a t n", "Register: set open / mitigated / mitigation planned / accepted / transferred / not applicable (where the lifecycle allows it)"],
+  ["▾ / drag the panel's top edge", "Fold the bottom panel away / share the height with the diagram"],
   ["?", "This sheet"],
 ];
 

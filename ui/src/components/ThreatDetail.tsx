@@ -2,10 +2,16 @@ import { useEffect, useState } from "react";
 import type { Stride } from "../bindings/Stride";
 import type { ThreatRow } from "../bindings/ThreatRow";
 import type { ThreatStatus } from "../bindings/ThreatStatus";
+import type { Vocabulary } from "../bindings/Vocabulary";
 import { doAct } from "../actions";
 import { keysOf, SEVERITY, STATUS, STRIDE } from "../labels";
-import { STATUS_FIELDS, useDoc, useDocStore } from "../store";
+import { fieldsFor, nextStatuses, useApp, useDoc, useDocStore } from "../store";
 import type { StatusRequest } from "./StatusDialog";
+
+/** The likelihood and impact range (the core's scale; 1–5 until the vocabulary loads). */
+function scale(vocabulary: Vocabulary | null): [number, number] {
+  return vocabulary ? [vocabulary.scaleMin, vocabulary.scaleMax] : [1, 5];
+}
 
 export function ThreatDetail({ onStatus }: { onStatus: (r: StatusRequest) => void }) {
   const selected = useDoc((s) => s.selectedThreat);
@@ -29,8 +35,13 @@ function Detail({ row, onStatus }: { row: ThreatRow; onStatus: (r: StatusRequest
     setImpact(String(row.impact));
   }, [row.reference, row.likelihood, row.impact]);
 
+  const vocabulary = useApp((s) => s.vocabulary);
+  const [min, max] = scale(vocabulary);
+  // The current status, then where the lifecycle allows going from it.
+  const next = vocabulary ? nextStatuses(vocabulary, row.status).filter((s) => s !== row.status) : [];
   const changeStatus = (status: ThreatStatus) => {
-    const fields = STATUS_FIELDS[status];
+    if (!vocabulary) return;
+    const fields = fieldsFor(vocabulary, status);
     if (fields.length) onStatus({ reference: row.reference, status, fields });
     else doAct(doc, { type: "set-status", reference: row.reference, status, approver: null, reason: null, expires: null, transferredTo: null });
   };
@@ -72,13 +83,25 @@ function Detail({ row, onStatus }: { row: ThreatRow; onStatus: (r: StatusRequest
       <h4>Response</h4>
       <label className="field inline">
         <span>Status</span>
-        <select data-testid="detail-status" value={row.status} onChange={(e) => changeStatus(e.target.value as ThreatStatus)}>
-          {keysOf(STATUS).map((s) => (
-            <option key={s} value={s} disabled={s === "obsolete"}>
+        <select
+          data-testid="detail-status"
+          value={row.status}
+          disabled={!next.length}
+          title={next.length ? undefined : "The analysis decides this status"}
+          onChange={(e) => changeStatus(e.target.value as ThreatStatus)}
+        >
+          <option value={row.status}>{STATUS[row.status]}</option>
+          {next.map((s) => (
+            <option key={s} value={s}>
               {STATUS[s]}
             </option>
           ))}
         </select>
+        {vocabulary?.statuses.find((s) => s.status === row.status)?.next.includes(row.status) && (
+          <button type="button" data-testid="detail-renew" onClick={() => changeStatus(row.status)} title={`Set ${STATUS[row.status].toLowerCase()} again`}>
+            Renew
+          </button>
+        )}
       </label>
       <dl className="response">
         {row.approver && (
@@ -124,10 +147,10 @@ function Detail({ row, onStatus }: { row: ThreatRow; onStatus: (r: StatusRequest
       <h4>Override ranking</h4>
       <div className="inline-form">
         <label>
-          L <input aria-label="Likelihood" data-testid="rank-likelihood" type="number" min={1} max={5} value={likelihood} onChange={(e) => setLikelihood(e.target.value)} />
+          L <input aria-label="Likelihood" data-testid="rank-likelihood" type="number" min={min} max={max} value={likelihood} onChange={(e) => setLikelihood(e.target.value)} />
         </label>
         <label>
-          I <input aria-label="Impact" data-testid="rank-impact" type="number" min={1} max={5} value={impact} onChange={(e) => setImpact(e.target.value)} />
+          I <input aria-label="Impact" data-testid="rank-impact" type="number" min={min} max={max} value={impact} onChange={(e) => setImpact(e.target.value)} />
         </label>
         <input aria-label="Reason for the override" data-testid="rank-reason" placeholder="reason (required)" value={reason} onChange={(e) => setReason(e.target.value)} />
         <button
@@ -161,8 +184,10 @@ function ManualThreat() {
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
   const [stride, setStride] = useState<Stride>("spoofing");
-  const [likelihood, setLikelihood] = useState("3");
-  const [impact, setImpact] = useState("3");
+  const [min, max] = scale(useApp((s) => s.vocabulary));
+  const middle = String(Math.round((min + max) / 2));
+  const [likelihood, setLikelihood] = useState(middle);
+  const [impact, setImpact] = useState(middle);
   const chosen = target || (selection.length === 1 ? selection[0] : "");
   return (
     <details className="manual-threat">
@@ -205,10 +230,10 @@ function ManualThreat() {
       </label>
       <div className="inline-form">
         <label>
-          L <input aria-label="Likelihood" type="number" min={1} max={5} value={likelihood} onChange={(e) => setLikelihood(e.target.value)} />
+          L <input aria-label="Likelihood" data-testid="manual-likelihood" type="number" min={min} max={max} value={likelihood} onChange={(e) => setLikelihood(e.target.value)} />
         </label>
         <label>
-          I <input aria-label="Impact" type="number" min={1} max={5} value={impact} onChange={(e) => setImpact(e.target.value)} />
+          I <input aria-label="Impact" data-testid="manual-impact" type="number" min={min} max={max} value={impact} onChange={(e) => setImpact(e.target.value)} />
         </label>
         <button
           data-testid="manual-add"

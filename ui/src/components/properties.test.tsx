@@ -92,10 +92,108 @@ describe("PropertiesPanel", () => {
       </DocContext.Provider>,
     );
     const target = screen.getByTestId("add-flow-target") as HTMLSelectElement;
-    expect([...target.options].map((o) => o.value)).toEqual(["", "user"]);
+    expect([...target.options].map((o) => o.value)).toEqual(["", "user", "db"]);
     fireEvent.change(target, { target: { value: "user" } });
     fireEvent.change(screen.getByTestId("add-flow-name"), { target: { value: "Reply" } });
     fireEvent.click(screen.getByTestId("add-flow-go"));
     expect(mockInvoke).toHaveBeenCalledWith("edit", { edit: { type: "add-flow", from: "api", to: "user", name: "Reply" } });
+  });
+});
+
+function renderPanel(selection: string[]) {
+  const doc = createDocumentStore(view());
+  doc.getState().setSelection(selection);
+  render(
+    <DocContext.Provider value={doc}>
+      <PropertiesPanel />
+    </DocContext.Provider>,
+  );
+  return doc;
+}
+
+describe("system properties (nothing selected)", () => {
+  beforeEach(() => {
+    mockInvoke.mockReset();
+    useApp.setState({ vocabulary, error: null });
+  });
+
+  it("shows the model's fields from the vocabulary with the view's values", () => {
+    renderPanel([]);
+    const form = screen.getByTestId("system-properties");
+    expect((screen.getByTestId("field-system-name") as HTMLInputElement).value).toBe("Demo");
+    expect((screen.getByTestId("field-system-owner") as HTMLInputElement).value).toBe("AppSec");
+    expect((screen.getByTestId("field-system-assumptions") as HTMLInputElement).value).toBe("TLS everywhere");
+    expect(form.querySelector("textarea#field-system-description")).toBeTruthy();
+  });
+
+  it("sends set-system, with null for a cleared field", async () => {
+    const doc = renderPanel([]);
+    mockInvoke.mockResolvedValue(outcome(view({ revision: 2 }), { message: "edit owner of the system" }));
+    const owner = screen.getByTestId("field-system-owner");
+    fireEvent.change(owner, { target: { value: "Platform team" } });
+    fireEvent.blur(owner);
+    expect(mockInvoke).toHaveBeenLastCalledWith("edit", { edit: { type: "set-system", fields: { owner: "Platform team" } } });
+    fireEvent.change(owner, { target: { value: "" } });
+    fireEvent.blur(owner);
+    expect(mockInvoke).toHaveBeenLastCalledWith("edit", { edit: { type: "set-system", fields: { owner: null } } });
+    const name = screen.getByTestId("field-system-name");
+    fireEvent.change(name, { target: { value: "Payments" } });
+    fireEvent.keyDown(name, { key: "Enter" });
+    expect(mockInvoke).toHaveBeenLastCalledWith("edit", { edit: { type: "set-system", fields: { name: "Payments" } } });
+    await waitFor(() => expect(doc.getState().view.revision).toBe(2));
+  });
+
+  it("never sends an empty system name", () => {
+    const doc = renderPanel([]);
+    const name = screen.getByTestId("field-system-name") as HTMLInputElement;
+    fireEvent.change(name, { target: { value: "  " } });
+    fireEvent.blur(name);
+    expect(mockInvoke).not.toHaveBeenCalled();
+    expect(name.value).toBe("Demo");
+    expect(doc.getState().message).toBe("The system needs a name");
+  });
+});
+
+describe("references chosen among items", () => {
+  beforeEach(() => {
+    mockInvoke.mockReset();
+    mockInvoke.mockResolvedValue(outcome(view({ revision: 2 })));
+    useApp.setState({ vocabulary, error: null });
+  });
+
+  const options = (testId: string) =>
+    [...screen.getByTestId(testId).querySelectorAll<HTMLInputElement>("input[type=checkbox]")].map((c) => [c.dataset.key, c.checked]);
+
+  it("a flow's carried data is a checkbox per data asset", () => {
+    renderPanel(["login"]);
+    expect(options("field-carries")).toEqual([
+      ["creds", true],
+      ["card", false],
+    ]);
+    fireEvent.click(screen.getByLabelText("Card data"));
+    expect(mockInvoke).toHaveBeenLastCalledWith("edit", { edit: { type: "set-fields", key: "login", fields: { carries: ["creds", "card"] } } });
+    fireEvent.click(screen.getByLabelText("Credentials"));
+    expect(mockInvoke).toHaveBeenLastCalledWith("edit", { edit: { type: "set-fields", key: "login", fields: { carries: null } } });
+  });
+
+  it("a store's held data too, keeping a key that names no asset so it can be removed", () => {
+    const doc = createDocumentStore(
+      view({
+        nodes: view().nodes.map((n) => (n.key === "db" ? { ...n, props: { ...n.props, stores: ["card", "gone"] } } : n)),
+      }),
+    );
+    doc.getState().setSelection(["db"]);
+    render(
+      <DocContext.Provider value={doc}>
+        <PropertiesPanel />
+      </DocContext.Provider>,
+    );
+    expect(options("field-stores")).toEqual([
+      ["creds", false],
+      ["card", true],
+      ["gone", true],
+    ]);
+    fireEvent.click(screen.getByLabelText("gone (unknown)"));
+    expect(mockInvoke).toHaveBeenLastCalledWith("edit", { edit: { type: "set-fields", key: "db", fields: { stores: ["card"] } } });
   });
 });
