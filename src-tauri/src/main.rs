@@ -75,7 +75,7 @@ fn app_info(state: State<'_, AppState>) -> AppInfo {
 /// Shows a native dialog (from Rust) and remembers the answer as a permitted path. With
 /// `THREATWRIGHT_E2E_DIR` set (end-to-end tests drive the app through WebDriver, which
 /// cannot reach native dialogs) the answer is the suggested name in that directory, or
-/// for "open" the file named by `THREATWRIGHT_E2E_OPEN` there.
+/// for "open" the file named in that directory's `.e2e-open` (which the test writes).
 #[tauri::command]
 async fn choose_path(
     app: tauri::AppHandle,
@@ -85,11 +85,12 @@ async fn choose_path(
 ) -> R<Option<String>> {
     let suggested = Path::new(&suggested).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let picked: Option<PathBuf> = if let Some(dir) = std::env::var_os("THREATWRIGHT_E2E_DIR") {
-        let name = match (purpose, std::env::var_os("THREATWRIGHT_E2E_OPEN")) {
-            (PathPurpose::Open, Some(open)) => PathBuf::from(open),
-            _ => PathBuf::from(&suggested),
+        let dir = PathBuf::from(dir);
+        let name = match purpose {
+            PathPurpose::Open => std::fs::read_to_string(dir.join(".e2e-open")).unwrap_or_default().trim().to_owned(),
+            _ => suggested,
         };
-        Some(PathBuf::from(dir).join(name))
+        Some(dir.join(name))
     } else {
         let (label, exts) = purpose.filter();
         let dialog = app.dialog().file().add_filter(label, exts).set_file_name(&suggested);

@@ -3,7 +3,7 @@
 // build with the UI embedded (`cargo build -p threatwright-desktop --features
 // custom-protocol`), or $THREATWRIGHT_APP. Native dialogs cannot be driven over
 // WebDriver: THREATWRIGHT_E2E_DIR makes the app answer them with a name in that directory.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -14,6 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const app = process.env.THREATWRIGHT_APP ?? path.join(root, "target/debug/threatwright-desktop");
 const driverBin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), ".cargo/bin/tauri-driver");
+const cli = process.env.THREATWRIGHT_CLI ?? path.join(root, "target/debug/threatwright");
 
 // One fresh directory per run: project files, exports, and the app's config (recent files).
 // The config is read by the launcher and again by each worker: the launcher makes the
@@ -67,8 +68,20 @@ export const config = {
     }
   },
   onPrepare: async () => {
-    for (const [what, p] of [["app", app], ["tauri-driver", driverBin]]) {
+    for (const [what, p] of [["app", app], ["tauri-driver", driverBin], ["command line", cli]]) {
       if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}: build it first (see README)`);
+    }
+    // A large project for the performance spec, made and analysed by the CLI.
+    const files = process.env.THREATWRIGHT_E2E_DIR;
+    for (const n of [1000]) {
+      const yaml = path.join(work, `gen${n}.yaml`);
+      const db = path.join(files, `gen${n}.twdb`);
+      for (const args of [["gen", "--elements", String(n), "-o", yaml], ["new", db, "--from", yaml], ["analyze", db, "--format", "json"]]) {
+        const r = spawnSync(cli, args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+        if (r.status !== 0 && !(args[0] === "analyze" && r.status === 1)) {
+          throw new Error(`threatwright ${args.join(" ")} failed: ${r.stderr}`);
+        }
+      }
     }
     driver = spawn(driverBin, ["--port", "4444"], { stdio: ["ignore", "inherit", "inherit"] });
     await waitForPort(4444, 10000);
