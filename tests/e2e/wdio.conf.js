@@ -12,9 +12,10 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
-const app = process.env.THREATWRIGHT_APP ?? path.join(root, "target/debug/threatwright-desktop");
+const target = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, "target");
+const app = process.env.THREATWRIGHT_APP ?? path.join(target, "debug/threatwright-desktop");
 const driverBin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), ".cargo/bin/tauri-driver");
-const cli = process.env.THREATWRIGHT_CLI ?? path.join(root, "target/debug/threatwright");
+const cli = process.env.THREATWRIGHT_CLI ?? path.join(target, "debug/threatwright");
 
 // One fresh directory per run: project files, exports, and the app's config (recent files).
 // The config is read by the launcher and again by each worker: the launcher makes the
