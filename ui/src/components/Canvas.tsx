@@ -26,6 +26,9 @@ const edgeTypes: EdgeTypes = { flow: FlowEdge };
 export const FIT = { padding: 0.05 };
 
 /** Where an element or flow is on the canvas (a flow: halfway between its ends). */
+/** Above this many nodes, only the nodes and edges in view are rendered. */
+const LARGE_CANVAS = 300;
+
 export function centreOf(view: DocumentView, key: string): { x: number; y: number } | null {
   const mid = (k: string) => {
     const n = view.nodes.find((v) => v.key === k);
@@ -250,6 +253,8 @@ export function Canvas({ onAddNode }: CanvasProps) {
           fitViewOptions={FIT}
           colorMode={theme}
           minZoom={0.1}
+          // Large diagrams: only what is in view is in the page.
+          onlyRenderVisibleElements={nodes.length > LARGE_CANVAS}
         >
           <Background gap={16} />
           <MiniMap pannable zoomable />

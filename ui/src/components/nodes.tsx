@@ -1,7 +1,7 @@
 // One node component per kind. Positions and sizes come from the core's view; boundaries
 // are separate nodes drawn below elements (no React Flow parentId: membership is the core's).
 import { Handle, NodeResizer, Position, type Node, type NodeProps, type NodeTypes } from "@xyflow/react";
-import { createContext, useContext } from "react";
+import { createContext, memo, useContext } from "react";
 import type { NodeView } from "../bindings/NodeView";
 import { SEVERITY } from "../labels";
 
@@ -71,9 +71,10 @@ function BoundaryNodeView({ data, selected }: NodeProps<BoundaryNode>) {
   );
 }
 
+// Memoised: after each answer from the core only nodes whose props changed re-render.
 export const nodeTypes: NodeTypes = {
-  "external-entity": ExternalEntityNode,
-  process: ProcessNode,
-  "data-store": DataStoreNode,
-  boundary: BoundaryNodeView,
+  "external-entity": memo(ExternalEntityNode),
+  process: memo(ProcessNode),
+  "data-store": memo(DataStoreNode),
+  boundary: memo(BoundaryNodeView),
 };
