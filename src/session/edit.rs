@@ -98,13 +98,13 @@ impl Edit {
             }
             Edit::Delete { keys } if keys.len() == 1 => format!("delete {}", name(&keys[0])),
             Edit::Delete { keys } => format!("delete {} items", keys.len()),
-            Edit::Paste { clipboard, .. } => format!(
-                "paste {} items",
-                clipboard.external_entities.len()
+            Edit::Paste { clipboard, .. } => {
+                let n = clipboard.external_entities.len()
                     + clipboard.processes.len()
                     + clipboard.data_stores.len()
-                    + clipboard.flows.len()
-            ),
+                    + clipboard.flows.len();
+                format!("paste {n} item{}", if n == 1 { "" } else { "s" })
+            }
             Edit::AutoLayout => "lay out the diagram".to_owned(),
         }
     }

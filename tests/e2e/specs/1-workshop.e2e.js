@@ -105,6 +105,31 @@ describe("a threat-modeling workshop in the desktop app", () => {
     await (await byTest("tab-threats")).click();
   });
 
+  it("asks before deleting, listing the threats that would go; copies and pastes", async () => {
+    await (await $('.react-flow__node[data-id="process"]')).click();
+    await browser.keys("Delete");
+    const dialog = await byTest("delete-dialog");
+    await dialog.waitForDisplayed();
+    await browser.waitUntil(async () => /TW-\d+/.test(await text(dialog)), {
+      timeoutMsg: "the delete confirmation lists no threats",
+    });
+    expect(await text(dialog)).toContain(state.accepted);
+    await (await dialog.$('[data-testid="dialog-cancel"]')).click();
+    await dialog.waitForDisplayed({ reverse: true });
+    await $('.react-flow__node[data-id="process"]').waitForExist();
+
+    await (await $('.react-flow__node[data-id="process"]')).click();
+    await browser.keys(["Control", "c"]);
+    await browser.keys(["Control", "v"]);
+    await statusMatching(/paste/i);
+    await $('.react-flow__node[data-id="process-2"]').waitForExist();
+    await browser.keys(["Control", "z"]);
+    await statusMatching(/undone: paste/i);
+    await browser.waitUntil(async () => (await $$('.react-flow__node[data-id="process-2"]')).length === 0, {
+      timeoutMsg: "undo left the pasted copy",
+    });
+  });
+
   it("exports a PDF report where the user chose", async () => {
     await (await byTest("export-open")).click();
     await (await byTest("export-dialog")).waitForDisplayed();
