@@ -1,6 +1,6 @@
 // Typed wrappers around the Tauri commands. The UI holds no domain logic: every answer
 // comes from the Rust core, and every failure is its `Failure` ({code, message}).
-import { invoke } from "@tauri-apps/api/core";
+import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import type { Action } from "./bindings/Action";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Clipboard } from "./bindings/Clipboard";
@@ -12,6 +12,19 @@ import type { Outcome } from "./bindings/Outcome";
 import type { PathPurpose } from "./bindings/PathPurpose";
 import type { ThreatRow } from "./bindings/ThreatRow";
 import type { Vocabulary } from "./bindings/Vocabulary";
+
+/** How long the latest answer of each command took (core + IPC), for the performance E2E. */
+export const timings: Record<string, number> = {};
+(globalThis as { __twTimings?: Record<string, number> }).__twTimings = timings;
+
+async function invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await tauriInvoke<T>(cmd, args);
+  } finally {
+    timings[cmd] = Math.round(performance.now() - started);
+  }
+}
 
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),

@@ -1,7 +1,7 @@
 // After quitting (the previous spec's app session ended), reopening the file from the
 // recent list shows the same state.
 import fs from "node:fs";
-import { byTest, rowStatus, shot, stateFile, text, type } from "./helpers.js";
+import { byTest, rowStatus, shot, stateFile, statusMatching, text, type } from "./helpers.js";
 
 describe("reopening after quitting", () => {
   it("shows the same threats, decisions and mitigations", async () => {
@@ -25,5 +25,31 @@ describe("reopening after quitting", () => {
     await (await byTest("theme-toggle")).click();
     await shot("editor-dark");
     await (await byTest("theme-toggle")).click();
+  });
+
+  it("signs the model off and marks what changes after the baseline", async () => {
+    await (await byTest("sign-model")).click();
+    await (await byTest("prompt-dialog")).waitForDisplayed();
+    await type('[data-testid="prompt-input"]', "Design review, workshop 1");
+    await (await byTest("dialog-confirm")).click();
+    await statusMatching(/baseline 1/);
+    expect(await text(await byTest("baseline"))).toContain("Baseline #1");
+    expect(await $$('[data-testid="changed-mark"]')).toBeElementsArrayOfSize(0);
+    // A change after the sign-off: the renamed element is marked on the canvas.
+    await (await $('.react-flow__node[data-id="process"]')).click();
+    await type('[data-testid="field-name"]', "Coupon service");
+    await browser.keys("Tab");
+    await statusMatching(/edit name/);
+    const node = await $('.react-flow__node[data-id="process"]');
+    await browser.waitUntil(async () => (await node.$$('[data-testid="changed-mark"]')).length === 1, {
+      timeoutMsg: "the renamed element is not marked as changed since the baseline",
+    });
+    await shot("changed-since-baseline");
+    await (await byTest("presentation-toggle")).click();
+    await shot("presentation-mode");
+    await (await byTest("presentation-toggle")).click();
+    await browser.keys("?");
+    await (await byTest("shortcuts")).waitForDisplayed();
+    await shot("shortcuts");
   });
 });

@@ -26,6 +26,7 @@ async function openFile(name) {
 describe("performance in the real app", () => {
   it("opens a 1,000-element model and applies an edit", async () => {
     results.open1000Ms = await openFile("gen1000.twdb");
+    results.open1000CoreIpcMs = await browser.execute(() => globalThis.__twTimings?.open_file);
     results.threats1000 = (await registerCount()).total;
     // One edit: rename an element through the properties panel; the core re-analyses.
     const node = await $(".react-flow__node-process");
@@ -37,6 +38,7 @@ describe("performance in the real app", () => {
     await browser.keys("Tab");
     await statusMatching(/edit name/);
     results.edit1000Ms = Date.now() - started;
+    results.edit1000CoreIpcMs = await browser.execute(() => globalThis.__twTimings?.edit);
     console.log(`performance: ${JSON.stringify(results)}`);
   });
 

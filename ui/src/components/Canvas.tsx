@@ -13,7 +13,7 @@ import {
   type OnSelectionChangeParams,
   useReactFlow,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { DocumentView } from "../bindings/DocumentView";
 import type { NodeKind } from "../bindings/NodeKind";
 import { doEdit } from "../actions";
@@ -21,7 +21,7 @@ import { useApp, useDoc, useDocStore } from "../store";
 import { FlowEdge, type FlowEdgeType } from "./FlowEdge";
 import { nodeTypes, ResizeContext, type CanvasNode } from "./nodes";
 
-const edgeTypes: EdgeTypes = { flow: FlowEdge };
+const edgeTypes: EdgeTypes = { flow: memo(FlowEdge) };
 /** A workshop needs the diagram large: fit it with a thin margin. */
 export const FIT = { padding: 0.05 };
 
@@ -56,7 +56,23 @@ function nodeClass(key: string, h: Highlight, changed: boolean): string {
   return c.join(" ");
 }
 
+/**
+ * Keeps the `data` object of a node or edge the same while what the core says about it is
+ * the same, so that the memoised components skip it after each answer (the core sends the
+ * whole view every time).
+ */
+const stable = new Map<string, { json: string; data: { view: unknown } }>();
+function stableData<T>(key: string, view: T): { view: T } {
+  const json = JSON.stringify(view);
+  const hit = stable.get(key);
+  if (hit && hit.json === json) return hit.data as { view: T };
+  const data = { view };
+  stable.set(key, { json, data });
+  return data;
+}
+
 function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight): CanvasNode[] {
+  if (stable.size > 4 * (view.nodes.length + view.edges.length) + 1000) stable.clear();
   return view.nodes.map((n) => {
     const boundary = n.kind === "boundary";
     return {
@@ -65,7 +81,7 @@ function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight): C
       position: { x: n.x, y: n.y },
       width: n.width,
       height: n.height,
-      data: { view: n },
+      data: stableData(`n:${n.key}`, n),
       selected: selection.has(n.key),
       zIndex: boundary ? n.depth : 1000 + n.depth,
       className: nodeClass(n.key, h, n.changed),
@@ -85,7 +101,7 @@ function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight): F
       type: "flow",
       source: e.from,
       target: e.to,
-      data: { view: e },
+      data: stableData(`e:${e.key}`, e),
       selected: selection.has(e.key),
       markerEnd: marker,
       markerStart: e.bidirectional ? marker : undefined,
