@@ -28,6 +28,7 @@ export const FIT = { padding: 0.05 };
 /** Where an element or flow is on the canvas (a flow: halfway between its ends). */
 /** Above this many nodes, only the nodes and edges in view are rendered. */
 const LARGE_CANVAS = 300;
+const LARGE_VIEWPORT = { x: 20, y: 20, zoom: 0.8 };
 
 export function centreOf(view: DocumentView, key: string): { x: number; y: number } | null {
   const mid = (k: string) => {
@@ -174,11 +175,16 @@ export function Canvas({ onAddNode }: CanvasProps) {
     [setCenter, getZoom],
   );
 
-  // A document opened: the whole diagram, as large as the canvas allows.
+  // A document opened: the whole diagram, as large as the canvas allows. A large one
+  // (above LARGE_CANVAS nodes) would be unreadable fitted; it opens at a readable zoom on
+  // its top-left corner, and only what is in view is drawn (the minimap and "Fit" show
+  // the whole).
+  const large = view.nodes.length > LARGE_CANVAS;
   useEffect(() => {
+    if (large) return;
     const id = requestAnimationFrame(() => laidOut() && fitView(FIT));
     return () => cancelAnimationFrame(id);
-  }, [doc, fitView]);
+  }, [doc, fitView, large]);
 
   // A threat selected in the register: bring its target into view (besides the highlight).
   useEffect(() => {
@@ -265,12 +271,13 @@ export function Canvas({ onAddNode }: CanvasProps) {
           multiSelectionKeyCode={["Control", "Meta", "Shift"]}
           elevateNodesOnSelect={false}
           elevateEdgesOnSelect={false}
-          fitView
+          fitView={!large}
           fitViewOptions={FIT}
+          defaultViewport={LARGE_VIEWPORT}
           colorMode={theme}
           minZoom={0.1}
           // Large diagrams: only what is in view is in the page.
-          onlyRenderVisibleElements={nodes.length > LARGE_CANVAS}
+          onlyRenderVisibleElements={large}
         >
           <Background gap={16} />
           <MiniMap pannable zoomable />
