@@ -15,12 +15,19 @@ export async function settle() {
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
 }
 
-/** Saves a screenshot of the window into docs/screenshots/ (committed, used by the README). */
+/**
+ * Saves a screenshot of the window into docs/screenshots/ (committed, used by the README).
+ * Taken from the X screen (ImageMagick's `import`), cropped to the window: WebKitWebDriver's
+ * own screenshots sometimes show regions not yet repainted (seen with the theme switch).
+ */
 export async function shot(name) {
   await settle();
-  await browser.pause(300);
+  await browser.pause(400);
   fs.mkdirSync(screenshots, { recursive: true });
-  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
+  const { width, height } = await browser.getWindowSize();
+  const out = path.join(screenshots, `${name}.png`);
+  const r = spawnSync("import", ["-window", "root", "-crop", `${width}x${height}+0+0`, "+repage", out], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`import (ImageMagick) failed: ${r.stderr || r.error}`);
 }
 
 /** The status bar's text once it matches. */
