@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod files;
 pub mod graph;
 pub mod io;

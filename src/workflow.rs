@@ -227,3 +227,61 @@ pub fn report_input_yaml(
         audit: Vec::new(),
     })
 }
+
+/// One side of a comparison: a model YAML, a project file's current state,
+/// `FILE.twdb@baseline` (its latest baseline) or `FILE.twdb@baseline:ID`. Returns the model
+/// (with its register) and its threats, analysed with `library` so that both sides of a
+/// diff are judged by the same rules.
+pub fn load_version(
+    spec: &str,
+    library: &Library,
+    limits: &yaml::Limits,
+) -> Result<(Model, Vec<crate::model::Threat>), String> {
+    let (file, baseline) = match spec.rsplit_once("@baseline") {
+        Some((f, "")) => (f, Some(None)),
+        Some((f, rest)) => match rest.strip_prefix(':').and_then(|n| n.parse::<u64>().ok()) {
+            Some(id) => (f, Some(Some(id))),
+            None => return Err(format!("{spec}: write a baseline as FILE.twdb@baseline or FILE.twdb@baseline:ID")),
+        },
+        None => (spec, None),
+    };
+    let path = std::path::Path::new(file);
+    let model = if crate::files::is_project_path(path) {
+        let project = Project::open(path).map_err(|e| e.to_string())?;
+        match baseline {
+            None => project.document().map_err(|e| e.to_string())?,
+            Some(id) => {
+                let b = project.baseline(id).map_err(|e| e.to_string())?.ok_or_else(|| {
+                    format!("{file}: {}", id.map_or("has no baseline".to_owned(), |i| format!("has no baseline {i}")))
+                })?;
+                let loaded =
+                    yaml::load_str(&b.snapshot, &format!("{file}@baseline:{}", b.id), &yaml::Limits::default());
+                match loaded.model {
+                    Some(m) if !loaded.has_errors() => m,
+                    _ => return Err(format!("{file}: baseline {} cannot be read back", b.id)),
+                }
+            }
+        }
+    } else {
+        if baseline.is_some() {
+            return Err(format!("{file}: only a project file (.twdb) has baselines"));
+        }
+        let loaded = yaml::load_file(path, limits).map_err(|e| e.to_string())?;
+        let errors: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .take(3)
+            .map(|d| match d.location.line {
+                Some(l) => format!("line {l}: {}", d.message),
+                None => d.message.clone(),
+            })
+            .collect();
+        match loaded.model {
+            Some(m) if errors.is_empty() => m,
+            _ => return Err(format!("{file}: the model has errors: {}", errors.join("; "))),
+        }
+    };
+    let threats = analyze_document(&model, library).threats;
+    Ok((model, threats))
+}

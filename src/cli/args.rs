@@ -82,6 +82,13 @@ pub enum ReportFormat {
     Sarif,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Md,
+    Json,
+}
+
 impl From<ReportFormat> for crate::report::Format {
     fn from(f: ReportFormat) -> Self {
         use crate::report::Format;
@@ -429,6 +436,23 @@ pub enum Command {
     VerifyReport {
         report: PathBuf,
         file: PathBuf,
+        #[command(flatten)]
+        rules: RuleOpts,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+    /// Compare two versions of a model and its threats: what a design change does to risk.
+    /// OLD and NEW are each a model YAML, a project file (its current state),
+    /// `FILE.twdb@baseline` (its latest baseline) or `FILE.twdb@baseline:ID`. Exit 1 when
+    /// `--fail-on` is met by new or worsened threats.
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Fail (exit 1) when a new or worsened threat is at or above this severity.
+        #[arg(long, value_enum)]
+        fail_on: Option<LevelArg>,
         #[command(flatten)]
         rules: RuleOpts,
         #[command(flatten)]

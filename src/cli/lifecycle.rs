@@ -254,7 +254,7 @@ pub fn log(args: LogArgs) -> Outcome {
     }
 }
 
-fn level(l: LevelArg) -> RiskLevel {
+pub(crate) fn level(l: LevelArg) -> RiskLevel {
     match l {
         LevelArg::Low => RiskLevel::Low,
         LevelArg::Medium => RiskLevel::Medium,

@@ -4,6 +4,7 @@
 
 mod analyze;
 mod args;
+mod diff;
 mod lifecycle;
 mod render;
 mod report;
@@ -149,6 +150,9 @@ fn run(command: Command) -> Outcome {
             lifecycle::check(&file, fail_on, max_expired, as_of, no_review, &rules, format, &limits(&input))
         }
         Command::Config { key, value } => lifecycle::config(&key, value),
+        Command::Diff { old, new, format, fail_on, rules, input } => {
+            diff::run(&old, &new, format, fail_on.map(lifecycle::level), &rules, &limits(&input))
+        }
         Command::Report { file, format, output, config, rules, input } => {
             report::report(&file, format, output.as_deref(), config.as_deref(), &rules, &limits(&input))
         }

@@ -1,0 +1,456 @@
+//! Design-change review: the semantic difference between two versions of a model and of
+//! their threat registers, as pure functions. Items are matched by identity (UUID), so a
+//! renamed key is a rename, not a removal and an addition; positions and sizes never count.
+//! Threats are matched by their stable identity (rule + targets).
+
+use crate::graph::Facts;
+use crate::model::{Item, Model, RiskLevel, Threat, ThreatStatus};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// How an item changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// One field's values before and after (`null`: not stated).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Value,
+    pub new: Value,
+}
+
+/// An element, flow, boundary, data asset or API entry that differs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ItemChange {
+    pub change: Change,
+    /// "process", "flow", "data asset"…
+    pub what: &'static str,
+    pub key: String,
+    /// The key it had, when the key changed (same identity).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    /// The innermost boundary before and after, when it moved across boundaries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved: Option<(Option<String>, Option<String>)>,
+}
+
+/// A derived fact that changed (computed over the graph of each version).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FactChange {
+    /// `crosses-boundary`, `internet-exposed`, `anonymously-reachable`.
+    pub fact: &'static str,
+    pub key: String,
+    pub name: String,
+    /// Whether the fact holds now (true: it started to hold; false: it stopped).
+    pub now: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThreatChangeKind {
+    New,
+    Resolved,
+    SeverityUp,
+    SeverityDown,
+    StatusChanged,
+}
+
+/// A threat that appeared, went, or changed in severity or status.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ThreatChange {
+    pub change: ThreatChangeKind,
+    pub id: Uuid,
+    /// Its reference in the old version. New threats have none yet: a reference is given
+    /// when a project file records the threat (a fresh analysis numbers its own).
+    pub reference: Option<String>,
+    pub title: String,
+    pub target: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_severity: Option<RiskLevel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_severity: Option<RiskLevel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_status: Option<ThreatStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_status: Option<ThreatStatus>,
+}
+
+/// Which way risk went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Up,
+    Down,
+    Unchanged,
+}
+
+/// The one-line verdict: direction, and live threats added and resolved per severity.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict {
+    pub risk: Direction,
+    pub new: BTreeMap<RiskLevel, usize>,
+    pub resolved: BTreeMap<RiskLevel, usize>,
+    pub worsened: usize,
+    pub improved: usize,
+}
+
+/// The whole comparison.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diff {
+    pub old: String,
+    pub new: String,
+    pub verdict: Verdict,
+    pub items: Vec<ItemChange>,
+    pub facts: Vec<FactChange>,
+    pub threats: Vec<ThreatChange>,
+}
+
+impl Diff {
+    /// Nothing of substance changed (layout-only changes included).
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.facts.is_empty() && self.threats.is_empty()
+    }
+
+    /// Whether new or worsened live threats reach `level` (the CI gate).
+    pub fn fails_at(&self, level: RiskLevel) -> bool {
+        self.threats.iter().any(|t| {
+            matches!(t.change, ThreatChangeKind::New | ThreatChangeKind::SeverityUp)
+                && t.new_severity.is_some_and(|s| s >= level)
+        })
+    }
+}
+
+/// Identity, kind, key, name and comparable fields (layout and identity removed) of every item.
+struct Row {
+    what: &'static str,
+    key: String,
+    name: String,
+    fields: serde_json::Map<String, Value>,
+    /// The same fields with references to elements written as their identities, so that
+    /// renaming an element does not change the flows that touch it.
+    same: serde_json::Map<String, Value>,
+}
+
+/// Fields that name elements by key.
+const ELEMENT_REFS: [&str; 4] = ["from", "to", "provider", "consumers"];
+
+const LAYOUT: [&str; 4] = ["position", "size", "id", "key"];
+
+fn row<T: Item + Serialize>(what: &'static str, item: &T) -> (Uuid, Row) {
+    let mut fields = match serde_json::to_value(item) {
+        Ok(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    for f in LAYOUT {
+        fields.remove(f);
+    }
+    // Boundary membership is compared as "moved", not as a list edit on the boundary.
+    if what == "boundary" {
+        fields.remove("members");
+    }
+    let same = fields.clone();
+    (item.id(), Row { what, key: item.key().to_string(), name: item.display_name().to_owned(), fields, same })
+}
+
+fn by_identity(v: &Value, ids: &HashMap<String, Uuid>) -> Value {
+    match v {
+        Value::String(k) => ids.get(k).map_or_else(|| v.clone(), |id| Value::String(id.to_string())),
+        Value::Array(a) => Value::Array(a.iter().map(|x| by_identity(x, ids)).collect()),
+        other => other.clone(),
+    }
+}
+
+fn rows(m: &Model) -> BTreeMap<Uuid, Row> {
+    let ids: HashMap<String, Uuid> = m.elements().map(|e| (e.key().to_string(), e.id())).collect();
+    let mut out = rows_of(m);
+    for r in out.values_mut() {
+        for f in ELEMENT_REFS {
+            if let Some(v) = r.same.get_mut(f) {
+                *v = by_identity(v, &ids);
+            }
+        }
+    }
+    out
+}
+
+fn rows_of(m: &Model) -> BTreeMap<Uuid, Row> {
+    let mut out = BTreeMap::new();
+    out.extend(m.boundaries.iter().map(|x| row("boundary", x)));
+    out.extend(m.external_entities.iter().map(|x| row("external entity", x)));
+    out.extend(m.processes.iter().map(|x| row("process", x)));
+    out.extend(m.data_stores.iter().map(|x| row("data store", x)));
+    out.extend(m.flows.iter().map(|x| row("flow", x)));
+    out.extend(m.data_assets.iter().map(|x| row("data asset", x)));
+    out.extend(m.apis.iter().map(|x| row("API", x)));
+    out
+}
+
+fn field_changes(a: &Row, b: &Row) -> Vec<FieldChange> {
+    let mut names: Vec<&String> = a.fields.keys().chain(b.fields.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter(|n| a.same.get(*n) != b.same.get(*n))
+        .map(|n| FieldChange {
+            field: n.clone(),
+            old: a.fields.get(n).cloned().unwrap_or(Value::Null),
+            new: b.fields.get(n).cloned().unwrap_or(Value::Null),
+        })
+        .collect()
+}
+
+/// Innermost boundary (by key) of each element, by element identity.
+fn boundaries_of(m: &Model) -> HashMap<Uuid, Option<String>> {
+    let tree = crate::graph::BoundaryTree::new(m);
+    m.elements().map(|e| (e.id(), tree.boundary_of(e.key()).map(|k| k.to_string()))).collect()
+}
+
+/// Compares two versions: models and their registers (each analysed with the same rules).
+pub fn diff(
+    old_name: &str,
+    old: &Model,
+    old_threats: &[Threat],
+    new_name: &str,
+    new: &Model,
+    new_threats: &[Threat],
+) -> Diff {
+    let (a, b) = (rows(old), rows(new));
+    let (ba, bb) = (boundaries_of(old), boundaries_of(new));
+    let mut items = Vec::new();
+    for (id, r) in &a {
+        if !b.contains_key(id) {
+            items.push(ItemChange {
+                change: Change::Removed,
+                what: r.what,
+                key: r.key.clone(),
+                renamed_from: None,
+                name: r.name.clone(),
+                fields: Vec::new(),
+                moved: None,
+            });
+        }
+    }
+    for (id, r) in &b {
+        match a.get(id) {
+            None => items.push(ItemChange {
+                change: Change::Added,
+                what: r.what,
+                key: r.key.clone(),
+                renamed_from: None,
+                name: r.name.clone(),
+                fields: Vec::new(),
+                moved: None,
+            }),
+            Some(o) => {
+                let fields = field_changes(o, r);
+                let renamed_from = (o.key != r.key).then(|| o.key.clone());
+                let (was, is) = (ba.get(id).cloned().flatten(), bb.get(id).cloned().flatten());
+                let moved = (ba.contains_key(id) && was != is).then_some((was, is));
+                if !fields.is_empty() || renamed_from.is_some() || moved.is_some() {
+                    items.push(ItemChange {
+                        change: Change::Changed,
+                        what: r.what,
+                        key: r.key.clone(),
+                        renamed_from,
+                        name: r.name.clone(),
+                        fields,
+                        moved,
+                    });
+                }
+            }
+        }
+    }
+    items.sort_by(|x, y| x.change.cmp(&y.change).then(x.what.cmp(y.what)).then(x.key.cmp(&y.key)));
+
+    let facts = fact_changes(old, new);
+    let threats = threat_changes(old_threats, new_threats);
+    let verdict = verdict(&threats);
+    Diff { old: old_name.to_owned(), new: new_name.to_owned(), verdict, items, facts, threats }
+}
+
+fn fact_changes(old: &Model, new: &Model) -> Vec<FactChange> {
+    let (fa, fb) = (Facts::new(old), Facts::new(new));
+    let mut out = Vec::new();
+    // Elements: internet exposure and anonymous reach, by identity.
+    let ea: HashMap<Uuid, (bool, bool)> = old
+        .elements()
+        .filter_map(|e| fa.element_by_key(e.key().as_str()))
+        .map(|(e, f)| (e.id(), (f.internet_exposed, f.reach.anonymous.is_some())))
+        .collect();
+    for e in new.elements() {
+        let Some((_, f)) = fb.element_by_key(e.key().as_str()) else { continue };
+        let now = (f.internet_exposed, f.reach.anonymous.is_some());
+        let was = ea.get(&e.id()).copied().unwrap_or((false, false));
+        let mut push =
+            |fact, now| out.push(FactChange { fact, key: e.key().to_string(), name: e.name().to_owned(), now });
+        if was.0 != now.0 {
+            push("internet-exposed", now.0);
+        }
+        if was.1 != now.1 {
+            push("anonymously-reachable", now.1);
+        }
+    }
+    // Flows: boundary crossings, by identity.
+    let crossing = |m: &Model, f: &Facts<'_>| -> HashMap<Uuid, bool> {
+        m.flows.iter().enumerate().map(|(i, x)| (x.id(), f.flow(i).crosses_boundary())).collect()
+    };
+    let (ca, cb) = (crossing(old, &fa), crossing(new, &fb));
+    for x in &new.flows {
+        let now = cb.get(&x.id()).copied().unwrap_or(false);
+        let was = ca.get(&x.id()).copied().unwrap_or(false);
+        if now != was {
+            out.push(FactChange {
+                fact: "crosses-boundary",
+                key: x.key.to_string(),
+                name: x.display_name().to_owned(),
+                now,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.fact.cmp(b.fact).then(a.key.cmp(&b.key)));
+    out
+}
+
+fn live(t: &Threat) -> bool {
+    t.status != ThreatStatus::Obsolete
+}
+
+fn threat_changes(old: &[Threat], new: &[Threat]) -> Vec<ThreatChange> {
+    let a: HashMap<Uuid, &Threat> = old.iter().filter(|t| live(t)).map(|t| (t.id, t)).collect();
+    let b: HashMap<Uuid, &Threat> = new.iter().filter(|t| live(t)).map(|t| (t.id, t)).collect();
+    let reference = |t: &Threat| (!t.reference.is_empty()).then(|| t.reference.clone());
+    let mut out = Vec::new();
+    for t in new.iter().filter(|t| live(t)) {
+        let base = |change| ThreatChange {
+            change,
+            id: t.id,
+            reference: a.get(&t.id).and_then(|o| reference(o)),
+            title: t.title.clone(),
+            target: t.target.name.clone(),
+            old_severity: None,
+            new_severity: Some(t.severity),
+            old_status: None,
+            new_status: Some(t.status),
+        };
+        match a.get(&t.id) {
+            None => out.push(base(ThreatChangeKind::New)),
+            Some(o) => {
+                let kind = if t.severity > o.severity {
+                    Some(ThreatChangeKind::SeverityUp)
+                } else if t.severity < o.severity {
+                    Some(ThreatChangeKind::SeverityDown)
+                } else if t.status != o.status {
+                    Some(ThreatChangeKind::StatusChanged)
+                } else {
+                    None
+                };
+                if let Some(k) = kind {
+                    let mut c = base(k);
+                    c.old_severity = Some(o.severity);
+                    c.old_status = Some(o.status);
+                    out.push(c);
+                }
+            }
+        }
+    }
+    for t in old.iter().filter(|t| live(t) && !b.contains_key(&t.id)) {
+        out.push(ThreatChange {
+            change: ThreatChangeKind::Resolved,
+            id: t.id,
+            reference: reference(t),
+            title: t.title.clone(),
+            target: t.target.name.clone(),
+            old_severity: Some(t.severity),
+            new_severity: None,
+            old_status: Some(t.status),
+            new_status: None,
+        });
+    }
+    out.sort_by(|x, y| {
+        x.change
+            .cmp(&y.change)
+            .then(y.new_severity.or(y.old_severity).cmp(&x.new_severity.or(x.old_severity)))
+            .then(x.title.cmp(&y.title))
+    });
+    out
+}
+
+fn verdict(threats: &[ThreatChange]) -> Verdict {
+    let mut new = BTreeMap::new();
+    let mut resolved = BTreeMap::new();
+    let (mut worsened, mut improved) = (0, 0);
+    // A weighted balance: a critical counts more than a low.
+    let weight = |s: RiskLevel| match s {
+        RiskLevel::Low => 1i64,
+        RiskLevel::Medium => 3,
+        RiskLevel::High => 9,
+        RiskLevel::Critical => 27,
+    };
+    let mut balance = 0i64;
+    for t in threats {
+        match t.change {
+            ThreatChangeKind::New => {
+                let s = t.new_severity.unwrap_or(RiskLevel::Low);
+                *new.entry(s).or_insert(0) += 1;
+                balance += weight(s);
+            }
+            ThreatChangeKind::Resolved => {
+                let s = t.old_severity.unwrap_or(RiskLevel::Low);
+                *resolved.entry(s).or_insert(0) += 1;
+                balance -= weight(s);
+            }
+            ThreatChangeKind::SeverityUp => {
+                worsened += 1;
+                balance +=
+                    weight(t.new_severity.unwrap_or(RiskLevel::Low)) - weight(t.old_severity.unwrap_or(RiskLevel::Low));
+            }
+            ThreatChangeKind::SeverityDown => {
+                improved += 1;
+                balance +=
+                    weight(t.new_severity.unwrap_or(RiskLevel::Low)) - weight(t.old_severity.unwrap_or(RiskLevel::Low));
+            }
+            ThreatChangeKind::StatusChanged => {}
+        }
+    }
+    let risk = match balance.cmp(&0) {
+        std::cmp::Ordering::Greater => Direction::Up,
+        std::cmp::Ordering::Less => Direction::Down,
+        std::cmp::Ordering::Equal => Direction::Unchanged,
+    };
+    Verdict { risk, new, resolved, worsened, improved }
+}
+
+/// The verdict as one line: "risk up: +1 critical, +2 high; resolved 3 medium".
+pub fn verdict_line(v: &Verdict) -> String {
+    let counts = |m: &BTreeMap<RiskLevel, usize>, sign: &str| -> Vec<String> {
+        m.iter().rev().map(|(s, n)| format!("{sign}{n} {}", s.as_str())).collect()
+    };
+    let mut parts = counts(&v.new, "+");
+    parts.extend(counts(&v.resolved, "−"));
+    if v.worsened > 0 {
+        parts.push(format!("{} worse", v.worsened));
+    }
+    if v.improved > 0 {
+        parts.push(format!("{} better", v.improved));
+    }
+    let head = match v.risk {
+        Direction::Up => "risk up",
+        Direction::Down => "risk down",
+        Direction::Unchanged => "risk unchanged",
+    };
+    if parts.is_empty() { head.to_owned() } else { format!("{head}: {}", parts.join(", ")) }
+}
+
+pub mod render;

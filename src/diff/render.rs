@@ -1,0 +1,192 @@
+//! A diff for people: plain text for the terminal, Markdown for a pull-request comment
+//! (summary table first, long lists folded).
+
+use super::{Change, Diff, FactChange, ItemChange, ThreatChange, ThreatChangeKind, verdict_line};
+use crate::model::RiskLevel;
+use serde_json::Value;
+use std::fmt::Write;
+
+fn value(v: &Value) -> String {
+    match v {
+        Value::Null => "(not stated)".to_owned(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn item_line(i: &ItemChange) -> String {
+    let mut s = format!("{} `{}`", i.what, i.key);
+    if i.name != i.key {
+        let _ = write!(s, " ({})", i.name);
+    }
+    if let Some(old) = &i.renamed_from {
+        let _ = write!(s, ", renamed from `{old}`");
+    }
+    if let Some((a, b)) = &i.moved {
+        let name = |x: &Option<String>| x.clone().unwrap_or_else(|| "no boundary".into());
+        let _ = write!(s, ", moved from {} to {}", name(a), name(b));
+    }
+    for f in &i.fields {
+        let _ = write!(s, "; {}: {} → {}", f.field, value(&f.old), value(&f.new));
+    }
+    s
+}
+
+fn fact_line(f: &FactChange) -> String {
+    let what = match (f.fact, f.now) {
+        ("crosses-boundary", true) => "now crosses a trust boundary",
+        ("crosses-boundary", false) => "no longer crosses a trust boundary",
+        ("internet-exposed", true) => "became internet-facing",
+        ("internet-exposed", false) => "is no longer internet-facing",
+        ("anonymously-reachable", true) => "became reachable anonymously",
+        ("anonymously-reachable", false) => "is no longer reachable anonymously",
+        (other, now) => return format!("`{}` {other}: {now}", f.key),
+    };
+    format!("{} (`{}`) {what}", f.name, f.key)
+}
+
+fn sev(s: Option<RiskLevel>) -> &'static str {
+    s.map_or("-", |s| s.as_str())
+}
+
+fn threat_line(t: &ThreatChange) -> String {
+    let r = t.reference.clone().unwrap_or_else(|| "new".into());
+    match t.change {
+        ThreatChangeKind::New => format!("{r} {} — {} (on {})", sev(t.new_severity), t.title, t.target),
+        ThreatChangeKind::Resolved => format!("{r} {} — {} (on {})", sev(t.old_severity), t.title, t.target),
+        ThreatChangeKind::SeverityUp | ThreatChangeKind::SeverityDown => {
+            format!("{r} {} → {} — {}", sev(t.old_severity), sev(t.new_severity), t.title)
+        }
+        ThreatChangeKind::StatusChanged => format!(
+            "{r} {} → {} — {}",
+            t.old_status.map_or("-", |s| s.as_str()),
+            t.new_status.map_or("-", |s| s.as_str()),
+            t.title
+        ),
+    }
+}
+
+fn heading(k: ThreatChangeKind) -> &'static str {
+    match k {
+        ThreatChangeKind::New => "New threats",
+        ThreatChangeKind::Resolved => "Resolved threats",
+        ThreatChangeKind::SeverityUp => "Severity up",
+        ThreatChangeKind::SeverityDown => "Severity down",
+        ThreatChangeKind::StatusChanged => "Status changed",
+    }
+}
+
+const KINDS: [ThreatChangeKind; 5] = [
+    ThreatChangeKind::New,
+    ThreatChangeKind::SeverityUp,
+    ThreatChangeKind::Resolved,
+    ThreatChangeKind::SeverityDown,
+    ThreatChangeKind::StatusChanged,
+];
+
+/// Plain text for a terminal.
+pub fn text(d: &Diff) -> String {
+    let mut s = format!("{} → {}\n{}\n", d.old, d.new, verdict_line(&d.verdict));
+    if d.is_empty() {
+        s.push_str("no changes to the model or its threats (layout changes are not counted)\n");
+        return s;
+    }
+    for (title, c) in [("added", Change::Added), ("removed", Change::Removed), ("changed", Change::Changed)] {
+        let list: Vec<&ItemChange> = d.items.iter().filter(|i| i.change == c).collect();
+        if !list.is_empty() {
+            let _ = writeln!(s, "\n{title}:");
+            for i in list {
+                let _ = writeln!(s, "  {}", item_line(i));
+            }
+        }
+    }
+    if !d.facts.is_empty() {
+        s.push_str("\nderived:\n");
+        for f in &d.facts {
+            let _ = writeln!(s, "  {}", fact_line(f));
+        }
+    }
+    for k in KINDS {
+        let list: Vec<&ThreatChange> = d.threats.iter().filter(|t| t.change == k).collect();
+        if !list.is_empty() {
+            let _ = writeln!(s, "\n{} ({}):", heading(k).to_lowercase(), list.len());
+            for t in list {
+                let _ = writeln!(s, "  {}", threat_line(t));
+            }
+        }
+    }
+    s
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Markdown for a pull-request comment.
+pub fn markdown(d: &Diff) -> String {
+    let mut s = String::from("## Threat model review\n\n");
+    let _ = writeln!(s, "**{}** (`{}` → `{}`)\n", md_escape(&verdict_line(&d.verdict)), d.old, d.new);
+    if d.is_empty() {
+        s.push_str("No changes to the model or its threats (layout changes are not counted).\n");
+        return s;
+    }
+    s.push_str("| | critical | high | medium | low |\n|---|---|---|---|---|\n");
+    for (label, m) in [("new threats", &d.verdict.new), ("resolved threats", &d.verdict.resolved)] {
+        let n = |l| m.get(&l).copied().unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "| {label} | {} | {} | {} | {} |",
+            n(RiskLevel::Critical),
+            n(RiskLevel::High),
+            n(RiskLevel::Medium),
+            n(RiskLevel::Low)
+        );
+    }
+    let count = |c| d.items.iter().filter(|i| i.change == c).count();
+    let _ = writeln!(
+        s,
+        "\nModel: {} added, {} removed, {} changed; {} derived facts changed.\n",
+        count(Change::Added),
+        count(Change::Removed),
+        count(Change::Changed),
+        d.facts.len()
+    );
+    let section = |s: &mut String, title: String, lines: Vec<String>| {
+        if lines.is_empty() {
+            return;
+        }
+        let folded = lines.len() > 10;
+        if folded {
+            let _ = writeln!(s, "<details><summary>{title}</summary>\n");
+        } else {
+            let _ = writeln!(s, "### {title}\n");
+        }
+        for l in lines {
+            let _ = writeln!(s, "- {}", md_escape(&l));
+        }
+        s.push('\n');
+        if folded {
+            s.push_str("</details>\n\n");
+        }
+    };
+    for k in KINDS {
+        let lines: Vec<String> = d.threats.iter().filter(|t| t.change == k).map(threat_line).collect();
+        section(&mut s, format!("{} ({})", heading(k), lines.len()), lines);
+    }
+    let facts: Vec<String> = d.facts.iter().map(fact_line).collect();
+    section(&mut s, format!("Derived facts ({})", facts.len()), facts);
+    let items: Vec<String> = d
+        .items
+        .iter()
+        .map(|i| {
+            let verb = match i.change {
+                Change::Added => "added",
+                Change::Removed => "removed",
+                Change::Changed => "changed",
+            };
+            format!("{verb}: {}", item_line(i))
+        })
+        .collect();
+    section(&mut s, format!("Model changes ({})", items.len()), items);
+    s
+}

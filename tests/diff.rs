@@ -1,0 +1,132 @@
+//! Design-change diff: before/after model pairs in tests/fixtures/diff/ (made by make.py
+//! there from the payments example), each compared with the real YAML reader and the
+//! built-in rules; the JSON diff is snapshotted. Plus a rename that keeps identity, and the
+//! CLI's exit code with --fail-on.
+
+use std::path::Path;
+use std::process::Command;
+use threatwright::diff::{self, Change, Direction, ThreatChangeKind};
+
+fn load(path: &Path) -> (threatwright::model::Model, Vec<threatwright::model::Threat>) {
+    let lib = threatwright::session::builtin_library().expect("rules");
+    threatwright::workflow::load_version(path.to_str().unwrap(), &lib, &Default::default()).expect("loads")
+}
+
+fn case(name: &str) -> diff::Diff {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff").join(name);
+    let (a, at) = load(&dir.join("old.yaml"));
+    let (b, bt) = load(&dir.join("new.yaml"));
+    diff::diff("old.yaml", &a, &at, "new.yaml", &b, &bt)
+}
+
+#[test]
+fn a_pure_layout_change_is_no_change() {
+    let d = case("layout-only");
+    assert!(d.is_empty(), "{d:#?}");
+    assert_eq!(d.verdict.risk, Direction::Unchanged);
+}
+
+#[test]
+fn validating_webhook_signatures_resolves_threats() {
+    let d = case("webhook-signature-validation");
+    assert_eq!(d.verdict.risk, Direction::Down);
+    assert_eq!(d.items.len(), 1);
+    assert_eq!(d.items[0].fields[0].field, "validates_webhook_signatures");
+    assert!(d.threats.iter().all(|t| t.change == ThreatChangeKind::Resolved));
+    assert!(!d.fails_at(threatwright::model::RiskLevel::Low));
+    insta::assert_json_snapshot!("webhook-signature-validation", d);
+}
+
+#[test]
+fn a_vendor_receiving_personal_data_adds_threats_and_a_boundary_crossing() {
+    let d = case("analytics-vendor-gets-personal-data");
+    assert_eq!(d.verdict.risk, Direction::Up);
+    assert_eq!(d.items.iter().filter(|i| i.change == Change::Added).count(), 3);
+    assert!(d.facts.iter().any(|f| f.fact == "crosses-boundary" && f.key == "dashboard-to-analytics" && f.now));
+    assert!(
+        d.threats.iter().any(|t| t.change == ThreatChangeKind::New && t.title.contains("data processing agreement"))
+    );
+    assert!(d.fails_at(threatwright::model::RiskLevel::High));
+    insta::assert_json_snapshot!("analytics-vendor-gets-personal-data", d);
+}
+
+#[test]
+fn a_property_only_change_raises_risk() {
+    let d = case("gateway-stops-rate-limiting");
+    assert_eq!(d.verdict.risk, Direction::Up);
+    let f: Vec<&str> = d.items[0].fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(f, ["rate_limit_per_minute", "rate_limited"]);
+    insta::assert_json_snapshot!("gateway-stops-rate-limiting", d);
+    insta::assert_snapshot!("gateway-stops-rate-limiting-md", diff::render::markdown(&d));
+}
+
+#[test]
+fn a_renamed_key_with_the_same_identity_is_a_rename_and_keeps_its_threats() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff/layout-only");
+    let (a, at) = load(&dir.join("old.yaml"));
+    let mut b = a.clone();
+    let old_key = threatwright::model::Key::new("fraud-check-service");
+    let new_key = threatwright::model::Key::new("risk-scoring-service");
+    let p = b.processes.iter_mut().find(|p| p.key == old_key).expect("the service");
+    p.id = Some(threatwright::model::Item::id(&*p));
+    p.key = new_key.clone();
+    for f in &mut b.flows {
+        for end in [&mut f.from, &mut f.to] {
+            if *end == old_key {
+                *end = new_key.clone();
+            }
+        }
+    }
+    for api in &mut b.apis {
+        for k in api.provider.iter_mut().chain(api.consumers.iter_mut()) {
+            if *k == old_key {
+                *k = new_key.clone();
+            }
+        }
+    }
+    for bd in &mut b.boundaries {
+        for m in &mut bd.members {
+            if *m == old_key {
+                *m = new_key.clone();
+            }
+        }
+    }
+    let lib = threatwright::session::builtin_library().unwrap();
+    let bt = threatwright::workflow::analyze_document(&b, &lib).threats;
+    let d = diff::diff("old", &a, &at, "new", &b, &bt);
+    assert_eq!(d.items.len(), 1, "{:#?}", d.items);
+    assert_eq!(d.items[0].renamed_from.as_deref(), Some("fraud-check-service"));
+    assert!(
+        d.threats.iter().all(|t| t.change != ThreatChangeKind::New && t.change != ThreatChangeKind::Resolved),
+        "{:#?}",
+        d.threats
+    );
+}
+
+#[test]
+fn the_cli_fails_on_new_high_threats_and_prints_markdown() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff/analytics-vendor-gets-personal-data");
+    let out = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+        .args(["diff", "--format", "md", "--fail-on", "high"])
+        .arg(dir.join("old.yaml"))
+        .arg(dir.join("new.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("## Threat model review"));
+    assert!(md.contains("| new threats | 0 | 2 | 2 | 0 |"), "{md}");
+    let out = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+        .args(["diff", "--fail-on", "critical"])
+        .arg(dir.join("old.yaml"))
+        .arg(dir.join("new.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let bad = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+        .args(["diff", "nope.yaml@baseline", "x.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("only a project file"));
+}
