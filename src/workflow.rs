@@ -229,7 +229,9 @@ pub fn report_input_yaml(
 }
 
 /// One side of a comparison: a model YAML, a project file's current state,
-/// `FILE.twdb@baseline` (its latest baseline) or `FILE.twdb@baseline:ID`. Returns the model
+/// `FILE.twdb@baseline` (its latest baseline), `FILE.twdb@baseline:ID`, or
+/// `git:REV:PATH` (a model YAML as committed, read with `git show REV:PATH` in the current
+/// directory; PATH is from the repository's root, or `./…` from here). Returns the model
 /// (with its register) and its threats, analysed with `library` so that both sides of a
 /// diff are judged by the same rules.
 pub fn load_version(
@@ -237,6 +239,28 @@ pub fn load_version(
     library: &Library,
     limits: &yaml::Limits,
 ) -> Result<(Model, Vec<crate::model::Threat>), String> {
+    if let Some(rest) = spec.strip_prefix("git:") {
+        let Some((rev, path)) = rest.split_once(':') else {
+            return Err(format!("{spec}: write a git version as git:REV:path/to/model.yaml"));
+        };
+        let out = std::process::Command::new("git")
+            .args(["show", &format!("{rev}:{path}")])
+            .output()
+            .map_err(|e| format!("{spec}: cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("{spec}: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        }
+        let loaded = yaml::load_bytes(&out.stdout, spec, limits);
+        let errors: Vec<String> =
+            loaded.diagnostics.iter().filter(|d| d.is_error()).take(3).map(|d| d.to_string()).collect();
+        return match loaded.model {
+            Some(m) if errors.is_empty() => {
+                let threats = analyze_document(&m, library).threats;
+                Ok((m, threats))
+            }
+            _ => Err(format!("{spec}: the model has errors: {}", errors.join("; "))),
+        };
+    }
     let (file, baseline) = match spec.rsplit_once("@baseline") {
         Some((f, "")) => (f, Some(None)),
         Some((f, rest)) => match rest.strip_prefix(':').and_then(|n| n.parse::<u64>().ok()) {

@@ -130,3 +130,37 @@ fn the_cli_fails_on_new_high_threats_and_prints_markdown() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("only a project file"));
 }
+
+#[test]
+fn two_git_revisions_of_a_model_are_compared() {
+    let repo = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git").args(args).current_dir(repo.path()).output().expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff/webhook-signature-validation");
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "t@example.org"]);
+    git(&["config", "user.name", "T"]);
+    std::fs::write(repo.path().join("m.yaml"), std::fs::read(fixtures.join("old.yaml")).unwrap()).unwrap();
+    git(&["add", "m.yaml"]);
+    git(&["commit", "-q", "-m", "before"]);
+    std::fs::write(repo.path().join("m.yaml"), std::fs::read(fixtures.join("new.yaml")).unwrap()).unwrap();
+    git(&["commit", "-q", "-am", "after"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+        .args(["diff", "git:HEAD~1:m.yaml", "git:HEAD:m.yaml", "--format", "json"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["verdict"]["risk"], "down");
+    assert_eq!(d["items"][0]["key"], "processor-webhook-receiver");
+    let bad = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+        .args(["diff", "git:HEAD~5:m.yaml", "git:HEAD:m.yaml"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("git:HEAD~5:m.yaml"));
+}

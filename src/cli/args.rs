@@ -443,8 +443,9 @@ pub enum Command {
     },
     /// Compare two versions of a model and its threats: what a design change does to risk.
     /// OLD and NEW are each a model YAML, a project file (its current state),
-    /// `FILE.twdb@baseline` (its latest baseline) or `FILE.twdb@baseline:ID`. Exit 1 when
-    /// `--fail-on` is met by new or worsened threats.
+    /// `FILE.twdb@baseline` (its latest baseline), `FILE.twdb@baseline:ID` or
+    /// `git:REV:path/to/model.yaml` (read with `git show`). Exit 1 when `--fail-on` is met by
+    /// new or worsened threats.
     Diff {
         old: String,
         new: String,
