@@ -3,7 +3,7 @@
 // expiry), a mitigation covering two threats, undo and redo, export a PDF.
 import fs from "node:fs";
 import path from "node:path";
-import { byTest, filesDir, pdftotext, text, registerCount, rowStatus, shot, stateFile, statusMatching, type } from "./helpers.js";
+import { byTest, clickNode, filesDir, pdftotext, text, registerCount, rowStatus, shot, stateFile, statusMatching, type } from "./helpers.js";
 
 describe("a threat-modeling workshop in the desktop app", () => {
   const state = {};
@@ -31,7 +31,7 @@ describe("a threat-modeling workshop in the desktop app", () => {
     const node = await $('.react-flow__node[data-id="process"]');
     await node.waitForExist();
     // Select the shopper's browser (on the internet) and add a flow from it to the new process.
-    await (await $('.react-flow__node[data-id="shopper-browser"]')).click();
+    await clickNode("shopper-browser");
     await browser.waitUntil(async () => (await (await byTest("properties")).getText()).includes("shopper-browser"), {
       timeoutMsg: "selecting the shopper's browser did not show its properties",
     });
@@ -45,17 +45,19 @@ describe("a threat-modeling workshop in the desktop app", () => {
     await browser.waitUntil(async () => (await registerCount()).total > state.before, {
       timeoutMsg: "no new threats after adding the flow",
     });
-    const badge = await byTest("badge-process");
-    await browser.waitUntil(async () => Number(await badge.getText()) > 0, { timeoutMsg: "the new process has no badge" });
+    // Re-read the badge each time: React replaces the element when the answer changes it.
+    await browser.waitUntil(async () => Number(await text(await byTest("badge-process"))) > 0, {
+      timeoutMsg: "the new process has no badge",
+    });
     // For the README: the new process selected (the register shows its threats), zoomed in.
-    await (await $('.react-flow__node[data-id="process"]')).click();
+    await clickNode("process");
     for (let i = 0; i < 2; i++) await (await $(".react-flow__controls-zoomin")).click();
     await shot("threats-as-you-draw");
   });
 
   it("accepts a threat with approver and expiry from the keyboard", async () => {
     // Filter the register to the new process: click it on the canvas.
-    await (await $('.react-flow__node[data-id="process"]')).click();
+    await clickNode("process");
     const row = await $('[data-testid="threat-row"]');
     await row.waitForExist();
     state.accepted = await row.getAttribute("data-ref");
@@ -106,7 +108,7 @@ describe("a threat-modeling workshop in the desktop app", () => {
   });
 
   it("asks before deleting, listing the threats that would go; copies and pastes", async () => {
-    await (await $('.react-flow__node[data-id="process"]')).click();
+    await clickNode("process");
     await browser.keys("Delete");
     const dialog = await byTest("delete-dialog");
     await dialog.waitForDisplayed();
@@ -118,7 +120,7 @@ describe("a threat-modeling workshop in the desktop app", () => {
     await dialog.waitForDisplayed({ reverse: true });
     await $('.react-flow__node[data-id="process"]').waitForExist();
 
-    await (await $('.react-flow__node[data-id="process"]')).click();
+    await clickNode("process");
     await browser.keys(["Control", "c"]);
     await browser.keys(["Control", "v"]);
     await statusMatching(/paste/i);

@@ -76,3 +76,18 @@ export function pdftotext(file) {
 export async function text(el) {
   return (await el.getProperty("textContent")) ?? "";
 }
+
+/** Clicks a canvas node; React may replace its element between finding and clicking it. */
+export async function clickNode(key) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const n = await $(`.react-flow__node[data-id="${key}"]`);
+      await n.waitForExist();
+      await n.click();
+      return;
+    } catch (e) {
+      if (attempt >= 4 || !/stale/i.test(String(e))) throw e;
+      await browser.pause(200);
+    }
+  }
+}
