@@ -1,7 +1,7 @@
 // After quitting (the previous spec's app session ended), reopening the file from the
 // recent list shows the same state.
 import fs from "node:fs";
-import { byTest, rowStatus, shot, stateFile, statusMatching, text, type } from "./helpers.js";
+import { byTest, clickNode, rowStatus, shot, stateFile, statusMatching, text, type } from "./helpers.js";
 
 describe("reopening after quitting", () => {
   it("shows the same threats, decisions and mitigations", async () => {
@@ -36,12 +36,11 @@ describe("reopening after quitting", () => {
     expect(await text(await byTest("baseline"))).toContain("Baseline #1");
     expect(await $$('[data-testid="changed-mark"]')).toBeElementsArrayOfSize(0);
     // A change after the sign-off: the renamed element is marked on the canvas.
-    await (await $('.react-flow__node[data-id="process"]')).click();
+    await clickNode("process");
     await type('[data-testid="field-name"]', "Coupon service");
     await browser.keys("Tab");
     await statusMatching(/edit name/);
-    const node = await $('.react-flow__node[data-id="process"]');
-    await browser.waitUntil(async () => (await node.$$('[data-testid="changed-mark"]')).length === 1, {
+    await browser.waitUntil(async () => (await $$('.react-flow__node[data-id="process"] [data-testid="changed-mark"]')).length === 1, {
       timeoutMsg: "the renamed element is not marked as changed since the baseline",
     });
     await shot("changed-since-baseline");
