@@ -28,14 +28,32 @@ pub fn sign_model(project: &mut Project, reviewer: &str, note: Option<&str>) -> 
 
 /// The model a baseline holds (without its register).
 pub fn baseline_model(project: &Project, b: &Baseline) -> store::Result<Model> {
-    let loaded = yaml::load_str(&b.snapshot, &format!("baseline {}", b.id), &yaml::Limits::default());
+    baseline_document(project, b).map(|m| m.without_register())
+}
+
+/// The model a baseline holds, with the register, mitigations and sign-offs it had.
+pub fn baseline_document(project: &Project, b: &Baseline) -> store::Result<Model> {
+    let name = format!("{}@baseline:{}", project.path().display(), b.id);
+    let loaded = yaml::load_str(&b.snapshot, &name, &yaml::Limits::default());
     match loaded.model {
-        Some(m) if !loaded.has_errors() => Ok(m.without_register()),
+        Some(m) if !loaded.has_errors() => Ok(m),
         _ => Err(store::Error::Corrupt {
             path: project.path().to_owned(),
             detail: format!("baseline {} cannot be read back", b.id),
         }),
     }
+}
+
+/// What changed since the latest baseline, in depth (the `diff` module): the baseline's
+/// model and register against the current ones, both analysed with `library`, so that the
+/// report says what `threatwright diff FILE@baseline FILE` says.
+pub fn baseline_diff(project: &Project, library: &Library) -> store::Result<Option<(Baseline, crate::diff::Diff)>> {
+    let Some(b) = project.baseline(None)? else { return Ok(None) };
+    let old = baseline_document(project, &b)?;
+    let new = project.document()?;
+    let (old_threats, new_threats) = (analyze_document(&old, library).threats, analyze_document(&new, library).threats);
+    let d = crate::diff::diff(&format!("baseline {}", b.id), &old, &old_threats, "now", &new, &new_threats);
+    Ok(Some((b, d)))
 }
 
 /// Where the current model stands against the latest baseline.
@@ -144,23 +162,23 @@ pub fn latest_signoff_holds(
 }
 
 /// What a report of a project file is made from: its stored state, read only.
-pub fn report_input(project: &Project) -> Result<crate::report::Input, String> {
+pub fn report_input(project: &Project, library: &Library) -> Result<crate::report::Input, String> {
     let err = |e: store::Error| e.to_string();
     let model = project.load_model().map_err(err)?;
     let threats = project.register().map_err(err)?;
     let mitigations = project.mitigations().map_err(err)?;
     let reviews = project.reviews().map_err(err)?;
     let audit = project.audit_log().map_err(err)?;
-    let (_, fingerprint, items) = snapshot(project).map_err(err)?;
-    let baseline = project.baseline(None).map_err(err)?.map(|b| crate::report::content::BaselineInfo {
-        id: b.id,
-        at: b.at.clone(),
-        reviewer: b.reviewer.clone(),
-        note: b.note.clone(),
-        fingerprint: b.fingerprint.clone(),
-        changes: review::changes(&b.items, &items),
-        register: b.register.iter().map(|s| (s.reference.clone(), (s.severity, s.status, s.title.clone()))).collect(),
-    });
+    let (_, fingerprint, _) = snapshot(project).map_err(err)?;
+    let baseline =
+        baseline_diff(project, library).map_err(err)?.map(|(b, diff)| crate::report::content::BaselineInfo {
+            id: b.id,
+            at: b.at.clone(),
+            reviewer: b.reviewer.clone(),
+            note: b.note.clone(),
+            fingerprint: b.fingerprint.clone(),
+            diff,
+        });
     let timestamp = report_time(audit.last().map(|e| e.at.as_str()))?;
     Ok(crate::report::Input {
         source_name: project.path().file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
@@ -278,12 +296,7 @@ pub fn load_version(
                 let b = project.baseline(id).map_err(|e| e.to_string())?.ok_or_else(|| {
                     format!("{file}: {}", id.map_or("has no baseline".to_owned(), |i| format!("has no baseline {i}")))
                 })?;
-                let loaded =
-                    yaml::load_str(&b.snapshot, &format!("{file}@baseline:{}", b.id), &yaml::Limits::default());
-                match loaded.model {
-                    Some(m) if !loaded.has_errors() => m,
-                    _ => return Err(format!("{file}: baseline {} cannot be read back", b.id)),
-                }
+                baseline_document(&project, &b).map_err(|e| e.to_string())?
             }
         }
     } else {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use threatwright::session::edit::{Clipboard, Edit};
 use threatwright::session::view::{DocumentView, Outcome};
 use threatwright::session::vocabulary::Vocabulary;
-use threatwright::session::{Action, AppInfo, ExportOptions, Failure, PathPurpose};
+use threatwright::session::{Action, AppInfo, CompareView, CompareWith, ExportOptions, Failure, PathPurpose};
 use ts_rs::{Config, TS};
 
 fn files(dir: &Path) -> BTreeMap<String, String> {
@@ -38,6 +38,8 @@ fn committed_typescript_bindings_match_the_rust_types() {
     Vocabulary::export_all(&cfg).expect("export");
     AppInfo::export_all(&cfg).expect("export");
     PathPurpose::export_all(&cfg).expect("export");
+    CompareView::export_all(&cfg).expect("export");
+    CompareWith::export_all(&cfg).expect("export");
     let fresh = files(tmp.path());
     let committed_dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings");
     if std::env::var_os("UPDATE_BINDINGS").is_some() {

@@ -164,3 +164,135 @@ fn two_git_revisions_of_a_model_are_compared() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("git:HEAD~5:m.yaml"));
 }
+
+#[test]
+fn removing_the_gateway_makes_the_service_internet_facing() {
+    let d = case("gateway-removed-service-internet-facing");
+    assert_eq!(d.verdict.risk, Direction::Up);
+    assert!(d.items.iter().any(|i| i.change == Change::Removed && i.key == "payments-gateway"));
+    assert!(
+        d.facts.iter().any(|f| f.fact == "internet-exposed" && f.key == "payments-service" && f.now),
+        "{:#?}",
+        d.facts
+    );
+    // The clients' flows now end at the service: changed, not removed and added.
+    let card_entry = d.items.iter().find(|i| i.key == "hosted-fields-card-entry").expect("flow changed");
+    assert_eq!(card_entry.change, Change::Changed);
+    assert_eq!(card_entry.fields[0].field, "to");
+    assert!(d.threats.iter().any(|t| t.change == ThreatChangeKind::New && t.target == "Payments service"));
+    insta::assert_json_snapshot!("gateway-removed-service-internet-facing", d);
+}
+
+#[test]
+fn splitting_a_service_keeps_its_identity_and_its_threats() {
+    let d = case("service-split-in-two");
+    let charge = d.items.iter().find(|i| i.key == "charge-service").expect("the kept half");
+    assert_eq!(charge.change, Change::Changed);
+    assert_eq!(charge.renamed_from.as_deref(), Some("payments-service"), "same UUID, new key");
+    assert!(d.items.iter().any(|i| i.change == Change::Added && i.key == "refund-service"));
+    assert!(!d.items.iter().any(|i| i.change == Change::Removed && i.what == "process"));
+    // Threats on the kept half are the same threats (identity by rule + target UUID)...
+    assert!(
+        !d.threats.iter().any(|t| t.change == ThreatChangeKind::Resolved && t.target == "Payments service"),
+        "{:#?}",
+        d.threats
+    );
+    // ...and the new half brings its own.
+    assert!(d.threats.iter().any(|t| t.change == ThreatChangeKind::New && t.target == "Refund service"));
+    insta::assert_json_snapshot!("service-split-in-two", d);
+}
+
+#[test]
+fn personal_data_reaching_a_vendor_is_a_derived_fact() {
+    let d = case("analytics-vendor-gets-personal-data");
+    let f = d
+        .facts
+        .iter()
+        .find(|f| f.fact == "data-reaches" && f.key == "merchant-profiles" && f.now)
+        .unwrap_or_else(|| panic!("{:#?}", d.facts));
+    assert!(f.detail.as_deref().unwrap().contains("Product analytics vendor"), "{f:?}");
+    let text = diff::render::text(&d);
+    assert!(text.contains("now reaches external entity Product analytics vendor"), "{text}");
+}
+
+#[test]
+fn the_json_diff_follows_its_published_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("models/schema/threatwright-diff.schema.json").unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for name in ["analytics-vendor-gets-personal-data", "service-split-in-two", "layout-only"] {
+        let d = serde_json::to_value(case(name)).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&d).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+}
+
+/// A project with a mitigation and sign-offs, signed off as a baseline; then the webhook
+/// receiver starts validating signatures. Its threats go, and with them the mitigation's
+/// ground and the sign-offs that covered them.
+#[test]
+fn a_change_that_resolves_threats_reports_lost_mitigations_and_invalid_sign_offs() {
+    use threatwright::session::{self, Action, Session, edit::Edit};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.twdb");
+    let model = session::example("payments-api").unwrap();
+    let mut s = Session::create(&path, &model, session::builtin_library().unwrap(), "Rita Reviewer").unwrap();
+    let v = s.view().unwrap();
+    let webhook: Vec<String> = v
+        .threats
+        .iter()
+        .filter(|t| t.target == "processor-webhook-receiver" && t.title.to_lowercase().contains("signature"))
+        .map(|t| t.reference.clone())
+        .collect();
+    assert!(!webhook.is_empty(), "the example has webhook signature threats");
+    let other = v.threats.iter().find(|t| t.target == "payments-gateway").unwrap().reference.clone();
+    let mut covered = webhook.clone();
+    covered.push(other.clone());
+    s.act(&Action::AddMitigation {
+        title: "Verify processor signatures".into(),
+        description: None,
+        status: None,
+        owner: Some("Payments Core".into()),
+        ticket: None,
+        due: None,
+        threats: webhook.clone(),
+    })
+    .unwrap();
+    s.act(&Action::AddMitigation {
+        title: "Shared edge hardening".into(),
+        description: None,
+        status: None,
+        owner: None,
+        ticket: None,
+        due: None,
+        threats: covered,
+    })
+    .unwrap();
+    s.act(&Action::SignThreat { reference: webhook[0].clone(), note: None }).unwrap();
+    s.act(&Action::SignThreat { reference: other.clone(), note: None }).unwrap();
+    s.act(&Action::SignModel { note: Some("design review".into()) }).unwrap();
+    let mut fields = serde_json::Map::new();
+    fields.insert("validates_webhook_signatures".into(), serde_json::json!(true));
+    s.edit(&Edit::SetFields { key: "processor-webhook-receiver".into(), fields }).unwrap();
+    drop(s);
+
+    let lib = session::builtin_library().unwrap();
+    let p = path.to_str().unwrap();
+    let (a, at) = threatwright::workflow::load_version(&format!("{p}@baseline"), &lib, &Default::default()).unwrap();
+    let (b, bt) = threatwright::workflow::load_version(p, &lib, &Default::default()).unwrap();
+    let d = diff::diff("baseline", &a, &at, "now", &b, &bt);
+    assert_eq!(d.verdict.risk, Direction::Down);
+    let m1 = d.mitigations.iter().find(|m| m.title == "Verify processor signatures").expect("lost its threats");
+    assert_eq!(m1.lost_threats, webhook);
+    assert!(m1.covers_nothing);
+    assert!(m1.lost_elements.is_empty(), "the receiver is still there");
+    let m2 = d.mitigations.iter().find(|m| m.title == "Shared edge hardening").expect("lost some threats");
+    assert!(!m2.covers_nothing, "it still covers {other}");
+    let signed: Vec<(Option<&str>, &str)> =
+        d.sign_offs.iter().map(|r| (r.reference.as_deref(), r.reason.as_str())).collect();
+    assert!(signed.contains(&(Some(webhook[0].as_str()), "the threat is resolved: no longer found")), "{signed:?}");
+    assert!(!signed.iter().any(|(r, _)| *r == Some(other.as_str())), "the gateway's sign-off still holds");
+    assert!(d.sign_offs.iter().any(|r| r.scope == threatwright::model::ReviewScope::Model), "{signed:?}");
+    let md = diff::render::markdown(&d);
+    assert!(md.contains("Sign-offs no longer valid") && md.contains("Mitigations that lost threats"), "{md}");
+}

@@ -52,6 +52,11 @@ fn report_json_schema_is_current() {
 }
 
 #[test]
+fn diff_json_schema_is_current() {
+    check_generated("models/schema/threatwright-diff.schema.json", &threatwright::diff::schema());
+}
+
+#[test]
 fn report_config_schema_is_current() {
     check_generated(
         "models/schema/threatwright-report-config.schema.json",

@@ -236,6 +236,19 @@ fn project_report_shows_decisions_history_and_changes() {
         .filter(|p| p.contains("TW-00") && p.contains("mitigations") && p.contains("STRIDE") && p.contains("L×I"))
         .collect();
     assert!(register_pages.len() >= 2, "the register spans pages with its header repeated");
+    // "Changes since the baseline" is the diff module's comparison: the field that
+    // changed, the verdict, the threat it resolved, the model sign-off it invalidated.
+    let changes =
+        text.split("Changes since the last baseline").nth(2).expect("the changes section (after the contents)");
+    for needle in ["risk down", "rate_limited: false → true", "Sign-offs no longer valid", "TW-0011", "gone"] {
+        assert!(changes.contains(needle), "{needle:?} missing from the changes section:\n{changes}");
+    }
+    let md = dir.path().join("r.md");
+    ok(&["report", s(&db), "--format", "md", "-o", s(&md)]);
+    let md = std::fs::read_to_string(&md).unwrap();
+    let section = &md[md.find("## Changes since the last baseline").unwrap()..];
+    assert!(section.contains("**risk down"), "{section}");
+    assert!(section.contains("### Sign-offs no longer valid"), "{section}");
 }
 
 #[test]

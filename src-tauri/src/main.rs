@@ -17,7 +17,7 @@ use threatwright::session::edit::{Clipboard, Edit};
 use threatwright::session::view::{DocumentView, Outcome, ThreatRow};
 use threatwright::session::vocabulary::Vocabulary;
 use threatwright::session::{self, Action, ExportOptions, Failure, FailureCode, Session};
-use threatwright::session::{AppInfo, PathPurpose};
+use threatwright::session::{AppInfo, CompareView, CompareWith, PathPurpose};
 
 /// The open document and the paths the user chose in this run.
 struct AppState {
@@ -87,7 +87,9 @@ async fn choose_path(
     let picked: Option<PathBuf> = if let Some(dir) = std::env::var_os("THREATWRIGHT_E2E_DIR") {
         let dir = PathBuf::from(dir);
         let name = match purpose {
-            PathPurpose::Open => std::fs::read_to_string(dir.join(".e2e-open")).unwrap_or_default().trim().to_owned(),
+            PathPurpose::Open | PathPurpose::Compare => {
+                std::fs::read_to_string(dir.join(".e2e-open")).unwrap_or_default().trim().to_owned()
+            }
             _ => suggested,
         };
         Some(dir.join(name))
@@ -204,6 +206,15 @@ async fn export_yaml(state: State<'_, AppState>, path: String) -> R<()> {
     with_session(&state, |s| s.export_yaml(&path))
 }
 
+/// Compares the open document with its latest baseline or with a file chosen in a dialog.
+#[tauri::command]
+async fn compare(state: State<'_, AppState>, with: CompareWith) -> R<CompareView> {
+    if let CompareWith::File { path } = &with {
+        allowed(&state, Path::new(path))?;
+    }
+    with_session(&state, |s| s.compare(&with))
+}
+
 fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -243,6 +254,7 @@ fn main() {
             vocabulary,
             export_report,
             export_yaml,
+            compare,
         ])
         .run(tauri::generate_context!())
         .expect("the Threatwright window could not start");

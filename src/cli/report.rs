@@ -11,7 +11,9 @@ use std::path::Path;
 fn input(file: &Path, rules: &RuleOpts, limits: &Limits) -> Result<report::Input, Failure> {
     if is_project_path(file) {
         let project = Project::open(file)?;
-        return crate::workflow::report_input(&project).map_err(Failure::input);
+        // The changes since the baseline are judged by the rules `diff` would use.
+        let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
+        return crate::workflow::report_input(&project, &library).map_err(Failure::input);
     }
     let bytes = std::fs::read(file).map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
     let name = file.display().to_string();

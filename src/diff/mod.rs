@@ -4,14 +4,16 @@
 //! Threats are matched by their stable identity (rule + targets).
 
 use crate::graph::Facts;
-use crate::model::{Item, Model, RiskLevel, Threat, ThreatStatus};
+use crate::lifecycle::review::threat_fingerprint;
+use crate::model::{ElementRef, Item, Model, ReviewScope, RiskLevel, Threat, ThreatStatus};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 /// How an item changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Change {
     Added,
@@ -20,7 +22,7 @@ pub enum Change {
 }
 
 /// One field's values before and after (`null`: not stated).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct FieldChange {
     pub field: String,
     pub old: Value,
@@ -28,7 +30,7 @@ pub struct FieldChange {
 }
 
 /// An element, flow, boundary, data asset or API entry that differs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct ItemChange {
     pub change: Change,
     /// "process", "flow", "data asset"…
@@ -46,17 +48,23 @@ pub struct ItemChange {
 }
 
 /// A derived fact that changed (computed over the graph of each version).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct FactChange {
-    /// `crosses-boundary`, `internet-exposed`, `anonymously-reachable`.
+    /// `crosses-boundary`, `internet-exposed`, `anonymously-reachable` (elements and
+    /// flows), `data-reaches` (a data asset and a place: a trust boundary, the outside of
+    /// every boundary, or an external entity), `attack-path` (a path from an untrusted
+    /// entity to a data store, keyed by the store).
     pub fact: &'static str,
     pub key: String,
     pub name: String,
     /// Whether the fact holds now (true: it started to hold; false: it stopped).
     pub now: bool,
+    /// The place reached, or the path's elements.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ThreatChangeKind {
     New,
@@ -67,7 +75,7 @@ pub enum ThreatChangeKind {
 }
 
 /// A threat that appeared, went, or changed in severity or status.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct ThreatChange {
     pub change: ThreatChangeKind,
     pub id: Uuid,
@@ -86,9 +94,39 @@ pub struct ThreatChange {
     pub new_status: Option<ThreatStatus>,
 }
 
+/// A mitigation whose ground moved: threats it covered that no longer exist, items they
+/// were about that were removed.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct MitigationChange {
+    pub reference: String,
+    pub title: String,
+    /// References of the threats it covered that are resolved (no longer found).
+    pub lost_threats: Vec<String>,
+    /// Keys of the removed items those threats were about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lost_elements: Vec<String>,
+    /// It covers no live threat any more: a candidate for retirement.
+    pub covers_nothing: bool,
+}
+
+/// A sign-off that held before the change and no longer does.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct SignOffChange {
+    pub scope: ReviewScope,
+    /// The threat signed off (scope `threat`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    pub title: String,
+    pub reviewer: String,
+    pub at: String,
+    /// Why it no longer holds.
+    pub reason: String,
+}
+
 /// Which way risk went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
+#[ts(rename = "RiskDirection")]
 pub enum Direction {
     Up,
     Down,
@@ -96,7 +134,7 @@ pub enum Direction {
 }
 
 /// The one-line verdict: direction, and live threats added and resolved per severity.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Verdict {
     pub risk: Direction,
     pub new: BTreeMap<RiskLevel, usize>,
@@ -106,7 +144,7 @@ pub struct Verdict {
 }
 
 /// The whole comparison.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Diff {
     pub old: String,
     pub new: String,
@@ -114,12 +152,20 @@ pub struct Diff {
     pub items: Vec<ItemChange>,
     pub facts: Vec<FactChange>,
     pub threats: Vec<ThreatChange>,
+    /// Mitigations that lost threats or the items they were about.
+    pub mitigations: Vec<MitigationChange>,
+    /// Sign-offs the change invalidated.
+    pub sign_offs: Vec<SignOffChange>,
 }
 
 impl Diff {
     /// Nothing of substance changed (layout-only changes included).
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty() && self.facts.is_empty() && self.threats.is_empty()
+        self.items.is_empty()
+            && self.facts.is_empty()
+            && self.threats.is_empty()
+            && self.mitigations.is_empty()
+            && self.sign_offs.is_empty()
     }
 
     /// Whether new or worsened live threats reach `level` (the CI gate).
@@ -277,7 +323,126 @@ pub fn diff(
     let facts = fact_changes(old, new);
     let threats = threat_changes(old_threats, new_threats);
     let verdict = verdict(&threats);
-    Diff { old: old_name.to_owned(), new: new_name.to_owned(), verdict, items, facts, threats }
+    let present: HashSet<Uuid> = b.keys().copied().collect();
+    let mitigations = mitigation_changes(old, old_threats, new, new_threats, &present);
+    let sign_offs = sign_off_changes(old, old_threats, new, new_threats, items.len());
+    Diff { old: old_name.to_owned(), new: new_name.to_owned(), verdict, items, facts, threats, mitigations, sign_offs }
+}
+
+/// Mitigations (the new version's, or the old one's when the new has none) that covered
+/// threats which are gone.
+fn mitigation_changes(
+    old: &Model,
+    old_threats: &[Threat],
+    new: &Model,
+    new_threats: &[Threat],
+    present: &HashSet<Uuid>,
+) -> Vec<MitigationChange> {
+    let by_ref = |ts: &'_ [Threat]| -> HashMap<String, (Uuid, bool)> {
+        ts.iter().filter(|t| !t.reference.is_empty()).map(|t| (t.reference.clone(), (t.id, live(t)))).collect()
+    };
+    let (was, is) = (by_ref(old_threats), by_ref(new_threats));
+    let live_now: HashSet<Uuid> = new_threats.iter().filter(|t| live(t)).map(|t| t.id).collect();
+    let targets: HashMap<Uuid, (Uuid, String)> =
+        old_threats.iter().map(|t| (t.id, (t.target.id, t.target.key.to_string()))).collect();
+    let list = if new.mitigations.is_empty() { &old.mitigations } else { &new.mitigations };
+    let mut out = Vec::new();
+    for m in list {
+        let mut lost_threats = Vec::new();
+        let mut lost_elements = BTreeSet::new();
+        let mut covers = false;
+        for r in &m.threats {
+            // The threat as it was: live then, and not live now (by identity).
+            if let Some(&(id, true)) = was.get(r)
+                && !live_now.contains(&id)
+            {
+                lost_threats.push(r.clone());
+                if let Some((target, key)) = targets.get(&id)
+                    && !present.contains(target)
+                {
+                    lost_elements.insert(key.clone());
+                }
+            }
+            let id = is.get(r).map(|x| x.0).or_else(|| was.get(r).map(|x| x.0));
+            covers |= id.is_some_and(|id| live_now.contains(&id));
+        }
+        if !lost_threats.is_empty() {
+            out.push(MitigationChange {
+                reference: m.reference.clone(),
+                title: m.title.clone(),
+                lost_threats,
+                lost_elements: lost_elements.into_iter().collect(),
+                covers_nothing: !covers,
+            });
+        }
+    }
+    out
+}
+
+/// Threat sign-offs that held in the old version and not in the new, and the latest
+/// model sign-off when items changed.
+fn sign_off_changes(
+    old: &Model,
+    old_threats: &[Threat],
+    new: &Model,
+    new_threats: &[Threat],
+    items_changed: usize,
+) -> Vec<SignOffChange> {
+    let reviews = if new.reviews.is_empty() { &old.reviews } else { &new.reviews };
+    // The latest sign-off of each threat, and of the model.
+    let mut latest: BTreeMap<&str, &crate::model::Review> = BTreeMap::new();
+    let mut model_review: Option<&crate::model::Review> = None;
+    for r in reviews {
+        match (r.scope, &r.threat) {
+            (ReviewScope::Threat, Some(t)) if latest.get(t.as_str()).is_none_or(|x| x.at <= r.at) => {
+                latest.insert(t.as_str(), r);
+            }
+            (ReviewScope::Model, _) if model_review.is_none_or(|x| x.at <= r.at) => model_review = Some(r),
+            _ => {}
+        }
+    }
+    let was: HashMap<&str, &Threat> = old_threats.iter().map(|t| (t.reference.as_str(), t)).collect();
+    let is: HashMap<Uuid, &Threat> = new_threats.iter().filter(|t| live(t)).map(|t| (t.id, t)).collect();
+    let mut out = Vec::new();
+    for (reference, r) in latest {
+        let Some(t) = was.get(reference) else { continue };
+        if !live(t) || threat_fingerprint(t, old) != r.fingerprint {
+            continue; // it did not hold before this change
+        }
+        let reason = match is.get(&t.id) {
+            None => "the threat is resolved: no longer found".to_owned(),
+            Some(n) if threat_fingerprint(n, new) == r.fingerprint => continue,
+            Some(n) if n.status != t.status || n.response != t.response => {
+                format!("its decision changed ({} → {})", t.status.as_str(), n.status.as_str())
+            }
+            Some(n) => {
+                format!("{} `{}`, which it is about, changed", n.target.kind.as_str().replace('-', " "), n.target.key)
+            }
+        };
+        out.push(SignOffChange {
+            scope: ReviewScope::Threat,
+            reference: Some(reference.to_owned()),
+            title: t.title.clone(),
+            reviewer: r.reviewer.clone(),
+            at: r.at.clone(),
+            reason,
+        });
+    }
+    if let Some(r) = model_review
+        && items_changed > 0
+    {
+        out.push(SignOffChange {
+            scope: ReviewScope::Model,
+            reference: None,
+            title: r
+                .baseline
+                .map_or_else(|| "the model version".to_owned(), |b| format!("the model version of baseline {b}")),
+            reviewer: r.reviewer.clone(),
+            at: r.at.clone(),
+            reason: format!("{items_changed} item(s) of the model changed"),
+        });
+    }
+    out
 }
 
 fn fact_changes(old: &Model, new: &Model) -> Vec<FactChange> {
@@ -293,8 +458,9 @@ fn fact_changes(old: &Model, new: &Model) -> Vec<FactChange> {
         let Some((_, f)) = fb.element_by_key(e.key().as_str()) else { continue };
         let now = (f.internet_exposed, f.reach.anonymous.is_some());
         let was = ea.get(&e.id()).copied().unwrap_or((false, false));
-        let mut push =
-            |fact, now| out.push(FactChange { fact, key: e.key().to_string(), name: e.name().to_owned(), now });
+        let mut push = |fact, now| {
+            out.push(FactChange { fact, key: e.key().to_string(), name: e.name().to_owned(), now, detail: None })
+        };
         if was.0 != now.0 {
             push("internet-exposed", now.0);
         }
@@ -316,11 +482,100 @@ fn fact_changes(old: &Model, new: &Model) -> Vec<FactChange> {
                 key: x.key.to_string(),
                 name: x.display_name().to_owned(),
                 now,
+                detail: None,
             });
         }
     }
-    out.sort_by(|a, b| a.fact.cmp(b.fact).then(a.key.cmp(&b.key)));
+    // Data assets: the places that see them (carry or store them), by identity.
+    let (pa, pb) = (places(old, &fa), places(new, &fb));
+    for asset in &new.data_assets {
+        let Some(was) = pa.get(&asset.id()) else { continue }; // a new asset is listed as added
+        let is = pb.get(&asset.id()).cloned().unwrap_or_default();
+        let mut push = |label: &String, now| {
+            out.push(FactChange {
+                fact: "data-reaches",
+                key: asset.key.to_string(),
+                name: asset.display_name().to_owned(),
+                now,
+                detail: Some(label.clone()),
+            })
+        };
+        for (place, label) in &is {
+            if !was.contains_key(place) {
+                push(label, true);
+            }
+        }
+        for (place, label) in was {
+            if !is.contains_key(place) {
+                push(label, false);
+            }
+        }
+    }
+    // Attack paths: by the identities of the elements along them.
+    let (xa, xb) = (attack_paths(&fa), attack_paths(&fb));
+    for (now, from, other) in [(true, &xb, &xa), (false, &xa, &xb)] {
+        for (ids, (key, name, label)) in from {
+            if !other.contains_key(ids) {
+                out.push(FactChange {
+                    fact: "attack-path",
+                    key: key.clone(),
+                    name: name.clone(),
+                    now,
+                    detail: Some(label.clone()),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        a.fact.cmp(b.fact).then(a.key.cmp(&b.key)).then(b.now.cmp(&a.now)).then(a.detail.cmp(&b.detail))
+    });
     out
+}
+
+/// Where each data asset is seen, by asset identity: place identity → label. A place is an
+/// external entity (a vendor, a client), or the innermost trust boundary of a process or
+/// store (the nil identity: outside every boundary).
+fn places(m: &Model, facts: &Facts<'_>) -> HashMap<Uuid, BTreeMap<Uuid, String>> {
+    let mut out: HashMap<Uuid, BTreeMap<Uuid, String>> = HashMap::new();
+    for e in m.elements() {
+        let Some((_, f)) = facts.element_by_key(e.key().as_str()) else { continue };
+        if f.assets.is_empty() {
+            continue;
+        }
+        let place = match e {
+            ElementRef::ExternalEntity(x) => {
+                let trust = x.trust.map(|t| format!(", {}", t.as_str().replace('-', " "))).unwrap_or_default();
+                (f.id, format!("external entity {}{trust}", x.display_name()))
+            }
+            _ => match f.boundary.as_ref().and_then(|k| facts.boundary(k.as_str())) {
+                Some(b) => (b.id(), format!("trust boundary {}", b.display_name())),
+                None => (Uuid::nil(), "outside every trust boundary".to_owned()),
+            },
+        };
+        for &a in &f.assets {
+            out.entry(m.data_assets[a].id()).or_default().insert(place.0, place.1.clone());
+        }
+    }
+    out
+}
+
+/// Attack paths by the identities of their elements: (store key, store name, the path in names).
+fn attack_paths(facts: &Facts<'_>) -> BTreeMap<Vec<Uuid>, (String, String, String)> {
+    facts
+        .attack_paths
+        .iter()
+        .filter_map(|p| {
+            let found: Option<Vec<(Uuid, String)>> = p
+                .elements
+                .iter()
+                .map(|k| facts.element_by_key(k.as_str()).map(|(e, f)| (f.id, e.name().to_owned())))
+                .collect();
+            let found = found?;
+            let target = facts.element_by_key(p.target.as_str())?.0.name().to_owned();
+            let label = found.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" → ");
+            Some((found.into_iter().map(|(id, _)| id).collect(), (p.target.to_string(), target, label)))
+        })
+        .collect()
 }
 
 fn live(t: &Threat) -> bool {
@@ -430,6 +685,16 @@ fn verdict(threats: &[ThreatChange]) -> Verdict {
         std::cmp::Ordering::Equal => Direction::Unchanged,
     };
     Verdict { risk, new, resolved, worsened, improved }
+}
+
+/// The JSON Schema of `diff --format json` (published as
+/// `models/schema/threatwright-diff.schema.json`; fields are only ever added).
+pub fn schema() -> String {
+    // The output's contract: fields left out when empty are not required.
+    let generator = schemars::generate::SchemaSettings::default().for_serialize().into_generator();
+    let mut s = serde_json::to_string_pretty(&generator.into_root_schema_for::<Diff>()).expect("schema serialises");
+    s.push('\n');
+    s
 }
 
 /// The verdict as one line: "risk up: +1 critical, +2 high; resolved 3 medium".

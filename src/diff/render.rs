@@ -1,7 +1,9 @@
 //! A diff for people: plain text for the terminal, Markdown for a pull-request comment
 //! (summary table first, long lists folded).
 
-use super::{Change, Diff, FactChange, ItemChange, ThreatChange, ThreatChangeKind, verdict_line};
+use super::{
+    Change, Diff, FactChange, ItemChange, MitigationChange, SignOffChange, ThreatChange, ThreatChangeKind, verdict_line,
+};
 use crate::model::RiskLevel;
 use serde_json::Value;
 use std::fmt::Write;
@@ -14,7 +16,8 @@ fn value(v: &Value) -> String {
     }
 }
 
-fn item_line(i: &ItemChange) -> String {
+/// One changed item in words: "process `x` (Name), renamed from `y`; field: a → b".
+pub fn item_line(i: &ItemChange) -> String {
     let mut s = format!("{} `{}`", i.what, i.key);
     if i.name != i.key {
         let _ = write!(s, " ({})", i.name);
@@ -32,7 +35,16 @@ fn item_line(i: &ItemChange) -> String {
     s
 }
 
-fn fact_line(f: &FactChange) -> String {
+/// One derived fact that changed, in words.
+pub fn fact_line(f: &FactChange) -> String {
+    let detail = f.detail.as_deref().unwrap_or("");
+    match (f.fact, f.now) {
+        ("data-reaches", true) => return format!("{} (`{}`) now reaches {detail}", f.name, f.key),
+        ("data-reaches", false) => return format!("{} (`{}`) no longer reaches {detail}", f.name, f.key),
+        ("attack-path", true) => return format!("new attack path to {} (`{}`): {detail}", f.name, f.key),
+        ("attack-path", false) => return format!("attack path to {} (`{}`) closed: {detail}", f.name, f.key),
+        _ => {}
+    }
     let what = match (f.fact, f.now) {
         ("crosses-boundary", true) => "now crosses a trust boundary",
         ("crosses-boundary", false) => "no longer crosses a trust boundary",
@@ -49,7 +61,8 @@ fn sev(s: Option<RiskLevel>) -> &'static str {
     s.map_or("-", |s| s.as_str())
 }
 
-fn threat_line(t: &ThreatChange) -> String {
+/// One threat change in words: "TW-0012 high — Title (on Target)".
+pub fn threat_line(t: &ThreatChange) -> String {
     let r = t.reference.clone().unwrap_or_else(|| "new".into());
     match t.change {
         ThreatChangeKind::New => format!("{r} {} — {} (on {})", sev(t.new_severity), t.title, t.target),
@@ -66,7 +79,30 @@ fn threat_line(t: &ThreatChange) -> String {
     }
 }
 
-fn heading(k: ThreatChangeKind) -> &'static str {
+/// A mitigation that lost threats, in words.
+pub fn mitigation_line(m: &MitigationChange) -> String {
+    let mut s = format!("{} {} — covered {}, now resolved", m.reference, m.title, m.lost_threats.join(", "));
+    if !m.lost_elements.is_empty() {
+        let keys: Vec<String> = m.lost_elements.iter().map(|k| format!("`{k}`")).collect();
+        let _ = write!(s, "; removed: {}", keys.join(", "));
+    }
+    if m.covers_nothing {
+        s.push_str("; it covers no threat any more");
+    }
+    s
+}
+
+/// A sign-off the change invalidated, in words.
+pub fn sign_off_line(r: &SignOffChange) -> String {
+    let what = match &r.reference {
+        Some(reference) => format!("{reference} {}", r.title),
+        None => r.title.clone(),
+    };
+    format!("{what}, signed off by {} at {}: {}", r.reviewer, r.at, r.reason)
+}
+
+/// The heading of a kind of threat change.
+pub fn heading(k: ThreatChangeKind) -> &'static str {
     match k {
         ThreatChangeKind::New => "New threats",
         ThreatChangeKind::Resolved => "Resolved threats",
@@ -76,7 +112,8 @@ fn heading(k: ThreatChangeKind) -> &'static str {
     }
 }
 
-const KINDS: [ThreatChangeKind; 5] = [
+/// Threat changes in the order a reviewer reads them: worse first.
+pub const KINDS: [ThreatChangeKind; 5] = [
     ThreatChangeKind::New,
     ThreatChangeKind::SeverityUp,
     ThreatChangeKind::Resolved,
@@ -115,6 +152,18 @@ pub fn text(d: &Diff) -> String {
             }
         }
     }
+    if !d.mitigations.is_empty() {
+        let _ = writeln!(s, "\nmitigations that lost threats ({}):", d.mitigations.len());
+        for m in &d.mitigations {
+            let _ = writeln!(s, "  {}", mitigation_line(m));
+        }
+    }
+    if !d.sign_offs.is_empty() {
+        let _ = writeln!(s, "\nsign-offs no longer valid ({}):", d.sign_offs.len());
+        for r in &d.sign_offs {
+            let _ = writeln!(s, "  {}", sign_off_line(r));
+        }
+    }
     s
 }
 
@@ -143,14 +192,21 @@ pub fn markdown(d: &Diff) -> String {
         );
     }
     let count = |c| d.items.iter().filter(|i| i.change == c).count();
-    let _ = writeln!(
+    let _ = write!(
         s,
-        "\nModel: {} added, {} removed, {} changed; {} derived facts changed.\n",
+        "\nModel: {} added, {} removed, {} changed; {} derived facts changed",
         count(Change::Added),
         count(Change::Removed),
         count(Change::Changed),
         d.facts.len()
     );
+    if !d.mitigations.is_empty() {
+        let _ = write!(s, "; {} mitigation(s) lost threats", d.mitigations.len());
+    }
+    if !d.sign_offs.is_empty() {
+        let _ = write!(s, "; **{} sign-off(s) no longer valid**", d.sign_offs.len());
+    }
+    s.push_str(".\n\n");
     let section = |s: &mut String, title: String, lines: Vec<String>| {
         if lines.is_empty() {
             return;
@@ -173,6 +229,10 @@ pub fn markdown(d: &Diff) -> String {
         let lines: Vec<String> = d.threats.iter().filter(|t| t.change == k).map(threat_line).collect();
         section(&mut s, format!("{} ({})", heading(k), lines.len()), lines);
     }
+    let sign_offs: Vec<String> = d.sign_offs.iter().map(sign_off_line).collect();
+    section(&mut s, format!("Sign-offs no longer valid ({})", sign_offs.len()), sign_offs);
+    let mitigations: Vec<String> = d.mitigations.iter().map(mitigation_line).collect();
+    section(&mut s, format!("Mitigations that lost threats ({})", mitigations.len()), mitigations);
     let facts: Vec<String> = d.facts.iter().map(fact_line).collect();
     section(&mut s, format!("Derived facts ({})", facts.len()), facts);
     let items: Vec<String> = d

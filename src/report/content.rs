@@ -32,11 +32,10 @@ pub struct BaselineInfo {
     pub reviewer: String,
     pub note: Option<String>,
     pub fingerprint: String,
-    /// Model items changed since (geometry aside).
-    pub changes: Vec<Change>,
-    /// The register at the baseline, by reference: (severity, status).
+    /// The baseline against the reported state (`workflow::baseline_diff`).
     #[serde(skip)]
-    pub register: HashMap<String, (RiskLevel, ThreatStatus, String)>,
+    #[schemars(skip)]
+    pub diff: crate::diff::Diff,
 }
 
 /// Everything a report is made from. Built by `workflow::report_input`.
@@ -242,6 +241,9 @@ pub struct ThreatChange {
     pub detail: String,
 }
 
+/// The changes since the latest baseline: the `diff` module's comparison of the baseline
+/// with the reported state. `items` and `threats` are the short forms the JSON report has
+/// always had; the other fields say the rest.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Changes {
     pub baseline: u64,
@@ -249,6 +251,50 @@ pub struct Changes {
     pub reviewer: String,
     pub items: Vec<Change>,
     pub threats: Vec<ThreatChange>,
+    /// "risk up: +1 high, −2 medium".
+    pub verdict: String,
+    /// Each changed item with the fields that changed (old → new), renames and moves.
+    pub model: Vec<crate::diff::ItemChange>,
+    /// Derived facts that changed: boundary crossings, internet exposure, anonymous reach,
+    /// where data assets go, attack paths.
+    pub facts: Vec<crate::diff::FactChange>,
+    pub mitigations: Vec<crate::diff::MitigationChange>,
+    pub sign_offs: Vec<crate::diff::SignOffChange>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+            && self.threats.is_empty()
+            && self.facts.is_empty()
+            && self.mitigations.is_empty()
+            && self.sign_offs.is_empty()
+    }
+
+    /// Everything but the threat table, as titled lists of sentences (the same words as
+    /// `threatwright diff`); every writer lays them out the same way.
+    pub fn lists(&self) -> Vec<(&'static str, Vec<String>)> {
+        use crate::diff::render;
+        let model = self
+            .model
+            .iter()
+            .map(|i| {
+                let verb = match i.change {
+                    crate::diff::Change::Added => "added",
+                    crate::diff::Change::Removed => "removed",
+                    crate::diff::Change::Changed => "changed",
+                };
+                format!("{verb}: {}", render::item_line(i))
+            })
+            .collect();
+        let lists = vec![
+            ("Model", model),
+            ("Derived facts", self.facts.iter().map(render::fact_line).collect()),
+            ("Mitigations that lost threats", self.mitigations.iter().map(render::mitigation_line).collect()),
+            ("Sign-offs no longer valid", self.sign_offs.iter().map(render::sign_off_line).collect()),
+        ];
+        lists.into_iter().filter(|(_, l): &(&str, Vec<String>)| !l.is_empty()).collect()
+    }
 }
 
 /// What makes the report verifiable.
@@ -569,67 +615,8 @@ pub fn build(input: &Input, config: &Config) -> Report {
     // Compliance mapping.
     let compliance = compliance(&live, &by_threat, today);
 
-    // Changes since the latest baseline.
-    let changes = input.baseline.as_ref().map(|b| {
-        let mut threats = Vec::new();
-        let now: HashMap<&str, &Threat> = input.threats.iter().map(|t| (t.reference.as_str(), t)).collect();
-        for t in &input.threats {
-            match b.register.get(&t.reference) {
-                None if t.status != ThreatStatus::Obsolete => threats.push(ThreatChange {
-                    reference: t.reference.clone(),
-                    title: t.title.clone(),
-                    kind: "new".into(),
-                    detail: format!("{} {}", t.severity.as_str(), t.status.as_str()),
-                }),
-                Some((sev, st, _)) => {
-                    if t.status == ThreatStatus::Obsolete && *st != ThreatStatus::Obsolete {
-                        threats.push(ThreatChange {
-                            reference: t.reference.clone(),
-                            title: t.title.clone(),
-                            kind: "gone".into(),
-                            detail: "no longer found: obsolete".into(),
-                        });
-                        continue;
-                    }
-                    if *sev != t.severity {
-                        threats.push(ThreatChange {
-                            reference: t.reference.clone(),
-                            title: t.title.clone(),
-                            kind: "severity".into(),
-                            detail: format!("{} → {}", sev.as_str(), t.severity.as_str()),
-                        });
-                    }
-                    if *st != t.status {
-                        threats.push(ThreatChange {
-                            reference: t.reference.clone(),
-                            title: t.title.clone(),
-                            kind: "status".into(),
-                            detail: format!("{} → {}", st.as_str(), t.status.as_str()),
-                        });
-                    }
-                }
-                None => {}
-            }
-        }
-        for (r, (_, st, title)) in &b.register {
-            if !now.contains_key(r.as_str()) && *st != ThreatStatus::Obsolete {
-                threats.push(ThreatChange {
-                    reference: r.clone(),
-                    title: title.clone(),
-                    kind: "gone".into(),
-                    detail: "no longer in the register".into(),
-                });
-            }
-        }
-        threats.sort_by(|a, b| reference_order(&a.reference, &b.reference).then(a.kind.cmp(&b.kind)));
-        Changes {
-            baseline: b.id,
-            baseline_at: b.at.clone(),
-            reviewer: b.reviewer.clone(),
-            items: b.changes.clone(),
-            threats,
-        }
-    });
+    // Changes since the latest baseline, as the diff module finds them.
+    let changes = input.baseline.as_ref().map(|b| changes_since(b, &input.threats));
 
     // Front matter.
     let mut reviewers: Vec<String> = input.reviews.iter().map(|r| r.reviewer.clone()).collect();
@@ -822,4 +809,63 @@ pub fn names(model: &Model) -> HashMap<Key, String> {
         out.insert(b.key().clone(), b.display_name().to_owned());
     }
     out
+}
+
+/// The report's view of the diff against the baseline. Threats are named by their
+/// current reference (a new threat has one once the project records it).
+fn changes_since(b: &BaselineInfo, threats: &[Threat]) -> Changes {
+    use crate::diff::{Change as D, ThreatChangeKind as K};
+    use crate::lifecycle::review::ChangeKind;
+    let d = &b.diff;
+    let now: HashMap<uuid::Uuid, &str> = threats.iter().map(|t| (t.id, t.reference.as_str())).collect();
+    let items = d
+        .items
+        .iter()
+        .map(|i| Change {
+            kind: match i.change {
+                D::Added => ChangeKind::Added,
+                D::Removed => ChangeKind::Removed,
+                D::Changed => ChangeKind::Changed,
+            },
+            what: i.what.to_owned(),
+            key: Key::from(i.key.as_str()),
+        })
+        .collect();
+    let sev = |s: Option<RiskLevel>| s.map_or("-", |s| s.as_str());
+    let mut list: Vec<ThreatChange> = d
+        .threats
+        .iter()
+        .map(|t| {
+            let reference = now.get(&t.id).map(|r| (*r).to_owned()).or_else(|| t.reference.clone()).unwrap_or_default();
+            let (kind, detail) = match t.change {
+                K::New => ("new", format!("{} {}", sev(t.new_severity), t.new_status.map_or("-", |s| s.as_str()))),
+                K::Resolved => ("gone", "no longer found: obsolete".to_owned()),
+                K::SeverityUp | K::SeverityDown => {
+                    ("severity", format!("{} → {}", sev(t.old_severity), sev(t.new_severity)))
+                }
+                K::StatusChanged => (
+                    "status",
+                    format!(
+                        "{} → {}",
+                        t.old_status.map_or("-", |s| s.as_str()),
+                        t.new_status.map_or("-", |s| s.as_str())
+                    ),
+                ),
+            };
+            ThreatChange { reference, title: t.title.clone(), kind: kind.into(), detail }
+        })
+        .collect();
+    list.sort_by(|a, b| reference_order(&a.reference, &b.reference).then(a.kind.cmp(&b.kind)));
+    Changes {
+        baseline: b.id,
+        baseline_at: b.at.clone(),
+        reviewer: b.reviewer.clone(),
+        items,
+        threats: list,
+        verdict: crate::diff::verdict_line(&d.verdict),
+        model: d.items.clone(),
+        facts: d.facts.clone(),
+        mitigations: d.mitigations.clone(),
+        sign_offs: d.sign_offs.clone(),
+    }
 }

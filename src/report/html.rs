@@ -675,21 +675,17 @@ fn changes(o: &mut String, r: &Report) {
                 esc(&c.reviewer),
                 esc(&c.baseline_at)
             );
-            if c.items.is_empty() && c.threats.is_empty() {
+            if c.is_empty() {
                 let _ = writeln!(o, "<p>No changes since.</p>");
+            } else {
+                let _ = writeln!(o, "<p><strong>{}</strong></p>", esc(&c.verdict));
             }
-            if !c.items.is_empty() {
-                let _ = writeln!(o, "<table><thead><tr><th>change</th><th>item</th><th>key</th></tr></thead><tbody>");
-                for i in &c.items {
-                    let _ = writeln!(
-                        o,
-                        "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
-                        i.kind.as_str(),
-                        esc(&i.what),
-                        esc(i.key.as_str())
-                    );
+            for (title, lines) in c.lists() {
+                let _ = writeln!(o, "<h3>{title}</h3><ul>");
+                for l in lines {
+                    let _ = writeln!(o, "<li>{}</li>", esc(&l));
                 }
-                let _ = writeln!(o, "</tbody></table>");
+                let _ = writeln!(o, "</ul>");
             }
             if !c.threats.is_empty() {
                 let _ = writeln!(

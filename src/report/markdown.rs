@@ -183,16 +183,25 @@ pub fn render(r: &Report) -> String {
     {
         let _ = writeln!(o, "## {}\n", Section::Changes.heading());
         let _ = writeln!(o, "Baseline {} signed off by {} at {}.\n", c.baseline, esc(&c.reviewer), c.baseline_at);
-        if c.items.is_empty() && c.threats.is_empty() {
+        if c.is_empty() {
             let _ = writeln!(o, "No changes.\n");
+        } else {
+            let _ = writeln!(o, "**{}**\n", esc(&c.verdict));
         }
-        for i in &c.items {
-            let _ = writeln!(o, "- {} {} `{}`", i.kind.as_str(), esc(&i.what), i.key);
+        for (title, lines) in c.lists() {
+            let _ = writeln!(o, "### {title}\n");
+            for l in lines {
+                let _ = writeln!(o, "- {}", esc(&l));
+            }
+            o.push('\n');
         }
-        for t in &c.threats {
-            let _ = writeln!(o, "- threat {} {}: {} ({})", t.reference, t.kind, esc(&t.title), esc(&t.detail));
+        if !c.threats.is_empty() {
+            let _ = writeln!(o, "### Threats\n");
+            for t in &c.threats {
+                let _ = writeln!(o, "- {} {}: {} ({})", t.reference, t.kind, esc(&t.title), esc(&t.detail));
+            }
+            o.push('\n');
         }
-        o.push('\n');
     }
 
     if r.has(Section::Method) {

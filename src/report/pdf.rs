@@ -1376,15 +1376,15 @@ fn changes(w: &mut Writer, r: &Report) {
         return;
     };
     w.body(&format!("Compared with baseline {}, signed off by {} at {}.", c.baseline, c.reviewer, c.baseline_at));
-    if c.items.is_empty() && c.threats.is_empty() {
+    if c.is_empty() {
         w.body("Nothing changed since.");
         return;
     }
-    if !c.items.is_empty() {
-        w.subheading("Model");
-        let rows: Vec<Vec<Cell>> =
-            c.items.iter().map(|i| vec![cell(i.kind.as_str()), cell(&i.what), cell(i.key.as_str())]).collect();
-        w.table(&["change", "item", "key"], &[1.0, 1.5, 4.0], &rows);
+    w.body(&c.verdict);
+    for (title, lines) in c.lists() {
+        w.subheading(title);
+        let rows: Vec<Vec<Cell>> = lines.into_iter().map(|l| vec![cell(l)]).collect();
+        w.table(&[title], &[7.0], &rows);
     }
     if !c.threats.is_empty() {
         w.subheading("Threats");

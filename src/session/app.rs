@@ -56,11 +56,13 @@ pub enum PathPurpose {
     Report(crate::report::Format),
     /// Where the model YAML goes.
     Yaml,
+    /// A model YAML or project file to compare the open document with.
+    Compare,
 }
 
 impl PathPurpose {
     pub fn is_save(self) -> bool {
-        !matches!(self, PathPurpose::Open)
+        !matches!(self, PathPurpose::Open | PathPurpose::Compare)
     }
 
     /// The dialog's filter: a label and file name extensions.
@@ -70,6 +72,7 @@ impl PathPurpose {
             PathPurpose::Open => ("Threatwright project or model", &["twdb", "yaml", "yml"]),
             PathPurpose::NewProject => ("Threatwright project", &["twdb"]),
             PathPurpose::Yaml => ("Model YAML", &["yaml", "yml"]),
+            PathPurpose::Compare => ("Model or project to compare with", &["yaml", "yml", "twdb"]),
             PathPurpose::Report(F::Pdf) => ("PDF report", &["pdf"]),
             PathPurpose::Report(F::Html) => ("HTML report", &["html"]),
             PathPurpose::Report(F::Md) => ("Markdown report", &["md"]),

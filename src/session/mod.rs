@@ -7,6 +7,7 @@
 //! of commands over this module; the CLI and the tests use the same functions.
 
 pub mod app;
+pub mod compare;
 pub mod edit;
 pub mod view;
 pub mod vocabulary;
@@ -24,6 +25,7 @@ use ts_rs::TS;
 use view::{DocumentView, Outcome, Parts};
 
 pub use app::{AppInfo, Example, PathPurpose, app_info, builtin_library, example, is_project_file, read_model_file};
+pub use compare::{CompareView, CompareWith};
 
 /// Recent files (see [`app::load`], [`app::remember`]).
 pub mod recent {
@@ -665,7 +667,8 @@ impl Session {
     /// Writes a report of the current state to `out` (the path the user chose), whole or
     /// not at all. Returns warnings for the user.
     pub fn export(&self, out: &Path, options: &ExportOptions) -> R<Vec<String>> {
-        let input = crate::workflow::report_input(&self.project).map_err(|e| Failure::new(FailureCode::Internal, e))?;
+        let input = crate::workflow::report_input(&self.project, &self.library)
+            .map_err(|e| Failure::new(FailureCode::Internal, e))?;
         let config = options.config()?;
         let (bytes, notes) = crate::report::render(&input, &config, options.format);
         crate::files::write_atomic(out, &bytes)

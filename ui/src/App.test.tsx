@@ -278,4 +278,46 @@ describe("App", () => {
     expect(panel.className).not.toContain("collapsed");
     expect(panel.querySelector<HTMLElement>(".tab-body")!.hidden).toBe(false);
   });
+
+  it("compares with the baseline: marks and ghosts on the canvas, a list that selects", async () => {
+    const compare = {
+      against: "baseline #1 · Rita · 2026-11-27T10:00:00Z",
+      verdict: "risk up: +1 high",
+      risk: "up",
+      marks: [{ key: "api", mark: "changed" }],
+      ghosts: [
+        {
+          key: "old-cache", id: "g1", kind: "data-store", name: "Old cache", x: 40, y: 320, width: 150, height: 56,
+          boundary: null, depth: 0, threats: 0, worst: null, changed: false, props: {},
+        },
+      ],
+      ghostEdges: [
+        {
+          key: "api-cache", id: "g2", from: "api", to: "old-cache", label: "Cache", bidirectional: false, crosses: false,
+          threats: 0, worst: null, changed: false, props: {},
+        },
+      ],
+      entries: [
+        { group: "Threats", change: "new", text: "T-1 high — Threat T-1 (on API)", element: "api", threat: "T-1" },
+        { group: "Model", change: "removed", text: "removed: data store `old-cache` (Old cache)", element: null, threat: null },
+        { group: "Model", change: "changed", text: "changed: process `api` (API); authenticated: false → true", element: "api", threat: null },
+      ],
+    };
+    backend({ vocabulary: () => vocabulary, compare: () => compare });
+    const { container } = await openEditor(view({ baseline: { id: 1, at: "2026-11-27T10:00:00Z", reviewer: "Rita", note: null } }));
+    fireEvent.click(screen.getByTestId("compare-baseline"));
+    await waitFor(() => expect(screen.getByTestId("compare-verdict").textContent).toBe("risk up: +1 high"));
+    expect(mockInvoke).toHaveBeenCalledWith("compare", { with: { type: "baseline" } });
+    await waitFor(() => expect(container.querySelector('.react-flow__node[data-id="api"]')!.className).toContain("tw-cmp-changed"));
+    expect(screen.getByTestId("ghost-old-cache").textContent).toBe("Old cache");
+    const entries = screen.getAllByTestId("compare-entry") as HTMLButtonElement[];
+    expect(entries).toHaveLength(3);
+    expect(entries[1].disabled).toBe(true);
+    fireEvent.click(entries[0]);
+    expect(doc().selectedThreat).toBe("T-1");
+    expect(doc().selection).toEqual(["api"]);
+    fireEvent.click(screen.getByTestId("compare-close"));
+    await waitFor(() => expect(screen.queryByTestId("ghost-old-cache")).toBeNull());
+    expect(screen.queryByTestId("tab-compare")).toBeNull();
+  });
 });

@@ -1,6 +1,7 @@
 // Sending commands: every answer goes to the document store, every failure to the banner.
 import { api, failureMessage } from "./api";
 import type { Action } from "./bindings/Action";
+import type { CompareWith } from "./bindings/CompareWith";
 import type { Edit } from "./bindings/Edit";
 import type { Outcome } from "./bindings/Outcome";
 import { useApp, type DocumentStore } from "./store";
@@ -33,4 +34,21 @@ export async function attempt<T>(call: () => Promise<T>): Promise<T | undefined>
     showError(e);
     return undefined;
   }
+}
+
+/** Compares the open document with its baseline or a file; shows the comparison tab. */
+export async function startCompare(doc: DocumentStore, w: CompareWith): Promise<void> {
+  const c = await attempt(() => api.compare(w));
+  if (!c) return;
+  doc.getState().setCompare(c, w);
+  doc.getState().setTab("compare");
+  useApp.getState().togglePanel(false);
+}
+
+/** Compares again after the document changed (the comparison follows the edits). */
+export async function refreshCompare(doc: DocumentStore): Promise<void> {
+  const w = doc.getState().compareWith;
+  if (!w) return;
+  const c = await attempt(() => api.compare(w));
+  if (c && doc.getState().compareWith === w) doc.getState().setCompare(c, w);
 }

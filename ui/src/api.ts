@@ -4,6 +4,8 @@ import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import type { Action } from "./bindings/Action";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Clipboard } from "./bindings/Clipboard";
+import type { CompareView } from "./bindings/CompareView";
+import type { CompareWith } from "./bindings/CompareWith";
 import type { DocumentView } from "./bindings/DocumentView";
 import type { Edit } from "./bindings/Edit";
 import type { ExportOptions } from "./bindings/ExportOptions";
@@ -44,6 +46,7 @@ export const api = {
   vocabulary: () => invoke<Vocabulary>("vocabulary"),
   exportReport: (path: string, options: ExportOptions) => invoke<string[]>("export_report", { path, options }),
   exportYaml: (path: string) => invoke<void>("export_yaml", { path }),
+  compare: (w: CompareWith) => invoke<CompareView>("compare", { with: w }),
 };
 
 function isFailure(e: unknown): e is Failure {

@@ -4,6 +4,8 @@
 import { createContext, useContext } from "react";
 import { create, createStore, useStore, type StoreApi } from "zustand";
 import type { Clipboard } from "./bindings/Clipboard";
+import type { CompareView } from "./bindings/CompareView";
+import type { CompareWith } from "./bindings/CompareWith";
 import type { DocumentView } from "./bindings/DocumentView";
 import type { Outcome } from "./bindings/Outcome";
 import type { RiskLevel } from "./bindings/RiskLevel";
@@ -165,7 +167,7 @@ export function outcomeMessage(o: Outcome): string {
 
 // ---------------------------------------------------------------- document store
 
-export type Tab = "threats" | "mitigations" | "diagnostics" | "data";
+export type Tab = "threats" | "mitigations" | "diagnostics" | "data" | "compare";
 
 /** A request to bring an item into view on the canvas (n tells repeated requests apart). */
 export interface Focus {
@@ -186,6 +188,9 @@ export interface DocState {
   sort: Sort | null;
   tab: Tab;
   focus: Focus | null;
+  /** The open comparison (core's answer) and what it compares with, while one is open. */
+  compare: CompareView | null;
+  compareWith: CompareWith | null;
 
   /** Takes the core's answer; returns false (and changes nothing) when it is stale. */
   applyOutcome: (o: Outcome) => boolean;
@@ -201,6 +206,8 @@ export interface DocState {
   setTab: (tab: Tab) => void;
   /** Selects an element or flow and brings it into view on the canvas. */
   reveal: (key: string) => void;
+  /** Opens (or, with nulls, closes) a comparison. */
+  setCompare: (c: CompareView | null, w: CompareWith | null) => void;
 }
 
 export type DocumentStore = StoreApi<DocState>;
@@ -237,6 +244,8 @@ export function createDocumentStore(view: DocumentView): DocumentStore {
       sort: null,
       tab: "threats",
       focus: null,
+      compare: null,
+      compareWith: null,
       applyOutcome: (o) => take(o.view, { message: outcomeMessage(o), appeared: o.appeared }),
       applyView: (v) => take(v, {}),
       setMessage: (message) => set({ message }),
@@ -263,6 +272,10 @@ export function createDocumentStore(view: DocumentView): DocumentStore {
       reveal: (key) => {
         get().setSelection([key]);
         set({ focus: { key, n: (get().focus?.n ?? 0) + 1 } });
+      },
+      setCompare: (compare, compareWith) => {
+        const tab = get().tab;
+        set({ compare, compareWith, tab: compare ? tab : tab === "compare" ? "threats" : tab });
       },
     };
   });

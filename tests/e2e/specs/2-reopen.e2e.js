@@ -51,4 +51,36 @@ describe("reopening after quitting", () => {
     await (await byTest("shortcuts")).waitForDisplayed();
     await shot("shortcuts");
   });
+
+  it("compares with the baseline: colours the canvas, ghosts what went, and selects from the list", async () => {
+    await browser.keys("Escape");
+    await (await byTest("shortcuts")).waitForDisplayed({ reverse: true });
+    // Another change after the sign-off: the fraud vendor goes.
+    await clickNode("fraud-vendor");
+    await browser.keys("Delete");
+    await (await byTest("delete-dialog")).waitForDisplayed();
+    await (await byTest("dialog-confirm")).click();
+    await statusMatching(/delete/i);
+    await (await byTest("compare-baseline")).click();
+    const verdict = await byTest("compare-verdict");
+    await verdict.waitForExist();
+    expect(await text(verdict)).toMatch(/^risk (up|down|unchanged)/);
+    // The renamed process is outlined as changed; the vendor is drawn as a ghost.
+    await $('.react-flow__node.tw-cmp-changed[data-id="process"]').waitForExist({ timeoutMsg: "the renamed process is not marked" });
+    await $('[data-testid="ghost-fraud-vendor"]').waitForExist({ timeoutMsg: "the removed vendor is not drawn as a ghost" });
+    const entries = await $$('[data-testid="compare-entry"]');
+    const texts = await entries.map((e) => text(e));
+    expect(texts.some((t) => /removed: external entity `fraud-vendor`/.test(t))).toBe(true);
+    expect(texts.some((t) => /Coupon service/.test(t))).toBe(true);
+    await shot("compare-with-baseline");
+    // Clicking the change selects the element on the canvas.
+    const i = texts.findIndex((t) => /^changed: process `process`/.test(t));
+    expect(i).toBeGreaterThanOrEqual(0);
+    await (await $$('[data-testid="compare-entry"]'))[i].click();
+    await $('.react-flow__node.selected[data-id="process"]').waitForExist({ timeoutMsg: "the entry did not select the process" });
+    await (await byTest("compare-close")).click();
+    await browser.waitUntil(async () => (await $$('[data-testid^="ghost-"]')).length === 0, {
+      timeoutMsg: "closing the comparison left ghosts",
+    });
+  });
 });

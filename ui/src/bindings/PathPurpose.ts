@@ -4,4 +4,4 @@ import type { Format } from "./Format";
 /**
  * What a path is asked for (decides the dialog's kind and file filter).
  */
-export type PathPurpose = "open" | "new-project" | { "report": Format } | "yaml";
+export type PathPurpose = "open" | "new-project" | { "report": Format } | "yaml" | "compare";

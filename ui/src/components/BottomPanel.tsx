@@ -1,6 +1,7 @@
 import { useState, type KeyboardEvent, type PointerEvent } from "react";
 import { doAct } from "../actions";
 import { useApp, useDoc, useDocStore, type Tab } from "../store";
+import { CompareTab } from "./CompareTab";
 import { DataTab } from "./DataTab";
 import { DiagnosticsTab } from "./DiagnosticsTab";
 import { MitigationsTab } from "./MitigationsTab";
@@ -29,6 +30,8 @@ export function BottomPanel() {
     { id: "diagnostics", label: `Diagnostics (${view.diagnostics.length}${errors ? `, ${errors} errors` : ""})` },
     { id: "data", label: `Data & APIs (${view.assets.length + view.apis.length})` },
   ];
+  const compare = useDoc((s) => s.compare);
+  if (compare) tabs.push({ id: "compare", label: `Compare (${compare.entries.length})` });
 
   return (
     <section
@@ -91,6 +94,7 @@ export function BottomPanel() {
         {tab === "mitigations" && <MitigationsTab />}
         {tab === "diagnostics" && <DiagnosticsTab />}
         {tab === "data" && <DataTab />}
+        {tab === "compare" && <CompareTab />}
       </div>
       {status && <StatusDialog request={status} onClose={() => setStatus(null)} />}
     </section>

@@ -14,6 +14,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import type { CompareView } from "../bindings/CompareView";
 import type { DocumentView } from "../bindings/DocumentView";
 import type { NodeKind } from "../bindings/NodeKind";
 import { doEdit } from "../actions";
@@ -47,6 +48,8 @@ export const PALETTE_MIME = "application/x-threatwright-kind";
 interface Highlight {
   target: string | null;
   path: Set<string>;
+  /** Compare view: items added or changed, by key. */
+  marks: Map<string, string>;
 }
 
 function nodeClass(key: string, h: Highlight, changed: boolean): string {
@@ -54,7 +57,45 @@ function nodeClass(key: string, h: Highlight, changed: boolean): string {
   if (h.target === key) c.push("tw-target");
   if (h.path.has(key)) c.push("tw-path");
   if (changed) c.push("tw-changed");
+  const mark = h.marks.get(key);
+  if (mark) c.push(`tw-cmp-${mark}`);
   return c.join(" ");
+}
+
+const GHOST = "ghost:";
+
+/** What the other version had and this one has not, drawn faded and dashed. */
+function ghostNodes(compare: CompareView | null): CanvasNode[] {
+  return (compare?.ghosts ?? []).map((n) => ({
+    id: GHOST + n.key,
+    type: "ghost",
+    position: { x: n.x, y: n.y },
+    width: n.width,
+    height: n.height,
+    data: { view: n },
+    selectable: false,
+    draggable: false,
+    connectable: false,
+    zIndex: n.kind === "boundary" ? n.depth : 1000 + n.depth,
+    className: "tw-ghost",
+  }));
+}
+
+function ghostEdges(view: DocumentView, compare: CompareView | null): FlowEdgeType[] {
+  if (!compare?.ghostEdges.length) return [];
+  const here = new Set(view.nodes.map((n) => n.key));
+  const end = (k: string) => (here.has(k) ? k : GHOST + k);
+  return compare.ghostEdges.map((e) => ({
+    id: GHOST + e.key,
+    source: end(e.from),
+    target: end(e.to),
+    label: e.label,
+    selectable: false,
+    zIndex: 400,
+    className: "tw-ghost",
+    markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: "var(--ghost)" },
+    // Drawn by React Flow's default edge (no type): a ghost has no badge or label button.
+  })) as FlowEdgeType[];
 }
 
 /**
@@ -72,9 +113,10 @@ function stableData<T>(key: string, view: T): { view: T } {
   return data;
 }
 
-function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight): CanvasNode[] {
+function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight, compare: CompareView | null): CanvasNode[] {
   if (stable.size > 4 * (view.nodes.length + view.edges.length) + 1000) stable.clear();
-  return view.nodes.map((n) => {
+  const ghosts = ghostNodes(compare);
+  const nodes = view.nodes.map((n): CanvasNode => {
     const boundary = n.kind === "boundary";
     return {
       id: n.key,
@@ -89,10 +131,11 @@ function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight): C
       dragHandle: boundary ? ".boundary-title" : undefined,
     } as CanvasNode;
   });
+  return ghosts.length ? [...nodes, ...ghosts] : nodes;
 }
 
-function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight): FlowEdgeType[] {
-  return view.edges.map((e) => {
+function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight, compare: CompareView | null): FlowEdgeType[] {
+  const edges = view.edges.map((e): FlowEdgeType => {
     const colour = e.crosses ? "var(--cross)" : "var(--edge)";
     const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: colour };
     const c = [nodeClass(e.key, h, e.changed)];
@@ -110,6 +153,8 @@ function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight): F
       className: c.join(" ").trim(),
     };
   });
+  const ghosts = ghostEdges(view, compare);
+  return ghosts.length ? [...edges, ...ghosts] : edges;
 }
 
 interface CanvasProps {
@@ -123,6 +168,7 @@ export function Canvas({ onAddNode }: CanvasProps) {
   const selectedThreat = useDoc((s) => s.selectedThreat);
   const theme = useApp((s) => s.theme);
   const focus = useDoc((s) => s.focus);
+  const compare = useDoc((s) => s.compare);
   const { fitView, setCenter, getZoom } = useReactFlow();
   const box = useRef<HTMLDivElement>(null);
   /** The canvas is laid out (an animated zoom in a box of no size goes to NaN). */
@@ -130,26 +176,28 @@ export function Canvas({ onAddNode }: CanvasProps) {
 
   const highlight = useMemo<Highlight>(() => {
     const row = selectedThreat ? view.threats.find((t) => t.reference === selectedThreat) : undefined;
-    return { target: row?.target ?? null, path: new Set(row?.attackPath ?? []) };
-  }, [selectedThreat, view.threats]);
+    const marks = new Map((compare?.marks ?? []).map((m) => [m.key, m.mark as string]));
+    return { target: row?.target ?? null, path: new Set(row?.attackPath ?? []), marks };
+  }, [selectedThreat, view.threats, compare]);
 
   const sel = useMemo(() => new Set(selection), [selection]);
   const latest = useRef({ sel, highlight });
   latest.current = { sel, highlight };
 
-  const [nodes, setNodes] = useState<CanvasNode[]>(() => buildNodes(view, sel, highlight));
-  const [edges, setEdges] = useState<FlowEdgeType[]>(() => buildEdges(view, sel, highlight));
+  const [nodes, setNodes] = useState<CanvasNode[]>(() => buildNodes(view, sel, highlight, compare));
+  const [edges, setEdges] = useState<FlowEdgeType[]>(() => buildEdges(view, sel, highlight, compare));
 
-  // A new view from the core: everything is rebuilt from it.
+  // A new view from the core (or a comparison opened or closed): everything is rebuilt.
   useEffect(() => {
-    setNodes(buildNodes(view, latest.current.sel, latest.current.highlight));
-    setEdges(buildEdges(view, latest.current.sel, latest.current.highlight));
-  }, [view]);
+    setNodes(buildNodes(view, latest.current.sel, latest.current.highlight, compare));
+    setEdges(buildEdges(view, latest.current.sel, latest.current.highlight, compare));
+  }, [view, compare]);
 
   // Selection or highlight changed: keep local positions, update flags and classes.
   useEffect(() => {
     setNodes((ns) =>
       ns.map((n) => {
+        if (n.type === "ghost") return n;
         const selected = sel.has(n.id);
         const className = nodeClass(n.id, highlight, n.data.view.changed);
         return n.selected === selected && n.className === className ? n : { ...n, selected, className };
@@ -157,6 +205,7 @@ export function Canvas({ onAddNode }: CanvasProps) {
     );
     setEdges((es) =>
       es.map((e) => {
+        if (e.id.startsWith(GHOST)) return e;
         const selected = sel.has(e.id);
         const className = [nodeClass(e.id, highlight, !!e.data?.view.changed), e.data?.view.crosses ? "crosses" : ""].join(" ").trim();
         return e.selected === selected && e.className === className ? e : { ...e, selected, className };
@@ -207,7 +256,8 @@ export function Canvas({ onAddNode }: CanvasProps) {
 
   const onSelectionChange = useCallback(
     ({ nodes, edges }: OnSelectionChangeParams) => {
-      doc.getState().setSelection([...nodes.map((n) => n.id), ...edges.map((e) => e.id)]);
+      const real = (id: string) => !id.startsWith(GHOST);
+      doc.getState().setSelection([...nodes.map((n) => n.id), ...edges.map((e) => e.id)].filter(real));
     },
     [doc],
   );

@@ -1,6 +1,6 @@
 import { useReactFlow } from "@xyflow/react";
 import { api } from "../api";
-import { doEdit, perform } from "../actions";
+import { attempt, doEdit, perform, startCompare } from "../actions";
 import { useApp, useDoc, useDocStore } from "../store";
 
 interface ToolbarProps {
@@ -49,6 +49,27 @@ export function Toolbar({ onExport, onSignModel, onClose }: ToolbarProps) {
         <span className="baseline" data-testid="baseline" title={b?.note ?? undefined}>
           {b ? `Baseline #${b.id} · ${b.reviewer} · ${b.at}` : "No baseline"}
         </span>
+      </div>
+      <div className="group hide-in-presentation" role="group" aria-label="Compare">
+        <span className="muted">Compare with</span>
+        <button
+          data-testid="compare-baseline"
+          disabled={!b}
+          title={b ? "Colour what changed since the baseline and list the threat changes" : "No baseline yet: sign the model off first"}
+          onClick={() => startCompare(doc, { type: "baseline" })}
+        >
+          Baseline
+        </button>
+        <button
+          data-testid="compare-file"
+          title="Compare with a model YAML or another project file"
+          onClick={async () => {
+            const path = await attempt(() => api.choosePath("compare", ""));
+            if (path) startCompare(doc, { type: "file", path });
+          }}
+        >
+          File…
+        </button>
       </div>
       <div className="spacer" />
       <div className="group">

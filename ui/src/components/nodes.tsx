@@ -7,7 +7,9 @@ import { SEVERITY } from "../labels";
 
 export type ElementNode = Node<{ view: NodeView }, "external-entity" | "process" | "data-store">;
 export type BoundaryNode = Node<{ view: NodeView }, "boundary">;
-export type CanvasNode = ElementNode | BoundaryNode;
+/** An element or boundary of the other version that is gone (compare view). */
+export type GhostNode = Node<{ view: NodeView }, "ghost">;
+export type CanvasNode = ElementNode | BoundaryNode | GhostNode;
 
 /** What the canvas does when a boundary's resize ends. */
 export const ResizeContext = createContext<(key: string, x: number, y: number, w: number, h: number) => void>(() => {});
@@ -71,10 +73,29 @@ function BoundaryNodeView({ data, selected }: NodeProps<BoundaryNode>) {
   );
 }
 
+const GHOST_SHAPE: Record<NodeView["kind"], string> = {
+  "external-entity": "entity",
+  process: "process",
+  "data-store": "store",
+  boundary: "boundary",
+};
+
+function GhostNodeView({ data }: NodeProps<GhostNode>) {
+  const v = data.view;
+  return (
+    <div className={`ghost ghost-${GHOST_SHAPE[v.kind]}`} data-testid={`ghost-${v.key}`} title={`${v.name} (${v.key}): removed`}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <span className="element-name">{v.name}</span>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+}
+
 // Memoised: after each answer from the core only nodes whose props changed re-render.
 export const nodeTypes: NodeTypes = {
   "external-entity": memo(ExternalEntityNode),
   process: memo(ProcessNode),
   "data-store": memo(DataStoreNode),
   boundary: memo(BoundaryNodeView),
+  ghost: memo(GhostNodeView),
 };
