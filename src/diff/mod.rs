@@ -544,7 +544,7 @@ fn places(m: &Model, facts: &Facts<'_>) -> HashMap<Uuid, BTreeMap<Uuid, String>>
         }
         let place = match e {
             ElementRef::ExternalEntity(x) => {
-                let trust = x.trust.map(|t| format!(", {}", t.as_str().replace('-', " "))).unwrap_or_default();
+                let trust = x.trust.map(|t| format!(" ({})", t.as_str())).unwrap_or_default();
                 (f.id, format!("external entity {}{trust}", x.display_name()))
             }
             _ => match f.boundary.as_ref().and_then(|k| facts.boundary(k.as_str())) {
