@@ -40,6 +40,7 @@ fn committed_typescript_bindings_match_the_rust_types() {
     PathPurpose::export_all(&cfg).expect("export");
     CompareView::export_all(&cfg).expect("export");
     CompareWith::export_all(&cfg).expect("export");
+    threatwright::io::import::Report::export_all(&cfg).expect("export");
     let fresh = files(tmp.path());
     let committed_dir: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings");
     if std::env::var_os("UPDATE_BINDINGS").is_some() {

@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tauri::{Manager, State};
 use tauri_plugin_dialog::DialogExt;
+use threatwright::io::import::Report as ImportReport;
 use threatwright::session::edit::{Clipboard, Edit};
 use threatwright::session::view::{DocumentView, Outcome, ThreatRow};
 use threatwright::session::vocabulary::Vocabulary;
 use threatwright::session::{self, Action, ExportOptions, Failure, FailureCode, Session};
-use threatwright::session::{AppInfo, CompareView, CompareWith, PathPurpose};
+use threatwright::session::{AppInfo, CompareView, CompareWith, ImportKind, PathPurpose};
 
 /// The open document and the paths the user chose in this run.
 struct AppState {
@@ -87,7 +88,7 @@ async fn choose_path(
     let picked: Option<PathBuf> = if let Some(dir) = std::env::var_os("THREATWRIGHT_E2E_DIR") {
         let dir = PathBuf::from(dir);
         let name = match purpose {
-            PathPurpose::Open | PathPurpose::Compare => {
+            PathPurpose::Open | PathPurpose::Compare | PathPurpose::Import(_) => {
                 std::fs::read_to_string(dir.join(".e2e-open")).unwrap_or_default().trim().to_owned()
             }
             _ => suggested,
@@ -206,6 +207,26 @@ async fn export_yaml(state: State<'_, AppState>, path: String) -> R<()> {
     with_session(&state, |s| s.export_yaml(&path))
 }
 
+/// Imports a file (another tool's model, an OpenAPI specification) and answers with the
+/// import report, for the user to read before the model opens.
+#[tauri::command]
+async fn import_preview(state: State<'_, AppState>, kind: ImportKind, path: String) -> R<ImportReport> {
+    let path = PathBuf::from(path);
+    allowed(&state, &path)?;
+    Ok(session::import_file(kind, &path)?.report)
+}
+
+/// Imports the file into a new project file at `into` and opens it.
+#[tauri::command]
+async fn import_open(state: State<'_, AppState>, kind: ImportKind, path: String, into: String) -> R<DocumentView> {
+    let (path, into) = (PathBuf::from(path), PathBuf::from(into));
+    allowed(&state, &path)?;
+    allowed(&state, &into)?;
+    let imported = session::import_file(kind, &path)?;
+    close(&state)?;
+    opened(&state, Session::create(&into, &imported.model, library()?, &who())?)
+}
+
 /// Compares the open document with its latest baseline or with a file chosen in a dialog.
 #[tauri::command]
 async fn compare(state: State<'_, AppState>, with: CompareWith) -> R<CompareView> {
@@ -255,6 +276,8 @@ fn main() {
             export_report,
             export_yaml,
             compare,
+            import_preview,
+            import_open,
         ])
         .run(tauri::generate_context!())
         .expect("the Threatwright window could not start");

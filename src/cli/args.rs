@@ -31,6 +31,73 @@ pub enum TextOrJson {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Yaml,
+    /// OWASP Threat Dragon v2 JSON (one STRIDE diagram with the register's threats).
+    ThreatDragon,
+}
+
+/// How an OpenAPI import cuts a specification into processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitBy {
+    /// One process per specification.
+    Spec,
+    /// One process per tag group (an operation's first tag).
+    Tag,
+}
+
+/// Where an import comes from.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// OpenAPI 3.0 / 3.1 specifications (YAML or JSON): a process, its clients, request
+    /// and response flows, an API inventory entry and suggested data assets per spec.
+    Openapi {
+        #[arg(required = true, num_args = 1..)]
+        specs: Vec<PathBuf>,
+        /// The project file to create.
+        #[arg(short, long, value_name = "FILE.twdb", required_unless_present = "into", conflicts_with = "into")]
+        output: Option<PathBuf>,
+        /// Merge into an existing project file: what exists keeps its identity, position
+        /// and threat state; what changed is shown.
+        #[arg(long, value_name = "FILE.twdb")]
+        into: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = SplitBy::Spec)]
+        split_by: SplitBy,
+        /// The import report's format.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        /// Replace an existing output file's model.
+        #[arg(long)]
+        force: bool,
+    },
+    /// A Microsoft Threat Modeling Tool model (.tm7).
+    Tm7 {
+        file: PathBuf,
+        #[arg(short, long, value_name = "FILE.twdb")]
+        output: PathBuf,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[arg(long)]
+        force: bool,
+    },
+    /// An OWASP Threat Dragon v2 model (JSON).
+    ThreatDragon {
+        file: PathBuf,
+        #[arg(short, long, value_name = "FILE.twdb")]
+        output: PathBuf,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[arg(long)]
+        force: bool,
+    },
+    /// A Threagile model (YAML).
+    Threagile {
+        file: PathBuf,
+        #[arg(short, long, value_name = "FILE.twdb")]
+        output: PathBuf,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -341,13 +408,19 @@ pub enum Command {
         #[command(flatten)]
         input: InputOpts,
     },
-    /// Import a model YAML into a project file.
+    /// Import a model YAML into a project file; or bring in OpenAPI specifications or a
+    /// model from Microsoft TMT (.tm7), OWASP Threat Dragon (JSON) or Threagile (YAML)
+    /// with a report of what was inferred and what needs a person.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Import {
+        #[command(subcommand)]
+        from: Option<ImportFrom>,
         /// The model YAML to import.
-        file: PathBuf,
+        #[arg(required = true)]
+        file: Option<PathBuf>,
         /// The project file to write.
-        #[arg(short, long, value_name = "FILE.twdb")]
-        output: PathBuf,
+        #[arg(short, long, value_name = "FILE.twdb", required = true)]
+        output: Option<PathBuf>,
         /// Replace the model in an existing project file (in one transaction).
         #[arg(long)]
         force: bool,

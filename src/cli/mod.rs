@@ -5,6 +5,7 @@
 mod analyze;
 mod args;
 mod diff;
+mod import;
 mod lifecycle;
 mod render;
 mod report;
@@ -115,7 +116,28 @@ fn run(command: Command) -> Outcome {
     match command {
         Command::New { file, from, name, input } => new(&file, from.as_deref(), name, &limits(&input)),
         Command::Validate { file, format, input } => validate(&file, format, &limits(&input)),
-        Command::Import { file, output, force, input } => import(&file, &output, force, &limits(&input)),
+        Command::Import { from: Some(from), .. } => import::run(from),
+        Command::Import { from: None, file: Some(file), output: Some(output), force, input } => {
+            import(&file, &output, force, &limits(&input))
+        }
+        Command::Import { .. } => {
+            Err(Failure::input("import: give a model YAML and -o FILE.twdb, or a format (see --help)"))
+        }
+        Command::Export { file, format: ExportFormat::ThreatDragon, output, input } => {
+            let model = if is_project_path(&file) {
+                lifecycle::open(&file)?.document()?
+            } else {
+                read_model(&file, &limits(&input))?
+            };
+            let json = crate::io::import::threat_dragon::export(&model).map_err(Failure::input)?;
+            if output.as_os_str() == "-" {
+                print(&json)
+            } else {
+                crate::files::write_atomic(&output, json.as_bytes())
+                    .map_err(|e| Failure::input(format!("{}: cannot write: {e}", output.display())))?;
+                Ok(Exit::Success)
+            }
+        }
         Command::Export { file, format: ExportFormat::Yaml, output, input } => {
             // A project file exports its model with its register; YAML is canonicalised.
             let model = if is_project_path(&file) {
@@ -280,7 +302,7 @@ fn validate(path: &Path, format: TextOrJson, limits: &Limits) -> Outcome {
 /// Creates a project file from `model` (or, with `force`, replaces the model of an
 /// existing one). A register that came with the model is restored and analysed, so that
 /// its threats get their content back from the rules.
-fn create_project(path: &Path, model: &Model, force: bool) -> Result<(), Failure> {
+pub(crate) fn create_project(path: &Path, model: &Model, force: bool) -> Result<(), Failure> {
     let who = lifecycle::who()?;
     let mut project = if force && path.exists() {
         let mut project = lifecycle::open(path)?;

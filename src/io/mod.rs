@@ -1,4 +1,5 @@
 //! Reading and writing models in file formats. Each format is the only place that knows
 //! its parser; the rest of the core sees `model` types only.
 
+pub mod import;
 pub mod yaml;

@@ -58,11 +58,41 @@ pub enum PathPurpose {
     Yaml,
     /// A model YAML or project file to compare the open document with.
     Compare,
+    /// A file of another tool or an OpenAPI specification to import.
+    Import(ImportKind),
+}
+
+/// What an import reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportKind {
+    /// An OpenAPI 3.0 / 3.1 specification (YAML or JSON).
+    Openapi,
+    /// A Microsoft Threat Modeling Tool model.
+    Tm7,
+    /// An OWASP Threat Dragon v2 model.
+    ThreatDragon,
+    /// A Threagile model.
+    Threagile,
+}
+
+/// Imports a file of `kind` (the desktop's "Import…"): the model and the report.
+pub fn import_file(kind: ImportKind, path: &Path) -> Result<crate::io::import::Imported, Failure> {
+    use crate::io::import;
+    let bytes = import::read_bounded(path).map_err(|e| Failure::new(FailureCode::File, e))?;
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let result = match kind {
+        ImportKind::Openapi => import::openapi::import(&[(name, bytes)], import::openapi::Split::Spec),
+        ImportKind::Tm7 => import::tm7::import(&bytes, &name),
+        ImportKind::ThreatDragon => import::threat_dragon::import(&bytes, &name),
+        ImportKind::Threagile => import::threagile::import(&bytes, &name),
+    };
+    result.map_err(|e| Failure::new(FailureCode::Invalid, e))
 }
 
 impl PathPurpose {
     pub fn is_save(self) -> bool {
-        !matches!(self, PathPurpose::Open | PathPurpose::Compare)
+        !matches!(self, PathPurpose::Open | PathPurpose::Compare | PathPurpose::Import(_))
     }
 
     /// The dialog's filter: a label and file name extensions.
@@ -73,6 +103,10 @@ impl PathPurpose {
             PathPurpose::NewProject => ("Threatwright project", &["twdb"]),
             PathPurpose::Yaml => ("Model YAML", &["yaml", "yml"]),
             PathPurpose::Compare => ("Model or project to compare with", &["yaml", "yml", "twdb"]),
+            PathPurpose::Import(ImportKind::Openapi) => ("OpenAPI specification", &["yaml", "yml", "json"]),
+            PathPurpose::Import(ImportKind::Tm7) => ("Threat Modeling Tool model", &["tm7"]),
+            PathPurpose::Import(ImportKind::ThreatDragon) => ("Threat Dragon model", &["json"]),
+            PathPurpose::Import(ImportKind::Threagile) => ("Threagile model", &["yaml", "yml"]),
             PathPurpose::Report(F::Pdf) => ("PDF report", &["pdf"]),
             PathPurpose::Report(F::Html) => ("HTML report", &["html"]),
             PathPurpose::Report(F::Md) => ("Markdown report", &["md"]),

@@ -150,26 +150,7 @@ fn keys_in_use(model: &Model) -> HashSet<String> {
         .collect()
 }
 
-/// A key made from a name: lower case ASCII letters, digits and dashes, unique.
-pub fn new_key(name: &str, fallback: &str, used: &HashSet<String>) -> Key {
-    let mut slug = String::new();
-    for c in name.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let mut slug = slug.trim_end_matches('-').to_owned();
-    slug.truncate(48);
-    let slug = slug.trim_end_matches('-').to_owned();
-    let base = if slug.is_empty() { fallback.to_owned() } else { slug };
-    if !used.contains(&base) {
-        return Key::new(base);
-    }
-    (2..).map(|n| format!("{base}-{n}")).find(|k| !used.contains(k)).map(Key::new).expect("some suffix is free")
-}
+pub use crate::model::key::new_key;
 
 #[derive(Clone, Copy, Debug)]
 struct Rect {

@@ -24,7 +24,10 @@ use std::path::{Path, PathBuf};
 use ts_rs::TS;
 use view::{DocumentView, Outcome, Parts};
 
-pub use app::{AppInfo, Example, PathPurpose, app_info, builtin_library, example, is_project_file, read_model_file};
+pub use app::{
+    AppInfo, Example, ImportKind, PathPurpose, app_info, builtin_library, example, import_file, is_project_file,
+    read_model_file,
+};
 pub use compare::{CompareView, CompareWith};
 
 /// Recent files (see [`app::load`], [`app::remember`]).

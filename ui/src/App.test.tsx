@@ -320,4 +320,35 @@ describe("App", () => {
     await waitFor(() => expect(screen.queryByTestId("ghost-old-cache")).toBeNull());
     expect(screen.queryByTestId("tab-compare")).toBeNull();
   });
+
+  it("imports from the start screen: the report first, then the project opens", async () => {
+    const report = {
+      format: "openapi",
+      sources: ["petcare.yaml"],
+      counts: { processes: 1, flows: 2 },
+      notes: [
+        { kind: "needs-review", at: null, item: "petcare-service", message: "2 operation(s) need no authentication: login, listClinics" },
+        { kind: "inferred", at: null, item: "petcare-personal-data", message: "Personal data suggested by 5 field name(s)" },
+      ],
+    };
+    const paths = ["/tmp/petcare.yaml", "/tmp/petcare.twdb"];
+    backend({
+      app_info: () => ({ version: "0.1.0", examples: [], recent: [] }),
+      choose_path: () => paths.shift(),
+      import_preview: () => report,
+      import_open: () => view(),
+      vocabulary: () => vocabulary,
+    });
+    render(<App />);
+    fireEvent.click(screen.getByTestId("import-open"));
+    fireEvent.click(screen.getByTestId("import-openapi"));
+    await waitFor(() => expect(screen.getByTestId("import-report")).toBeTruthy());
+    expect(mockInvoke).toHaveBeenCalledWith("choose_path", { purpose: { import: "openapi" }, suggested: "" });
+    expect(screen.getByTestId("import-counts").textContent).toContain("1 processes, 2 flows");
+    expect(screen.getAllByTestId("import-note").map((n) => n.getAttribute("data-kind"))).toEqual(["needs-review", "inferred"]);
+    expect(mockInvoke).not.toHaveBeenCalledWith("import_open", expect.anything());
+    fireEvent.click(screen.getByTestId("import-create"));
+    await waitFor(() => expect(screen.getByTestId("register")).toBeTruthy());
+    expect(mockInvoke).toHaveBeenCalledWith("import_open", { kind: "openapi", path: "/tmp/petcare.yaml", into: "/tmp/petcare.twdb" });
+  });
 });

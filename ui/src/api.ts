@@ -8,6 +8,8 @@ import type { CompareView } from "./bindings/CompareView";
 import type { CompareWith } from "./bindings/CompareWith";
 import type { DocumentView } from "./bindings/DocumentView";
 import type { Edit } from "./bindings/Edit";
+import type { ImportKind } from "./bindings/ImportKind";
+import type { ImportReport } from "./bindings/ImportReport";
 import type { ExportOptions } from "./bindings/ExportOptions";
 import type { Failure } from "./bindings/Failure";
 import type { Outcome } from "./bindings/Outcome";
@@ -47,6 +49,8 @@ export const api = {
   exportReport: (path: string, options: ExportOptions) => invoke<string[]>("export_report", { path, options }),
   exportYaml: (path: string) => invoke<void>("export_yaml", { path }),
   compare: (w: CompareWith) => invoke<CompareView>("compare", { with: w }),
+  importPreview: (kind: ImportKind, path: string) => invoke<ImportReport>("import_preview", { kind, path }),
+  importOpen: (kind: ImportKind, path: string, into: string) => invoke<DocumentView>("import_open", { kind, path, into }),
 };
 
 function isFailure(e: unknown): e is Failure {

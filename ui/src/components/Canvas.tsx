@@ -24,7 +24,7 @@ import { nodeTypes, ResizeContext, type CanvasNode } from "./nodes";
 
 const edgeTypes: EdgeTypes = { flow: memo(FlowEdge) };
 /** A workshop needs the diagram large: fit it with a thin margin. */
-export const FIT = { padding: 0.05 };
+export const FIT = { padding: 0.05, maxZoom: 1.2 };
 
 /** Where an element or flow is on the canvas (a flow: halfway between its ends). */
 /** Above this many nodes, only the nodes and edges in view are rendered. */

@@ -4,6 +4,7 @@ import { attempt } from "../actions";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { DocumentView } from "../bindings/DocumentView";
 import { useApp } from "../store";
+import { ImportDialog } from "./ImportDialog";
 import { PromptDialog } from "./Modal";
 
 const isYaml = (p: string) => /\.ya?ml$/i.test(p);
@@ -13,6 +14,7 @@ export function StartScreen() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [importing, setImporting] = useState(false);
   const openDocument = useApp((s) => s.openDocument);
 
   useEffect(() => {
@@ -77,6 +79,9 @@ export function StartScreen() {
         <button data-testid="open-file" disabled={busy} onClick={openFile}>
           Open…
         </button>
+        <button data-testid="import-open" disabled={busy} onClick={() => setImporting(true)} title="OpenAPI, Microsoft TMT, Threat Dragon, Threagile">
+          Import…
+        </button>
       </section>
       <div className="start-columns">
         <section>
@@ -107,6 +112,15 @@ export function StartScreen() {
           </ul>
         </section>
       </div>
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onOpened={(v) => {
+            setImporting(false);
+            openDocument(v);
+          }}
+        />
+      )}
       {asking && (
         <PromptDialog title="New model" label="Name of the system" confirm="Create…" onConfirm={newModel} onClose={() => setAsking(false)} />
       )}
