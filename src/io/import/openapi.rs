@@ -198,8 +198,52 @@ pub fn category_of(property: &str) -> Option<DataCategory> {
     if !word.is_empty() {
         words.push(word);
     }
-    HINTS.iter().find(|(_, names)| words.iter().any(|w| names.contains(&w.as_str()))).map(|(c, _)| *c)
+    let whole = |w: &str| HINTS.iter().find(|(_, names)| names.contains(&w)).map(|(c, _)| *c);
+    if let Some(c) = whole(&norm) {
+        return Some(c);
+    }
+    // A name *about* a sensitive value is not the value: `secret_name`, `token_expires_at`,
+    // `email_verified`, `password_length`.
+    if words.last().is_some_and(|w| ABOUT.contains(&w.as_str())) {
+        return None;
+    }
+    words.iter().skip(1).find_map(|w| whole(w))
 }
+
+/// Last words that make a name metadata about a value rather than the value.
+const ABOUT: &[&str] = &[
+    "name",
+    "names",
+    "id",
+    "ids",
+    "type",
+    "types",
+    "count",
+    "url",
+    "uri",
+    "at",
+    "expires",
+    "expiry",
+    "expiration",
+    "length",
+    "enabled",
+    "required",
+    "status",
+    "hint",
+    "prefix",
+    "suffix",
+    "last4",
+    "verified",
+    "set",
+    "policy",
+    "scopes",
+    "scope",
+    "format",
+    "version",
+    "visibility",
+    "updated",
+    "created",
+];
 
 fn category_label(c: DataCategory) -> (&'static str, &'static str, Classification) {
     match c {
@@ -209,6 +253,46 @@ fn category_label(c: DataCategory) -> (&'static str, &'static str, Classificatio
         DataCategory::Financial => ("financial-data", "Financial data", Classification::Confidential),
         DataCategory::Health => ("health-data", "Health data", Classification::Restricted),
         DataCategory::Secrets => ("secrets", "Secrets", Classification::Restricted),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_suggest_categories_but_names_about_values_do_not() {
+        for (name, want) in [
+            ("email", Some(DataCategory::Personal)),
+            ("contactEmail", Some(DataCategory::Personal)),
+            ("date_of_birth", Some(DataCategory::Personal)),
+            ("password", Some(DataCategory::Credentials)),
+            ("client_secret", Some(DataCategory::Credentials)),
+            ("refreshToken", Some(DataCategory::Credentials)),
+            ("card_number", Some(DataCategory::Cardholder)),
+            ("cvv", Some(DataCategory::Cardholder)),
+            ("iban", Some(DataCategory::Financial)),
+            ("diagnosis", Some(DataCategory::Health)),
+            ("secret_name", None),
+            ("token_expires_at", None),
+            ("email_verified", None),
+            ("password_length", None),
+            ("tokenizer", None),
+            ("description", None),
+        ] {
+            assert_eq!(category_of(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn long_titles_keep_their_keys_apart() {
+        let spec = br#"{"openapi": "3.0.3", "info": {"title": "GitHub's official OpenAPI spec + Octokit extension", "version": "1"},
+            "servers": [{"url": "https://api.github.com"}], "paths": {"/": {"get": {"operationId": "root", "responses": {"200": {"description": "ok"}}}}}}"#;
+        let i = import(&[("gh.json".into(), spec.to_vec())], Split::Spec).unwrap();
+        let keys: Vec<String> = i.model.elements().map(|e| e.key().to_string()).collect();
+        assert!(keys.iter().any(|k| k.ends_with("-clients")), "{keys:?}");
+        assert!(keys.iter().any(|k| k.ends_with("-service")), "{keys:?}");
+        assert!(keys.iter().all(|k| k.len() <= 48), "{keys:?}");
     }
 }
 
@@ -552,6 +636,9 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
     let spec = &src.spec;
     let title = spec.info.title.trim().to_owned();
     let title = if title.is_empty() { src.name.clone() } else { title };
+    // Keys are at most 48 characters: the title part is cut so that suffixes survive.
+    let short: String = title.chars().take(30).collect();
+    let take = |keys: &mut Keys, suffix: &str, fallback: &str| keys.take(&format!("{short} {suffix}"), fallback);
     let servers: Vec<String> = spec.servers.iter().map(server_url).collect();
     let public = servers.iter().any(|u| is_public(u));
     let plain_http: Vec<&String> = servers.iter().filter(|u| u.starts_with("http://")).collect();
@@ -603,7 +690,7 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
         .values()
         .flat_map(|g| &g.operations)
         .any(|o| o.security.is_empty() || o.security.iter().any(Vec::is_empty));
-    let clients_key = keys.take(&format!("{title} clients"), "clients");
+    let clients_key = take(keys, "clients", "clients");
     let mut clients: ExternalEntity = blank(&clients_key);
     clients.name = Some(format!("{title} clients"));
     clients.description = Some(format!("Whoever calls {title}, as its OpenAPI specification describes it."));
@@ -643,7 +730,7 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
         for (c, fields) in o.request.iter().chain(&o.response) {
             let entry = assets.entry(*c).or_insert_with(|| {
                 let (k, _, _) = category_label(*c);
-                (keys.take(&format!("{title} {k}"), k), BTreeSet::new())
+                (take(keys, k, k), BTreeSet::new())
             });
             entry.1.extend(fields.iter().cloned());
         }
@@ -682,9 +769,14 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
     // One process, API entry and request/response flows per group.
     for g in groups.values() {
         let name = if split == Split::Tag { format!("{title} — {}", g.label) } else { title.clone() };
-        let service =
-            if name.to_ascii_lowercase().ends_with("service") { name.clone() } else { format!("{name} service") };
-        let pkey = keys.take(&service, "api-service");
+        // Keys are at most 48 characters: the title part is cut so that suffixes survive.
+        let label: String = if split == Split::Tag { format!("{short} {}", g.label) } else { short.clone() };
+        let label: String = label.chars().take(40).collect();
+        let pkey = if label.to_ascii_lowercase().ends_with("service") {
+            keys.take(&label, "api-service")
+        } else {
+            keys.take(&format!("{label} service"), "api-service")
+        };
         let mut p: Process = blank(&pkey);
         p.name = Some(name.clone());
         p.kind = Some(ProcessKind::Service);
@@ -757,7 +849,7 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
 
         let deprecated: Vec<&str> = g.operations.iter().filter(|o| o.deprecated).map(|o| o.id.as_str()).collect();
         let undocumented = g.operations.iter().filter(|o| !o.documented).count();
-        let akey = keys.take(&name, "api");
+        let akey = keys.take(&label, "api");
         let mut a: ApiEntry = blank(&akey);
         a.name = Some(name.clone());
         a.direction = Some(ApiDirection::Exposed);
@@ -800,7 +892,7 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
             ("requests", &clients_key, &pkey, carried(|o| &o.request)),
             ("responses", &pkey, &clients_key, carried(|o| &o.response)),
         ] {
-            let fkey = keys.take(&format!("{name} {label}"), "flow");
+            let fkey = keys.take(&format!("{} {label}", pkey.as_str().trim_end_matches("-service")), "flow");
             let mut f: Flow = blank_flow(&fkey, from, to);
             f.name = Some(format!("{name} {label}"));
             // The weakest server decides: one plain http: server makes the flow unencrypted.
@@ -817,13 +909,13 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
 
     // Webhooks (3.1): the API calls its consumers.
     if !spec.webhooks.is_empty() {
-        let wkey = keys.take(&format!("{title} webhook receivers"), "webhook-receivers");
+        let wkey = take(keys, "webhook receivers", "webhook-receivers");
         let mut e: ExternalEntity = blank(&wkey);
         e.name = Some(format!("{title} webhook receivers"));
         e.trust = Some(TrustLevel::Partner);
         model.external_entities.push(e);
         if let Some(p) = model.processes.iter().rev().find(|p| p.tags.contains("openapi")).map(|p| p.key.clone()) {
-            let fkey = keys.take(&format!("{title} webhooks"), "webhooks");
+            let fkey = take(keys, "webhooks", "webhooks");
             let mut f = blank_flow(&fkey, &p, &wkey);
             f.name = Some(format!("Webhooks: {}", spec.webhooks.keys().cloned().collect::<Vec<_>>().join(", ")));
             f.protocol = Some(Protocol::Https);

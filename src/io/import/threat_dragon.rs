@@ -799,20 +799,6 @@ fn title_of(text: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Whether the segments p–q and r–s cross (touching does not count).
-fn segments_cross(p: (f64, f64), q: (f64, f64), r: (f64, f64), s: (f64, f64)) -> bool {
-    let orient = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0);
-    let opposite = |u: f64, v: f64| (u > 0.0 && v < 0.0) || (u < 0.0 && v > 0.0);
-    opposite(orient(r, s, p), orient(r, s, q)) && opposite(orient(p, q, r), orient(p, q, s))
-}
-
-/// Whether two polylines cross.
-fn polylines_cross(a: &[(f64, f64)], b: &[(f64, f64)]) -> bool {
-    a.iter()
-        .zip(a.iter().skip(1))
-        .any(|(p, q)| b.iter().zip(b.iter().skip(1)).any(|(r, s)| segments_cross(*p, *q, *r, *s)))
-}
-
 /// The import in progress: the model, its report, and the type errors found.
 struct Importer {
     model: Model,
@@ -1323,7 +1309,7 @@ impl Importer {
         self.note(NoteKind::Unsupported, &cell.path, None, message);
         let Some(line) = cell.line(centres) else { return };
         let crossed: Vec<&str> =
-            lines.iter().filter(|(_, l)| polylines_cross(&line, l)).map(|(k, _)| k.as_str()).collect();
+            lines.iter().filter(|(_, l)| super::geometry::paths_meet(&line, l)).map(|(k, _)| k.as_str()).collect();
         if !crossed.is_empty() {
             let message = format!(
                 "the boundary line \"{label}\" crosses the flows {}: put the elements on one side of it in a \
@@ -2609,8 +2595,8 @@ mod tests {
         assert!(t.ends_with('…') && t.chars().count() <= TITLE_CHARS, "{t}");
         assert_eq!(title_of(&"é".repeat(200)).chars().count(), TITLE_CHARS);
 
-        assert!(segments_cross((0.0, 0.0), (2.0, 2.0), (0.0, 2.0), (2.0, 0.0)));
-        assert!(!segments_cross((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)));
+        assert!(super::super::geometry::segments_meet((0.0, 0.0), (2.0, 2.0), (0.0, 2.0), (2.0, 0.0)));
+        assert!(!super::super::geometry::segments_meet((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)));
         assert_eq!(boundary_kind("Cardholder Data Environment"), Some(BoundaryKind::RestrictedZone));
         assert_eq!(boundary_kind("Internet"), Some(BoundaryKind::Internet));
         assert_eq!(boundary_kind("Payments"), None);

@@ -522,41 +522,6 @@ fn path_points(node: Node<'_, '_>) -> Vec<Point> {
     }
 }
 
-/// Twice the signed area of the triangle a, b, c (its sign says on which side of a→b c is).
-fn orientation(a: Point, b: Point, c: Point) -> f64 {
-    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
-}
-
-/// Whether p, known to be on the line through a and b, lies between them.
-fn between(a: Point, b: Point, p: Point) -> bool {
-    a.0.min(b.0) <= p.0 && p.0 <= a.0.max(b.0) && a.1.min(b.1) <= p.1 && p.1 <= a.1.max(b.1)
-}
-
-fn opposite(a: f64, b: f64) -> bool {
-    (a > 0.0 && b < 0.0) || (a < 0.0 && b > 0.0)
-}
-
-/// Whether segments p1–p2 and q1–q2 meet (touching counts).
-fn segments_meet(p1: Point, p2: Point, q1: Point, q2: Point) -> bool {
-    let d1 = orientation(q1, q2, p1);
-    let d2 = orientation(q1, q2, p2);
-    let d3 = orientation(p1, p2, q1);
-    let d4 = orientation(p1, p2, q2);
-    if opposite(d1, d2) && opposite(d3, d4) {
-        return true;
-    }
-    (d1 == 0.0 && between(q1, q2, p1))
-        || (d2 == 0.0 && between(q1, q2, p2))
-        || (d3 == 0.0 && between(p1, p2, q1))
-        || (d4 == 0.0 && between(p1, p2, q2))
-}
-
-/// Whether two polylines meet.
-fn paths_meet(a: &[Point], b: &[Point]) -> bool {
-    // `windows(2)` yields slices of exactly two points, so both indexes exist.
-    a.windows(2).any(|s| b.windows(2).any(|t| segments_meet(s[0], s[1], t[0], t[1])))
-}
-
 /// Orders boxes innermost first: smaller area, then (for equal boxes) the later one,
 /// which `is_outer` treats as nested in the earlier.
 fn innermost_first(a: &(usize, usize, Rect), b: &(usize, usize, Rect)) -> Ordering {
@@ -1032,7 +997,7 @@ impl Importer {
             let crossing: Vec<&str> = self
                 .flow_paths
                 .iter()
-                .filter(|(_, s, path)| *s == line.surface && paths_meet(&line.points, path))
+                .filter(|(_, s, path)| *s == line.surface && super::geometry::paths_meet(&line.points, path))
                 .map(|(k, _, _)| k.as_str())
                 .collect();
             if !crossing.is_empty() {
@@ -1504,10 +1469,16 @@ mod tests {
 
     #[test]
     fn segments() {
-        assert!(segments_meet((0.0, 0.0), (2.0, 2.0), (0.0, 2.0), (2.0, 0.0)));
-        assert!(!segments_meet((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)));
-        assert!(segments_meet((0.0, 0.0), (2.0, 0.0), (1.0, 0.0), (1.0, 5.0)), "touching counts");
-        assert!(!segments_meet((0.0, 0.0), (1.0, 0.0), (2.0, 0.0), (3.0, 0.0)), "collinear apart");
+        assert!(super::super::geometry::segments_meet((0.0, 0.0), (2.0, 2.0), (0.0, 2.0), (2.0, 0.0)));
+        assert!(!super::super::geometry::segments_meet((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)));
+        assert!(
+            super::super::geometry::segments_meet((0.0, 0.0), (2.0, 0.0), (1.0, 0.0), (1.0, 5.0)),
+            "touching counts"
+        );
+        assert!(
+            !super::super::geometry::segments_meet((0.0, 0.0), (1.0, 0.0), (2.0, 0.0), (3.0, 0.0)),
+            "collinear apart"
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@ import { useReactFlow } from "@xyflow/react";
 import { api } from "../api";
 import { attempt, doEdit, perform, startCompare } from "../actions";
 import { useApp, useDoc, useDocStore } from "../store";
+import { useState } from "react";
+import { ImportDialog } from "./ImportDialog";
 
 interface ToolbarProps {
   onExport: () => void;
@@ -17,6 +19,7 @@ export function Toolbar({ onExport, onSignModel, onClose }: ToolbarProps) {
   const theme = useApp((s) => s.theme);
   const { toggleTheme, togglePresentation, setShortcuts } = useApp.getState();
   const b = view.baseline;
+  const [importing, setImporting] = useState(false);
 
   return (
     <header className="toolbar" role="toolbar" aria-label="Editor">
@@ -40,6 +43,9 @@ export function Toolbar({ onExport, onSignModel, onClose }: ToolbarProps) {
         </button>
       </div>
       <div className="group hide-in-presentation">
+        <button data-testid="toolbar-import" title="Import an OpenAPI specification or another tool's model as a new project" onClick={() => setImporting(true)}>
+          Import…
+        </button>
         <button data-testid="export-open" onClick={onExport}>
           Export…
         </button>
@@ -86,6 +92,15 @@ export function Toolbar({ onExport, onSignModel, onClose }: ToolbarProps) {
           Close
         </button>
       </div>
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onOpened={(v) => {
+            setImporting(false);
+            useApp.getState().openDocument(v);
+          }}
+        />
+      )}
     </header>
   );
 }
