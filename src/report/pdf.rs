@@ -1384,7 +1384,7 @@ fn changes(w: &mut Writer, r: &Report) {
     for (title, lines) in c.lists() {
         w.subheading(title);
         let rows: Vec<Vec<Cell>> = lines.into_iter().map(|l| vec![cell(l)]).collect();
-        w.table(&[title], &[7.0], &rows);
+        w.table(&["what changed"], &[7.0], &rows);
     }
     if !c.threats.is_empty() {
         w.subheading("Threats");
