@@ -69,35 +69,25 @@ pub enum ImportFrom {
         force: bool,
     },
     /// A Microsoft Threat Modeling Tool model (.tm7).
-    Tm7 {
-        file: PathBuf,
-        #[arg(short, long, value_name = "FILE.twdb")]
-        output: PathBuf,
-        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-        format: TextOrJson,
-        #[arg(long)]
-        force: bool,
-    },
+    Tm7(ImportFile),
     /// An OWASP Threat Dragon v2 model (JSON).
-    ThreatDragon {
-        file: PathBuf,
-        #[arg(short, long, value_name = "FILE.twdb")]
-        output: PathBuf,
-        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-        format: TextOrJson,
-        #[arg(long)]
-        force: bool,
-    },
+    ThreatDragon(ImportFile),
     /// A Threagile model (YAML).
-    Threagile {
-        file: PathBuf,
-        #[arg(short, long, value_name = "FILE.twdb")]
-        output: PathBuf,
-        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-        format: TextOrJson,
-        #[arg(long)]
-        force: bool,
-    },
+    Threagile(ImportFile),
+}
+
+/// One other tool's model file into a new project file.
+#[derive(Debug, Args)]
+pub struct ImportFile {
+    pub file: PathBuf,
+    #[arg(short, long, value_name = "FILE.twdb")]
+    pub output: PathBuf,
+    /// The import report's format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+    /// Replace an existing output file's model.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,7 +2,7 @@
 //! the import report on standard output (what was inferred, what needs a person, what
 //! was not taken over).
 
-use super::args::{ImportFrom, SplitBy, TextOrJson};
+use super::args::{ImportFile, ImportFrom, SplitBy, TextOrJson};
 use super::{Exit, Failure, Outcome, analyze, create_project, lifecycle, print, print_json};
 use crate::io::import::{self, Imported, openapi};
 use std::path::{Path, PathBuf};
@@ -25,24 +25,17 @@ pub fn run(from: ImportFrom) -> Outcome {
                 (None, None) => Err(Failure::input("say where the project goes: -o FILE.twdb, or --into FILE.twdb")),
             }
         }
-        ImportFrom::Tm7 { file, output, format, force } => {
-            let imported = read_with(&file, import::tm7::import)?;
-            finish(&output, imported, force, format)
-        }
-        ImportFrom::ThreatDragon { file, output, format, force } => {
-            let imported = read_with(&file, import::threat_dragon::import)?;
-            finish(&output, imported, force, format)
-        }
-        ImportFrom::Threagile { file, output, format, force } => {
-            let imported = read_with(&file, import::threagile::import)?;
-            finish(&output, imported, force, format)
-        }
+        ImportFrom::Tm7(a) => from_file(a, import::tm7::import),
+        ImportFrom::ThreatDragon(a) => from_file(a, import::threat_dragon::import),
+        ImportFrom::Threagile(a) => from_file(a, import::threagile::import),
     }
 }
 
-fn read_with(file: &Path, f: fn(&[u8], &str) -> Result<Imported, String>) -> Result<Imported, Failure> {
-    let bytes = import::read_bounded(file).map_err(Failure::input)?;
-    f(&bytes, &file.display().to_string()).map_err(Failure::input)
+/// Reads one other tool's file with its importer and writes the new project file.
+fn from_file(a: ImportFile, f: fn(&[u8], &str) -> Result<Imported, String>) -> Outcome {
+    let bytes = import::read_bounded(&a.file).map_err(Failure::input)?;
+    let imported = f(&bytes, &a.file.display().to_string()).map_err(Failure::input)?;
+    finish(&a.output, imported, a.force, a.format)
 }
 
 fn show(report: &import::Report, format: TextOrJson) -> Outcome {
@@ -66,9 +59,13 @@ fn finish(out: &Path, imported: Imported, force: bool, format: TextOrJson) -> Ou
         )));
     }
     create_project(out, &imported.model, force)?;
-    let mut project = lifecycle::open(out)?;
-    let library = analyze::library(&analyze::rule_dirs(out, &super::args::RuleOpts { dirs: Vec::new() }))?;
-    project.analyze(&library)?;
+    // `create_project` analyses a model that brings a register; one without gets its first
+    // analysis here, so that the project opens with its threats.
+    if imported.model.threats.is_empty() {
+        let mut project = lifecycle::open(out)?;
+        let library = analyze::library(&analyze::rule_dirs(out, &super::args::RuleOpts { dirs: Vec::new() }))?;
+        project.analyze(&library)?;
+    }
     show(&imported.report, format)?;
     eprintln!("imported into {}", out.display());
     Ok(Exit::Success)
@@ -94,7 +91,8 @@ fn merge_into(into: &Path, mut imported: Imported, specs: &[PathBuf], format: Te
     project.replace_model(&merged)?;
     project.analyze(&library)?;
     let after = project.document()?;
-    let new_threats = crate::workflow::analyze_document(&after, &library).threats;
+    // The register the analysis just stored, with the same rules as `old_threats`.
+    let new_threats = project.register()?;
     let d =
         crate::diff::diff(&into.display().to_string(), &before, &old_threats, "after the import", &after, &new_threats);
     show(&imported.report, format)?;

@@ -90,9 +90,10 @@ impl Session {
         };
         let new = self.project.document()?;
         let old_threats = crate::workflow::analyze_document(&old, &self.library).threats;
-        let new_threats = crate::workflow::analyze_document(&new, &self.library).threats;
-        let d = diff::diff(&against, &old, &old_threats, "now", &new, &new_threats);
-        Ok(compare_view(against, &d, &old, &old_threats, &new, &self.project.register()?))
+        // The stored register is the current document analysed with this session's rules.
+        let register = self.project.register()?;
+        let d = diff::diff(&against, &old, &old_threats, "now", &new, &register);
+        Ok(compare_view(against, &d, &old, &old_threats, &new, &register))
     }
 }
 

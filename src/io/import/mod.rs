@@ -299,3 +299,22 @@ pub mod geometry {
         a.windows(2).any(|s| b.windows(2).any(|t| segments_meet(s[0], s[1], t[0], t[1])))
     }
 }
+
+/// What the importers' unit tests share: reading a fixture of `tests/fixtures/import/`.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::model::Item;
+
+    /// A fixture's bytes and its path (as the source name an error must mention).
+    pub fn fixture(format_dir: &str, name: &str) -> (Vec<u8>, String) {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(format_dir).join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        (bytes, path.display().to_string())
+    }
+
+    /// The keys of a section's items, in order.
+    pub fn keys<T: Item>(items: &[T]) -> Vec<&str> {
+        items.iter().map(|i| i.key().as_str()).collect()
+    }
+}

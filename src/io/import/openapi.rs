@@ -434,6 +434,29 @@ fn methods(spec: &Spec) -> Vec<(String, String, &Operation)> {
     out
 }
 
+/// An inline object, or the component a `#/components/<section>/Name` reference names
+/// (one hop: a missing target, or one that is itself a reference, is recorded as broken).
+fn component<'a, T>(
+    w: &mut Walker<'a>,
+    o: &'a ObjectOrReference<T>,
+    prefix: &str,
+    lookup: impl Fn(&'a oas3::spec::Components, &str) -> Option<&'a ObjectOrReference<T>>,
+) -> Option<&'a T> {
+    match o {
+        ObjectOrReference::Object(x) => Some(x),
+        ObjectOrReference::Ref { ref_path, .. } => {
+            let spec = w.spec;
+            match ref_path.strip_prefix(prefix).and_then(|n| lookup(spec.components.as_ref()?, n)) {
+                Some(ObjectOrReference::Object(x)) => Some(x),
+                _ => {
+                    w.broken(ref_path);
+                    None
+                }
+            }
+        }
+    }
+}
+
 fn op_of<'a>(w: &mut Walker<'a>, path: &str, method: &str, op: &'a Operation) -> Op {
     let spec = w.spec;
     let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
@@ -456,19 +479,7 @@ fn op_of<'a>(w: &mut Walker<'a>, path: &str, method: &str, op: &'a Operation) ->
     };
     let mut seen = BTreeSet::new();
     if let Some(body) = &op.request_body {
-        let body = match body {
-            ObjectOrReference::Object(b) => Some(b),
-            ObjectOrReference::Ref { ref_path, .. } => {
-                let n = ref_path.strip_prefix("#/components/requestBodies/");
-                match n.and_then(|n| spec.components.as_ref()?.request_bodies.get(n)) {
-                    Some(ObjectOrReference::Object(b)) => Some(b),
-                    _ => {
-                        w.broken(ref_path);
-                        None
-                    }
-                }
-            }
-        };
+        let body = component(w, body, "#/components/requestBodies/", |c, n| c.request_bodies.get(n));
         for mt in body.iter().flat_map(|b| b.content.values()) {
             if let Some(s) = &mt.schema {
                 w.walk(s, &o.id, &mut seen, &mut o.request, &mut o.uncapped);
@@ -476,38 +487,16 @@ fn op_of<'a>(w: &mut Walker<'a>, path: &str, method: &str, op: &'a Operation) ->
         }
     }
     for p in &op.parameters {
-        if let ObjectOrReference::Object(p) = p {
-            if let Some(c) = category_of(&p.name) {
-                o.request.entry(c).or_default().insert(format!("{} parameter {}", o.id, p.name));
-            }
-        } else if let ObjectOrReference::Ref { ref_path, .. } = p {
-            let n = ref_path.strip_prefix("#/components/parameters/");
-            match n.and_then(|n| spec.components.as_ref()?.parameters.get(n)) {
-                Some(ObjectOrReference::Object(p)) => {
-                    if let Some(c) = category_of(&p.name) {
-                        o.request.entry(c).or_default().insert(format!("{} parameter {}", o.id, p.name));
-                    }
-                }
-                _ => w.broken(ref_path),
-            }
+        if let Some(p) = component(w, p, "#/components/parameters/", |c, n| c.parameters.get(n))
+            && let Some(c) = category_of(&p.name)
+        {
+            o.request.entry(c).or_default().insert(format!("{} parameter {}", o.id, p.name));
         }
     }
     let mut seen = BTreeSet::new();
     let mut ignored = Vec::new();
     for r in op.responses.iter().flat_map(|r| r.values()) {
-        let r = match r {
-            ObjectOrReference::Object(r) => Some(r),
-            ObjectOrReference::Ref { ref_path, .. } => {
-                let n = ref_path.strip_prefix("#/components/responses/");
-                match n.and_then(|n| spec.components.as_ref()?.responses.get(n)) {
-                    Some(ObjectOrReference::Object(r)) => Some(r),
-                    _ => {
-                        w.broken(ref_path);
-                        None
-                    }
-                }
-            }
-        };
+        let r = component(w, r, "#/components/responses/", |c, n| c.responses.get(n));
         for mt in r.iter().flat_map(|r| r.content.values()) {
             if let Some(s) = &mt.schema {
                 w.walk(s, &o.id, &mut seen, &mut o.response, &mut ignored);

@@ -1957,13 +1957,9 @@ struct CategoryRef<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Item;
-    use std::path::Path;
 
     fn fixture(name: &str) -> (Vec<u8>, String) {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/threagile").join(name);
-        let bytes = std::fs::read(&path).expect("fixture exists");
-        (bytes, path.display().to_string())
+        super::super::testing::fixture("threagile", name)
     }
 
     fn claims() -> Imported {
@@ -1971,9 +1967,7 @@ mod tests {
         import(&bytes, &source).expect("claims-platform.yaml imports")
     }
 
-    fn keys<T: Item>(items: &[T]) -> Vec<&str> {
-        items.iter().map(|i| i.key().as_str()).collect()
-    }
+    use super::super::testing::keys;
 
     #[test]
     fn claims_platform_counts_and_system() {

@@ -2093,11 +2093,9 @@ mod tests {
     use super::*;
     use crate::model::Severity;
     use std::collections::BTreeMap;
-    use std::path::Path;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/threat-dragon").join(name);
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        super::super::testing::fixture("threat-dragon", name).0
     }
 
     fn portal() -> Imported {

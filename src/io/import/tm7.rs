@@ -1260,13 +1260,10 @@ fn threat_fields(value: Node<'_, '_>) -> HashMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Item, ThreatStatus};
-    use std::path::Path;
+    use crate::model::ThreatStatus;
 
     fn fixture(name: &str) -> (Vec<u8>, String) {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/tm7").join(name);
-        let bytes = std::fs::read(&path).expect("fixture exists");
-        (bytes, path.display().to_string())
+        super::super::testing::fixture("tm7", name)
     }
 
     fn webshop() -> Imported {
@@ -1274,9 +1271,7 @@ mod tests {
         import(&bytes, &source).expect("webshop.tm7 imports")
     }
 
-    fn keys<T: Item>(items: &[T]) -> Vec<&str> {
-        items.iter().map(|i| i.key().as_str()).collect()
-    }
+    use super::super::testing::keys;
 
     #[test]
     fn webshop_elements_flows_and_system() {
