@@ -225,6 +225,9 @@ pub struct Session {
     project: Project,
     _lock: File,
     library: Library,
+    /// The model as the file holds it (canonical, without the register). The session
+    /// holds the file's lock, so nothing else changes it; edits write only what differs.
+    model: Model,
     undo: Vec<Step>,
     redo: Vec<Step>,
     revision: u64,
@@ -261,9 +264,10 @@ impl Session {
         let lock = lock(path)?;
         let mut project = Project::open(path)?;
         project.set_user(who);
-        let mut s = Session { project, _lock: lock, library, undo: Vec::new(), redo: Vec::new(), revision: 0 };
+        let model = project.load_model()?;
+        let mut s = Session { project, _lock: lock, library, model, undo: Vec::new(), redo: Vec::new(), revision: 0 };
         // The register follows the model and rules as they are now.
-        s.project.analyze(&s.library)?;
+        s.project.analyze_model_changes(&s.model, &s.library)?;
         Ok(s)
     }
 
@@ -294,9 +298,8 @@ impl Session {
 
     /// The current state, for the editor.
     pub fn view(&self) -> R<DocumentView> {
-        let model = self.project.load_model()?;
         let threats = self.project.register()?;
-        self.view_of(&model, &threats)
+        self.view_of(&self.model, &threats)
     }
 
     fn view_of(&self, model: &Model, threats: &[Threat]) -> R<DocumentView> {
@@ -307,7 +310,7 @@ impl Session {
         let baseline = self.project.baseline(None)?;
         let mut changed = BTreeSet::new();
         if let Some(b) = &baseline {
-            let (_, _, items) = crate::workflow::snapshot(&self.project)?;
+            let items = crate::lifecycle::review::ItemHashes::of(model);
             let changes = crate::lifecycle::review::changes(&b.items, &items);
             changed.extend(changes.iter().map(|c| c.key.to_string()));
             let before: std::collections::HashMap<&str, _> =
@@ -356,15 +359,14 @@ impl Session {
     fn finish(&mut self, message: String, model_changed: bool) -> R<Outcome> {
         self.revision += 1;
         let (threats, mut appeared, mut resolved) = if model_changed {
-            let (analysis, changes) = self.project.analyze_changes(&self.library)?;
+            let (analysis, changes) = self.project.analyze_model_changes(&self.model, &self.library)?;
             (analysis.threats, changes.appeared, changes.resolved)
         } else {
             (self.project.register()?, Vec::new(), Vec::new())
         };
-        let model = self.project.load_model()?;
         appeared.sort_by(|a, b| crate::model::reference_order(a, b));
         resolved.sort_by(|a, b| crate::model::reference_order(a, b));
-        let view = self.view_of(&model, &threats)?;
+        let view = self.view_of(&self.model, &threats)?;
         Ok(Outcome { view, appeared, resolved, message })
     }
 
@@ -378,13 +380,22 @@ impl Session {
 
     /// The model with every position stated (the automatic layout written in), so that
     /// an edit never makes the rest of the picture jump.
-    fn placed_model(&self) -> R<Model> {
-        Ok(placed(self.project.load_model()?))
+    fn placed_model(&self) -> Model {
+        placed(self.model.clone())
+    }
+
+    /// Writes `model` into the file, only the rows that differ from what it holds.
+    fn store_model(&mut self, model: &Model) -> R<()> {
+        self.project.replace_model_from(&self.model, model)?;
+        let mut stored = model.without_register();
+        stored.canonicalize();
+        self.model = stored;
+        Ok(())
     }
 
     /// Applies a diagram edit.
     pub fn edit(&mut self, e: &Edit) -> R<Outcome> {
-        let before = self.project.load_model()?;
+        let before = self.model.clone();
         let mut after = placed(before.clone());
         let label = e.label(&before);
         let created = edit::apply(&mut after, e)?;
@@ -393,7 +404,7 @@ impl Session {
             let view = self.view_of(&before, &self.project.register()?)?;
             return Ok(Outcome { view, appeared: Vec::new(), resolved: Vec::new(), message: "nothing changed".into() });
         }
-        self.project.replace_model(&after)?;
+        self.store_model(&after)?;
         self.push(Step::Model { label: label.clone(), before: Box::new(before), after: Box::new(after) });
         let mut message = label;
         if !created.is_empty() {
@@ -417,7 +428,7 @@ fn placed(mut model: Model) -> Model {
 impl Session {
     /// Threats that deleting these items would make obsolete (for the confirmation).
     pub fn preview_delete(&self, keys: &[String]) -> R<Vec<view::ThreatRow>> {
-        let mut model = self.project.load_model()?;
+        let mut model = self.model.clone();
         edit::delete(&mut model, keys);
         let after = crate::rules::analyze(&model, &self.library, &crate::rules::Options::default());
         let still: BTreeSet<uuid::Uuid> = after.threats.iter().map(|t| t.id).collect();
@@ -433,7 +444,7 @@ impl Session {
 
     /// Copies elements and the flows between them.
     pub fn copy(&self, keys: &[String]) -> R<edit::Clipboard> {
-        Ok(edit::copy(&self.placed_model()?, keys))
+        Ok(edit::copy(&self.placed_model(), keys))
     }
 
     /// Applies an action on the register.
@@ -552,9 +563,8 @@ impl Session {
                 (Some(Step::Group { label: label.clone(), steps }), label)
             }
             Action::AddThreat { target, title, description, stride, likelihood, impact } => {
-                let model = self.project.load_model()?;
                 let t = crate::lifecycle::manual_threat(
-                    &model,
+                    &self.model,
                     target,
                     title.clone(),
                     description.clone(),
@@ -604,7 +614,7 @@ impl Session {
     fn replay(&mut self, step: &Step, forward: bool) -> R<()> {
         match step {
             Step::Model { before, after, .. } => {
-                self.project.replace_model(if forward { after } else { before })?;
+                self.store_model(if forward { after } else { before })?;
             }
             Step::Decision { reference, before, after, .. } => {
                 let (status, response) = if forward { after } else { before };

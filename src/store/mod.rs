@@ -296,18 +296,32 @@ impl Project {
     /// validation errors is refused: the file only ever holds models that validate. Its
     /// register sections, if any, are not touched (see [`Project::import_register`]).
     pub fn replace_model(&mut self, model: &Model) -> Result<()> {
+        let before = self.load_model().ok();
+        self.write_model(before.as_ref(), model)
+    }
+
+    /// [`Project::replace_model`] for a caller that holds the stored model (`before`, as
+    /// [`Project::load_model`] gives it): only the rows that differ are written.
+    pub fn replace_model_from(&mut self, before: &Model, model: &Model) -> Result<()> {
+        self.write_model(Some(before), model)
+    }
+
+    fn write_model(&mut self, before: Option<&Model>, model: &Model) -> Result<()> {
         let model = model.without_register();
         let diagnostics = crate::model::validate(&model);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::InvalidModel { diagnostics });
         }
-        let before = self.load_model().ok().map(|m| model_summary(&m));
+        let summary = before.map(model_summary);
         let mut canonical = model;
         canonical.canonicalize();
         let after = model_summary(&canonical);
         self.act(|a| {
-            model::replace(a.tx, &canonical)?;
-            a.log("model.replace", "model", &canonical.system.name, before.as_ref(), Some(&after))
+            match before {
+                Some(b) => model::update(a.tx, b, &canonical)?,
+                None => model::replace(a.tx, &canonical)?,
+            }
+            a.log("model.replace", "model", &canonical.system.name, summary.as_ref(), Some(&after))
         })
     }
 
@@ -330,8 +344,13 @@ impl Project {
     /// revived) and which it made obsolete.
     pub fn analyze_changes(&mut self, library: &Library) -> Result<(Analysis, RegisterChanges)> {
         let model = self.load_model()?;
+        self.analyze_model_changes(&model, library)
+    }
+
+    /// [`Project::analyze_changes`] for a caller that holds the stored model.
+    pub fn analyze_model_changes(&mut self, model: &Model, library: &Library) -> Result<(Analysis, RegisterChanges)> {
         let overrides = self.read(threats::overrides)?;
-        let mut analysis = rules::analyze(&model, library, &rules::Options { overrides });
+        let mut analysis = rules::analyze(model, library, &rules::Options { overrides });
         let found = std::mem::take(&mut analysis.threats);
         let version = analysis.rules_version.clone();
         let reconciled = self.act(|a| threats::record(a, found, &version))?;

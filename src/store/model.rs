@@ -4,7 +4,7 @@ use crate::model::{DataStore, ExternalEntity, FORMAT_VERSION, Item, Model, Proce
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 pub enum LoadError {
@@ -73,25 +73,16 @@ fn json<T: Serialize>(value: &T) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
-/// Replaces every model row by those of `model`, which must be valid and canonical.
-pub fn replace(tx: &Transaction<'_>, model: &Model) -> rusqlite::Result<()> {
-    for table in [
-        "api_consumers",
-        "apis",
-        "flow_assets",
-        "flows",
-        "store_assets",
-        "boundary_members",
-        "data_assets",
-        "elements",
-        "boundaries",
-        "system",
-    ] {
-        tx.execute(&format!("DELETE FROM {table}"), [])?;
-    }
-    tx.execute("INSERT INTO system (id, doc) VALUES (1, ?1)", [json(&model.system)?])?;
+/// The model's rows, table by table in the order they may be inserted (a row only refers
+/// to rows of tables before it, or of its own table through a deferred key): for each
+/// table, its columns and its rows by primary key.
+struct Rows {
+    tables: Vec<(&'static str, &'static [&'static str], BTreeMap<Vec<String>, Vec<Option<String>>>)>,
+}
 
-    // Ids by key, for the reference rows. The model is valid, so every reference resolves.
+/// Rows of `model` (valid and canonical). Columns are named; the first `pk` of each table
+/// form its primary key.
+fn rows(model: &Model) -> rusqlite::Result<Rows> {
     let mut ids: HashMap<&str, Uuid> = HashMap::new();
     for e in model.elements() {
         ids.insert(e.key().as_str(), e.id());
@@ -107,57 +98,153 @@ pub fn replace(tx: &Transaction<'_>, model: &Model) -> rusqlite::Result<()> {
             .map(Uuid::to_string)
             .ok_or_else(|| rusqlite::Error::InvalidParameterName(format!("unresolved reference `{key}`")))
     };
+    type Table = BTreeMap<Vec<String>, Vec<Option<String>>>;
+    let mut system = Table::new();
+    system.insert(vec!["1".into()], vec![Some(json(&model.system)?)]);
+    let mut boundaries = Table::new();
+    let mut members = Table::new();
+    for b in &model.boundaries {
+        let bid = b.id().to_string();
+        let parent = b.parent.as_ref().map(&id).transpose()?;
+        boundaries.insert(vec![bid.clone()], vec![Some(b.key.to_string()), parent, Some(json(b)?)]);
+        for m in &b.members {
+            members.insert(vec![bid.clone(), id(m)?], vec![]);
+        }
+    }
+    let mut elements = Table::new();
+    for e in &model.external_entities {
+        elements.insert(
+            vec![e.id().to_string()],
+            vec![Some(e.key.to_string()), Some("external-entity".into()), Some(json(e)?)],
+        );
+    }
+    for p in &model.processes {
+        elements
+            .insert(vec![p.id().to_string()], vec![Some(p.key.to_string()), Some("process".into()), Some(json(p)?)]);
+    }
+    let mut store_assets = Table::new();
+    for s in &model.data_stores {
+        let sid = s.id().to_string();
+        elements.insert(vec![sid.clone()], vec![Some(s.key.to_string()), Some("data-store".into()), Some(json(s)?)]);
+        for a in &s.stores {
+            store_assets.insert(vec![sid.clone(), id(a)?], vec![]);
+        }
+    }
+    let mut assets = Table::new();
+    for a in &model.data_assets {
+        assets.insert(vec![a.id().to_string()], vec![Some(a.key.to_string()), Some(json(a)?)]);
+    }
+    let mut flows = Table::new();
+    let mut carries = Table::new();
+    for f in &model.flows {
+        let fid = f.id().to_string();
+        flows.insert(
+            vec![fid.clone()],
+            vec![Some(f.key.to_string()), Some(id(&f.from)?), Some(id(&f.to)?), Some(json(f)?)],
+        );
+        for a in &f.carries {
+            carries.insert(vec![fid.clone(), id(a)?], vec![]);
+        }
+    }
+    let mut apis = Table::new();
+    let mut consumers = Table::new();
+    for a in &model.apis {
+        let aid = a.id().to_string();
+        let provider = a.provider.as_ref().map(&id).transpose()?;
+        apis.insert(vec![aid.clone()], vec![Some(a.key.to_string()), provider, Some(json(a)?)]);
+        for c in &a.consumers {
+            consumers.insert(vec![aid.clone(), id(c)?], vec![]);
+        }
+    }
+    Ok(Rows {
+        tables: vec![
+            ("system", &["id", "doc"], system),
+            ("boundaries", &["id", "key", "parent_id", "doc"], boundaries),
+            ("elements", &["id", "key", "kind", "doc"], elements),
+            ("boundary_members", &["boundary_id", "element_id"], members),
+            ("data_assets", &["id", "key", "doc"], assets),
+            ("store_assets", &["element_id", "asset_id"], store_assets),
+            ("flows", &["id", "key", "from_id", "to_id", "doc"], flows),
+            ("flow_assets", &["flow_id", "asset_id"], carries),
+            ("apis", &["id", "key", "provider_id", "doc"], apis),
+            ("api_consumers", &["api_id", "element_id"], consumers),
+        ],
+    })
+}
 
-    {
-        let mut stmt = tx.prepare("INSERT INTO boundaries (id, key, parent_id, doc) VALUES (?1, ?2, ?3, ?4)")?;
-        for b in &model.boundaries {
-            let parent = b.parent.as_ref().map(&id).transpose()?;
-            stmt.execute(params![b.id().to_string(), b.key.as_str(), parent, json(b)?])?;
+/// Primary key width of a table in [`rows`]: reference tables are keyed by both columns.
+fn pk_width(columns: &[&str]) -> usize {
+    if columns[0] == "id" { 1 } else { columns.len() }
+}
+
+/// Replaces the model rows holding `before` (as stored) by those of `after` (valid and
+/// canonical), writing only the rows that differ: an edit of one element at 500 elements
+/// rewrites a handful of rows, not all of them. Falls back to [`replace`] when a key
+/// moves between items (a unique key could clash half-way).
+pub fn update(tx: &Transaction<'_>, before: &Model, after: &Model) -> rusqlite::Result<()> {
+    let old = rows(before)?;
+    let new = rows(after)?;
+    // Keys (column 0 of the non-key columns) held by one item before and another after.
+    let keyed = |t: &BTreeMap<Vec<String>, Vec<Option<String>>>| -> HashMap<String, Vec<String>> {
+        t.iter().filter_map(|(pk, v)| v.first().cloned().flatten().map(|k| (k, pk.clone()))).collect()
+    };
+    for ((name, columns, o), (_, _, n)) in old.tables.iter().zip(&new.tables) {
+        if pk_width(columns) != 1 || *name == "system" {
+            continue;
         }
-        let mut stmt = tx.prepare("INSERT INTO elements (id, key, kind, doc) VALUES (?1, ?2, ?3, ?4)")?;
-        for e in &model.external_entities {
-            stmt.execute(params![e.id().to_string(), e.key.as_str(), "external-entity", json(e)?])?;
-        }
-        for p in &model.processes {
-            stmt.execute(params![p.id().to_string(), p.key.as_str(), "process", json(p)?])?;
-        }
-        for s in &model.data_stores {
-            stmt.execute(params![s.id().to_string(), s.key.as_str(), "data-store", json(s)?])?;
-        }
-        let mut stmt = tx.prepare("INSERT INTO boundary_members (boundary_id, element_id) VALUES (?1, ?2)")?;
-        for b in &model.boundaries {
-            for m in &b.members {
-                stmt.execute(params![b.id().to_string(), id(m)?])?;
+        let before_keys = keyed(o);
+        for (k, pk) in keyed(n) {
+            if before_keys.get(&k).is_some_and(|p| *p != pk) || o.get(&pk).is_some_and(|v| v[0].as_ref() != Some(&k)) {
+                return replace(tx, after);
             }
         }
-        let mut stmt = tx.prepare("INSERT INTO data_assets (id, key, doc) VALUES (?1, ?2, ?3)")?;
-        for a in &model.data_assets {
-            stmt.execute(params![a.id().to_string(), a.key.as_str(), json(a)?])?;
-        }
-        let mut stmt = tx.prepare("INSERT INTO store_assets (element_id, asset_id) VALUES (?1, ?2)")?;
-        for s in &model.data_stores {
-            for a in &s.stores {
-                stmt.execute(params![s.id().to_string(), id(a)?])?;
+    }
+    // Forward: new rows, then changed ones (a row refers only to rows written before it).
+    for ((name, columns, o), (_, _, n)) in old.tables.iter().zip(&new.tables) {
+        let w = pk_width(columns);
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let insert = format!("INSERT INTO {name} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
+        let sets: Vec<String> = columns[w..].iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
+        let update = format!("UPDATE {name} SET {} WHERE {} = ?1", sets.join(", "), columns[0]);
+        for (pk, values) in n {
+            let params: Vec<Option<&str>> =
+                pk.iter().map(|s| Some(s.as_str())).chain(values.iter().map(|v| v.as_deref())).collect();
+            match o.get(pk) {
+                None => {
+                    tx.prepare_cached(&insert)?.execute(rusqlite::params_from_iter(params))?;
+                }
+                Some(v) if v != values => {
+                    tx.prepare_cached(&update)?.execute(rusqlite::params_from_iter(params))?;
+                }
+                Some(_) => {}
             }
         }
-        let mut stmt = tx.prepare("INSERT INTO flows (id, key, from_id, to_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-        let mut carries = tx.prepare("INSERT INTO flow_assets (flow_id, asset_id) VALUES (?1, ?2)")?;
-        for f in &model.flows {
-            let fid = f.id().to_string();
-            stmt.execute(params![fid, f.key.as_str(), id(&f.from)?, id(&f.to)?, json(f)?])?;
-            for a in &f.carries {
-                carries.execute(params![fid, id(a)?])?;
-            }
+    }
+    // Backward: rows gone (nothing left refers to them once the changes above are in).
+    for ((name, columns, o), (_, _, n)) in old.tables.iter().zip(&new.tables).rev() {
+        let w = pk_width(columns);
+        let cond: Vec<String> = columns[..w].iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+        let delete = format!("DELETE FROM {name} WHERE {}", cond.join(" AND "));
+        for pk in o.keys().filter(|pk| !n.contains_key(*pk)) {
+            tx.prepare_cached(&delete)?.execute(rusqlite::params_from_iter(pk))?;
         }
-        let mut stmt = tx.prepare("INSERT INTO apis (id, key, provider_id, doc) VALUES (?1, ?2, ?3, ?4)")?;
-        let mut consumers = tx.prepare("INSERT INTO api_consumers (api_id, element_id) VALUES (?1, ?2)")?;
-        for a in &model.apis {
-            let aid = a.id().to_string();
-            let provider = a.provider.as_ref().map(&id).transpose()?;
-            stmt.execute(params![aid, a.key.as_str(), provider, json(a)?])?;
-            for c in &a.consumers {
-                consumers.execute(params![aid, id(c)?])?;
-            }
+    }
+    Ok(())
+}
+
+/// Replaces every model row by those of `model`, which must be valid and canonical.
+pub fn replace(tx: &Transaction<'_>, model: &Model) -> rusqlite::Result<()> {
+    let rows = rows(model)?;
+    for (name, _, _) in rows.tables.iter().rev() {
+        tx.execute(&format!("DELETE FROM {name}"), [])?;
+    }
+    for (name, columns, table) in &rows.tables {
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let mut insert =
+            tx.prepare(&format!("INSERT INTO {name} ({}) VALUES ({})", columns.join(", "), placeholders.join(", ")))?;
+        for (pk, values) in table {
+            let params = pk.iter().map(|s| Some(s.as_str())).chain(values.iter().map(|v| v.as_deref()));
+            insert.execute(rusqlite::params_from_iter(params))?;
         }
     }
     Ok(())
