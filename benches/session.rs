@@ -1,6 +1,7 @@
 //! Editor session benchmarks (the desktop app's core path): opening a 1k-element project
 //! and building the view the UI draws; one edit on a 500-element model (one transaction,
-//! re-analysis with the whole rule library, the new view). Run: `cargo bench --bench
+//! re-analysis with the whole rule library, the new view), and the same edit answered as
+//! the desktop shell sends it (the changes from the view shown, as JSON). Run: `cargo bench --bench
 //! session`. Figures are recorded in BENCHMARKS.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -58,6 +59,18 @@ fn benches(c: &mut Criterion) {
             let mut f = serde_json::Map::new();
             f.insert("monitoring".into(), serde_json::json!(flag));
             s.edit(&Edit::SetFields { key: target.clone(), fields: f }).expect("edit").view.threats.len()
+        })
+    });
+    // As the desktop shell runs it: the UI was shown the view, so the answer carries the
+    // changes from it, and it is serialised for IPC.
+    s.show().expect("view");
+    group.bench_function("edit_answer_as_sent_500_elements", |b| {
+        b.iter(|| {
+            flag = !flag;
+            let mut f = serde_json::Map::new();
+            f.insert("monitoring".into(), serde_json::json!(flag));
+            let out = s.edit(&Edit::SetFields { key: target.clone(), fields: f }).expect("edit");
+            serde_json::to_string(&out).expect("serialises").len()
         })
     });
     group.finish();

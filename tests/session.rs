@@ -337,3 +337,62 @@ fn system_fields_data_assets_and_the_status_table_come_from_the_core() {
     assert!(voc.system.iter().any(|f| f.name == "scope"));
     assert!(voc.data_asset.iter().any(|f| f.name == "classification"), "{:?}", voc.data_asset);
 }
+
+/// Once the UI has been shown a view, every answer carries only the changes from it, and
+/// those changes applied to the view shown give exactly the new view (what the UI does).
+#[test]
+fn answers_carry_the_changes_from_the_view_shown_and_they_rebuild_the_new_view() {
+    use threatwright::session::view::ViewChange;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    // Without a view shown, an answer is whole.
+    let first = s.edit(&Edit::AddNode { kind: NodeKind::Process, name: "Coupon service".into(), x: 40.0, y: 40.0 });
+    assert!(matches!(first.unwrap().change, ViewChange::Whole(_)));
+    let mut shown = s.show().unwrap();
+    let gateway = shown.nodes.iter().find(|n| n.name == "Payments API gateway").unwrap().key.clone();
+    let threat = shown.threats.iter().find(|t| t.status == ThreatStatus::Open).unwrap().reference.clone();
+    let mut fields = serde_json::Map::new();
+    fields.insert("description".into(), serde_json::json!("Routes and throttles calls"));
+    let steps: Vec<Box<dyn Fn(&mut Session) -> session::view::Outcome>> = vec![
+        Box::new(|s| {
+            s.edit(&Edit::AddFlow { from: "coupon-service".into(), to: gateway.clone(), name: "Check".into() }).unwrap()
+        }),
+        Box::new(|s| s.edit(&Edit::SetFields { key: gateway.clone(), fields: fields.clone() }).unwrap()),
+        Box::new(|s| {
+            s.act(&Action::SetStatus {
+                reference: threat.clone(),
+                status: ThreatStatus::NotApplicable,
+                approver: None,
+                reason: Some("internal only".into()),
+                expires: None,
+                transferred_to: None,
+            })
+            .unwrap()
+        }),
+        Box::new(|s| s.edit(&Edit::Delete { keys: vec!["coupon-service".into()] }).unwrap()),
+        Box::new(|s| s.undo().unwrap()),
+        Box::new(|s| s.undo().unwrap()),
+        Box::new(|s| s.redo().unwrap()),
+        Box::new(|s| s.edit(&Edit::Delete { keys: vec![gateway.clone()] }).unwrap()),
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        let out = step(&mut s);
+        let ViewChange::Delta(d) = &out.change else { panic!("step {i}: a whole view after one was shown") };
+        assert_eq!(d.base, shown.revision, "step {i}");
+        let rebuilt = d.apply(&shown).unwrap_or_else(|| panic!("step {i}: the changes do not fit the view shown"));
+        assert_eq!(rebuilt, *out.view, "step {i}");
+        let sent = serde_json::to_string(&out).unwrap().len();
+        let whole = serde_json::to_string(&out.view).unwrap().len();
+        if i < 3 {
+            // A flow, a description, a status: a small part of the view travels.
+            assert!(sent * 3 < whole, "step {i}: {sent} bytes sent for a view of {whole}");
+        }
+        shown = (*out.view).clone();
+    }
+    // Changes that do not fit another revision are refused, not applied.
+    let out = s.edit(&Edit::AddNode { kind: NodeKind::Process, name: "Late".into(), x: 0.0, y: 0.0 }).unwrap();
+    let ViewChange::Delta(d) = &out.change else { panic!("whole") };
+    let mut other = shown.clone();
+    other.revision += 7;
+    assert!(d.apply(&other).is_none());
+}

@@ -58,8 +58,8 @@ fn allowed(state: &State<'_, AppState>, path: &Path) -> R<()> {
     }
 }
 
-fn opened(state: &State<'_, AppState>, s: Session) -> R<DocumentView> {
-    let view = s.view()?;
+fn opened(state: &State<'_, AppState>, mut s: Session) -> R<DocumentView> {
+    let view = s.show()?;
     if let Some(f) = &state.recent_file {
         session::recent::remember(f, s.path());
     }
@@ -155,7 +155,7 @@ async fn close_document(state: State<'_, AppState>) -> R<()> {
 
 #[tauri::command]
 async fn get_view(state: State<'_, AppState>) -> R<DocumentView> {
-    with_session(&state, |s| s.view())
+    with_session(&state, |s| s.show())
 }
 
 #[tauri::command]

@@ -21,8 +21,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use ts_rs::TS;
-use view::{DocumentView, Outcome, Parts};
+use view::{DocumentView, Outcome, Parts, ViewChange};
 
 pub use app::{
     AppInfo, Example, ImportKind, PathPurpose, app_info, builtin_library, example, import_file, is_project_file,
@@ -231,6 +232,8 @@ pub struct Session {
     undo: Vec<Step>,
     redo: Vec<Step>,
     revision: u64,
+    /// What the UI was last given (see [`Session::show`]): answers carry the changes from it.
+    shown: Option<view::Shown>,
 }
 
 /// Takes the advisory lock that keeps a project file to one editor at a time.
@@ -265,7 +268,16 @@ impl Session {
         let mut project = Project::open(path)?;
         project.set_user(who);
         let model = project.load_model()?;
-        let mut s = Session { project, _lock: lock, library, model, undo: Vec::new(), redo: Vec::new(), revision: 0 };
+        let mut s = Session {
+            project,
+            _lock: lock,
+            library,
+            model,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 0,
+            shown: None,
+        };
         // The register follows the model and rules as they are now.
         s.project.analyze_model_changes(&s.model, &s.library)?;
         Ok(s)
@@ -300,6 +312,34 @@ impl Session {
     pub fn view(&self) -> R<DocumentView> {
         let threats = self.project.register()?;
         self.view_of(&self.model, &threats)
+    }
+
+    /// The current state for the UI, whole; later answers carry the changes from it.
+    pub fn show(&mut self) -> R<DocumentView> {
+        let v = self.view()?;
+        self.shown = Some(view::Shown::of(&v));
+        Ok(v)
+    }
+
+    /// An answer: the changes from what the UI was last given, or the whole view when it
+    /// was given none.
+    fn outcome(
+        &mut self,
+        view: DocumentView,
+        appeared: Vec<String>,
+        resolved: Vec<String>,
+        message: String,
+    ) -> Outcome {
+        let view = Arc::new(view);
+        let change = match &self.shown {
+            Some(shown) => {
+                let (delta, now) = view::ViewDelta::since(shown, &view);
+                self.shown = Some(now);
+                ViewChange::Delta(delta)
+            }
+            None => ViewChange::Whole(Arc::clone(&view)),
+        };
+        Outcome { view, change, appeared, resolved, message }
     }
 
     fn view_of(&self, model: &Model, threats: &[Threat]) -> R<DocumentView> {
@@ -367,7 +407,7 @@ impl Session {
         appeared.sort_by(|a, b| crate::model::reference_order(a, b));
         resolved.sort_by(|a, b| crate::model::reference_order(a, b));
         let view = self.view_of(&self.model, &threats)?;
-        Ok(Outcome { view, appeared, resolved, message })
+        Ok(self.outcome(view, appeared, resolved, message))
     }
 
     fn push(&mut self, step: Step) {
@@ -402,7 +442,7 @@ impl Session {
         after.canonicalize();
         if after == before {
             let view = self.view_of(&before, &self.project.register()?)?;
-            return Ok(Outcome { view, appeared: Vec::new(), resolved: Vec::new(), message: "nothing changed".into() });
+            return Ok(self.outcome(view, Vec::new(), Vec::new(), "nothing changed".into()));
         }
         self.store_model(&after)?;
         self.push(Step::Model { label: label.clone(), before: Box::new(before), after: Box::new(after) });

@@ -8,6 +8,7 @@ use crate::model::{Diagnostic, Key, Mitigation, MitigationStatus, Model, RiskLev
 use crate::report::diagram::{self, Diagram, Shape};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use ts_rs::TS;
 
 /// The kinds of things on the canvas.
@@ -190,16 +191,241 @@ pub struct DocumentView {
 }
 
 /// The result of an action: the new state, and what the action did to the register.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Outcome {
-    pub view: DocumentView,
+    /// The whole new state (for callers in Rust; the UI gets `change`).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub view: Arc<DocumentView>,
+    /// What the UI needs to get from the view it was last given to this one.
+    pub change: ViewChange,
     /// Threats the action brought in (new, or back from obsolete).
     pub appeared: Vec<String>,
     /// Threats the action made obsolete.
     pub resolved: Vec<String>,
     /// A line for the status bar.
     pub message: String,
+}
+
+/// How an answer brings the UI's view up to date: whole, or as the changes from the view
+/// the UI was last given (at 500 elements an edit changes a few nodes and rows of
+/// thousands; sending, parsing and re-rendering only those is what keeps an edit fast).
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(tag = "type", content = "value", rename_all = "kebab-case")]
+pub enum ViewChange {
+    Whole(Arc<DocumentView>),
+    Delta(ViewDelta),
+}
+
+/// The changes from the view of revision `base` to the new one.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewDelta {
+    /// The revision of the view the changes apply to; the UI holding another one asks for
+    /// the whole view instead.
+    #[ts(type = "number")]
+    pub base: u64,
+    /// The new view with its four long lists left empty (they come as changes below).
+    pub head: DocumentView,
+    pub nodes: ListChanges<NodeView>,
+    pub edges: ListChanges<EdgeView>,
+    pub threats: ListChanges<ThreatRow>,
+    pub mitigations: ListChanges<MitigationRow>,
+}
+
+/// Changes to a list of items named by key (nodes, edges) or reference (rows).
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListChanges<T> {
+    /// Items new or different.
+    pub upsert: Vec<T>,
+    /// Names of items gone.
+    pub remove: Vec<String>,
+    /// The new order of all names, when it is not the old order less what is gone.
+    pub order: Option<Vec<String>>,
+}
+
+/// What names an item of a list in a [`ViewDelta`].
+pub trait Named {
+    fn name_in_list(&self) -> &str;
+}
+
+impl Named for NodeView {
+    fn name_in_list(&self) -> &str {
+        &self.key
+    }
+}
+
+impl Named for EdgeView {
+    fn name_in_list(&self) -> &str {
+        &self.key
+    }
+}
+
+impl Named for ThreatRow {
+    fn name_in_list(&self) -> &str {
+        &self.reference
+    }
+}
+
+impl Named for MitigationRow {
+    fn name_in_list(&self) -> &str {
+        &self.reference
+    }
+}
+
+/// The names and content fingerprints of a list's items, in order.
+type Prints = Vec<(String, u64)>;
+
+/// What the UI was last given: the view's revision and, for its four long lists, each
+/// item's name and a fingerprint of its content. Enough to tell what changed, without
+/// keeping a second copy of a view of thousands of rows in memory (which, measured, slowed
+/// every later analysis through the allocator more than it saved).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    revision: u64,
+    nodes: Prints,
+    edges: Prints,
+    threats: Prints,
+    mitigations: Prints,
+}
+
+/// A 64-bit fingerprint of an item's content: its JSON (as the UI receives it) hashed as
+/// it is written, without building the text.
+fn fingerprint<T: Serialize>(item: &T) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    struct Writer(foldhash::quality::FoldHasher<'static>);
+    impl std::io::Write for Writer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Writer(foldhash::quality::FixedState::with_seed(0x7477).build_hasher());
+    // Writing to a hasher cannot fail; a type that cannot be serialised cannot cross IPC either.
+    let _ = serde_json::to_writer(&mut w, item);
+    w.0.finish()
+}
+
+fn prints<T: Named + Serialize>(items: &[T]) -> Prints {
+    items.iter().map(|t| (t.name_in_list().to_owned(), fingerprint(t))).collect()
+}
+
+impl Shown {
+    pub fn of(v: &DocumentView) -> Shown {
+        Shown {
+            revision: v.revision,
+            nodes: prints(&v.nodes),
+            edges: prints(&v.edges),
+            threats: prints(&v.threats),
+            mitigations: prints(&v.mitigations),
+        }
+    }
+}
+
+impl<T: Named + Clone + Serialize> ListChanges<T> {
+    /// The changes from the list fingerprinted as `shown` to `new`, and `new`'s prints.
+    fn since(shown: &Prints, new: &[T]) -> (ListChanges<T>, Prints) {
+        let now = prints(new);
+        let before: HashMap<&str, u64> = shown.iter().map(|(n, h)| (n.as_str(), *h)).collect();
+        let after: BTreeSet<&str> = now.iter().map(|(n, _)| n.as_str()).collect();
+        let upsert = new
+            .iter()
+            .zip(&now)
+            .filter(|(_, (n, h))| before.get(n.as_str()) != Some(h))
+            .map(|(t, _)| t.clone())
+            .collect();
+        let remove: Vec<String> =
+            shown.iter().filter(|(n, _)| !after.contains(n.as_str())).map(|(n, _)| n.clone()).collect();
+        let kept = shown.iter().map(|(n, _)| n.as_str()).filter(|n| after.contains(n));
+        let order =
+            (!kept.eq(now.iter().map(|(n, _)| n.as_str()))).then(|| now.iter().map(|(n, _)| n.clone()).collect());
+        (ListChanges { upsert, remove, order }, now)
+    }
+
+    /// `old` with these changes applied (what the UI does; the tests check it gives the
+    /// new list). `None` when the changes do not fit `old`.
+    pub fn apply(&self, old: &[T]) -> Option<Vec<T>> {
+        let up: HashMap<&str, &T> = self.upsert.iter().map(|t| (t.name_in_list(), t)).collect();
+        match &self.order {
+            Some(order) => {
+                let before: HashMap<&str, &T> = old.iter().map(|t| (t.name_in_list(), t)).collect();
+                order
+                    .iter()
+                    .map(|n| up.get(n.as_str()).or_else(|| before.get(n.as_str())).map(|t| (*t).clone()))
+                    .collect()
+            }
+            None => {
+                let gone: BTreeSet<&str> = self.remove.iter().map(String::as_str).collect();
+                Some(
+                    old.iter()
+                        .filter(|t| !gone.contains(t.name_in_list()))
+                        .map(|t| up.get(t.name_in_list()).map_or_else(|| t.clone(), |u| (*u).clone()))
+                        .collect(),
+                )
+            }
+        }
+    }
+}
+
+impl ViewDelta {
+    /// The changes from what the UI was shown to `new`, and what it is shown now.
+    pub fn since(shown: &Shown, new: &DocumentView) -> (ViewDelta, Shown) {
+        let (((nodes, n), (edges, e)), ((threats, t), (mitigations, m))) = rayon::join(
+            || (ListChanges::since(&shown.nodes, &new.nodes), ListChanges::since(&shown.edges, &new.edges)),
+            || {
+                (
+                    ListChanges::since(&shown.threats, &new.threats),
+                    ListChanges::since(&shown.mitigations, &new.mitigations),
+                )
+            },
+        );
+        let delta = ViewDelta { base: shown.revision, head: new.clone_head(), nodes, edges, threats, mitigations };
+        (delta, Shown { revision: new.revision, nodes: n, edges: e, threats: t, mitigations: m })
+    }
+
+    /// `old` brought up to date; `None` when `old` is not the view of revision `base`.
+    pub fn apply(&self, old: &DocumentView) -> Option<DocumentView> {
+        if old.revision != self.base {
+            return None;
+        }
+        Some(DocumentView {
+            nodes: self.nodes.apply(&old.nodes)?,
+            edges: self.edges.apply(&old.edges)?,
+            threats: self.threats.apply(&old.threats)?,
+            mitigations: self.mitigations.apply(&old.mitigations)?,
+            ..self.head.clone_head()
+        })
+    }
+}
+
+impl DocumentView {
+    /// A copy without the four long lists.
+    fn clone_head(&self) -> DocumentView {
+        DocumentView {
+            path: self.path.clone(),
+            name: self.name.clone(),
+            revision: self.revision,
+            system: self.system.clone(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            assets: self.assets.clone(),
+            apis: self.apis.clone(),
+            threats: Vec::new(),
+            mitigations: Vec::new(),
+            diagnostics: self.diagnostics.clone(),
+            baseline: self.baseline.clone(),
+            auto_layout: self.auto_layout,
+            undo: self.undo.clone(),
+            redo: self.redo.clone(),
+            rules_version: self.rules_version.clone(),
+            user: self.user.clone(),
+        }
+    }
 }
 
 /// What the register, mitigations and reviews say, for building a view.

@@ -14,7 +14,8 @@ export function showError(e: unknown) {
 export async function perform(doc: DocumentStore, call: () => Promise<Outcome>): Promise<boolean> {
   try {
     const o = await call();
-    doc.getState().applyOutcome(o);
+    // Changes that do not fit the view held (an answer missed): take the whole view.
+    if (doc.getState().applyOutcome(o) === "needs-view") doc.getState().applyView(await api.getView());
     useApp.getState().setError(null);
     return true;
   } catch (e) {

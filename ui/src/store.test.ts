@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  applyDelta,
   createDocumentStore,
   filterRows,
   NO_FILTERS,
@@ -9,6 +10,8 @@ import {
   sortRows,
   triageFor,
 } from "./store";
+import type { Outcome } from "./bindings/Outcome";
+import type { ViewDelta } from "./bindings/ViewDelta";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import { outcome, threat, view, vocabulary } from "./test/fixtures";
 
@@ -16,7 +19,7 @@ describe("document store", () => {
   it("replaces the whole view with an outcome's and shows its message", () => {
     const doc = createDocumentStore(view({ revision: 1 }));
     const next = view({ revision: 2, name: "Renamed" });
-    expect(doc.getState().applyOutcome(outcome(next, { message: "edit name of Demo", appeared: ["T-3", "T-4"], resolved: ["T-1"] }))).toBe(true);
+    expect(doc.getState().applyOutcome(outcome(next, { message: "edit name of Demo", appeared: ["T-3", "T-4"], resolved: ["T-1"] }))).toBe("applied");
     expect(doc.getState().view).toBe(next);
     expect(doc.getState().message).toBe("edit name of Demo · 2 new threats · 1 resolved");
     expect(doc.getState().appeared).toEqual(["T-3", "T-4"]);
@@ -25,12 +28,59 @@ describe("document store", () => {
   it("drops answers older than the view it has", () => {
     const doc = createDocumentStore(view({ revision: 5 }));
     const current = doc.getState().view;
-    expect(doc.getState().applyOutcome(outcome(view({ revision: 4, name: "Old" })))).toBe(false);
+    expect(doc.getState().applyOutcome(outcome(view({ revision: 4, name: "Old" })))).toBe("stale");
     expect(doc.getState().view).toBe(current);
     expect(doc.getState().applyView(view({ revision: 3 }))).toBe(false);
     // The same revision (an edit that changed nothing) is taken.
-    expect(doc.getState().applyOutcome(outcome(view({ revision: 5, name: "Same" })))).toBe(true);
+    expect(doc.getState().applyOutcome(outcome(view({ revision: 5, name: "Same" })))).toBe("applied");
     expect(doc.getState().view.name).toBe("Same");
+  });
+
+  it("applies an answer's changes: unchanged rows and nodes keep their identity", () => {
+    const doc = createDocumentStore(view({ revision: 1 }));
+    const before = doc.getState().view;
+    const [t2, t10, t1] = before.threats;
+    const head = { ...view({ revision: 2, name: "After" }), nodes: [], edges: [], threats: [], mitigations: [] };
+    const changed = { ...t10, status: "open" as const };
+    const added = threat("T-11", { title: "New one" });
+    const delta: ViewDelta = {
+      base: 1,
+      head,
+      nodes: { upsert: [], remove: [], order: null },
+      edges: { upsert: [], remove: [before.edges[0].key], order: null },
+      threats: { upsert: [changed, added], remove: ["T-2"], order: ["T-11", "T-10", "T-1"] },
+      mitigations: { upsert: [], remove: [], order: null },
+    };
+    const o: Outcome = { change: { type: "delta", value: delta }, appeared: ["T-11"], resolved: ["T-2"], message: "edit" };
+    expect(doc.getState().applyOutcome(o)).toBe("applied");
+    const after = doc.getState().view;
+    expect(after.name).toBe("After");
+    expect(after.revision).toBe(2);
+    expect(after.threats.map((t) => t.reference)).toEqual(["T-11", "T-10", "T-1"]);
+    expect(after.threats[1]).toBe(changed);
+    expect(after.threats[2]).toBe(t1);
+    expect(after.threats).not.toContain(t2);
+    expect(after.nodes).toBe(before.nodes);
+    expect(after.nodes[0]).toBe(before.nodes[0]);
+    expect(after.edges).toHaveLength(before.edges.length - 1);
+    expect(after.mitigations).toBe(before.mitigations);
+  });
+
+  it("asks for the whole view when changes do not fit the view held, and drops older ones", () => {
+    const doc = createDocumentStore(view({ revision: 3 }));
+    const current = doc.getState().view;
+    const empty = { upsert: [], remove: [], order: null };
+    const head = { ...view({ revision: 5 }), nodes: [], edges: [], threats: [], mitigations: [] };
+    const skipped: ViewDelta = { base: 4, head, nodes: empty, edges: empty, threats: empty, mitigations: empty };
+    const o = (value: ViewDelta): Outcome => ({ change: { type: "delta", value }, appeared: [], resolved: [], message: "" });
+    expect(doc.getState().applyOutcome(o(skipped))).toBe("needs-view");
+    expect(doc.getState().view).toBe(current);
+    const older: ViewDelta = { ...skipped, base: 1, head: { ...head, revision: 2 } };
+    expect(doc.getState().applyOutcome(o(older))).toBe("stale");
+    // A name in the new order that neither the view nor the changes hold: not applied.
+    const broken: ViewDelta = { ...skipped, base: 3, threats: { upsert: [], remove: [], order: ["T-99"] } };
+    expect(applyDelta(current, broken)).toBeNull();
+    expect(doc.getState().applyOutcome(o(broken))).toBe("needs-view");
   });
 
   it("forgets selections of items and threats that are gone", () => {

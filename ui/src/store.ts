@@ -1,12 +1,17 @@
 // State of the app shell and, per open document, one zustand store holding the latest
 // DocumentView from the core plus what is purely UI (selection, filters, sort, tabs).
-// The view is always replaced whole by the core's answer; nothing here derives domain facts.
+// The core's answer replaces the view whole or brings it up to date with the changes it
+// lists (applyChanges: items put in or taken out by name, nothing computed); unchanged
+// nodes and rows keep their identity, so memoised components skip them. Nothing here
+// derives domain facts.
 import { createContext, useContext } from "react";
 import { create, createStore, useStore, type StoreApi } from "zustand";
 import type { Clipboard } from "./bindings/Clipboard";
 import type { CompareView } from "./bindings/CompareView";
 import type { CompareWith } from "./bindings/CompareWith";
 import type { DocumentView } from "./bindings/DocumentView";
+import type { ListChanges } from "./bindings/ListChanges";
+import type { ViewDelta } from "./bindings/ViewDelta";
 import type { Outcome } from "./bindings/Outcome";
 import type { RiskLevel } from "./bindings/RiskLevel";
 import type { Stride } from "./bindings/Stride";
@@ -165,6 +170,41 @@ export function outcomeMessage(o: Outcome): string {
   return parts.filter(Boolean).join(" · ");
 }
 
+// ---------------------------------------------------------------- answers as changes
+
+/** `old` with the changes applied; null when they do not fit it (a name missing). */
+export function applyList<T>(old: T[], c: ListChanges<T>, name: (t: T) => string): T[] | null {
+  if (!c.upsert.length && !c.remove.length && !c.order) return old;
+  const up = new Map(c.upsert.map((t) => [name(t), t] as const));
+  if (c.order) {
+    const before = new Map(old.map((t) => [name(t), t] as const));
+    const out: T[] = [];
+    for (const n of c.order) {
+      const t = up.get(n) ?? before.get(n);
+      if (t === undefined) return null;
+      out.push(t);
+    }
+    return out;
+  }
+  const gone = new Set(c.remove);
+  return old.filter((t) => !gone.has(name(t))).map((t) => up.get(name(t)) ?? t);
+}
+
+/** The view of revision `d.head.revision` from `old`; null when `old` is not its base. */
+export function applyDelta(old: DocumentView, d: ViewDelta): DocumentView | null {
+  if (old.revision !== d.base) return null;
+  const nodes = applyList(old.nodes, d.nodes, (n) => n.key);
+  const edges = applyList(old.edges, d.edges, (e) => e.key);
+  const threats = applyList(old.threats, d.threats, (t) => t.reference);
+  const mitigations = applyList(old.mitigations, d.mitigations, (m) => m.reference);
+  if (!nodes || !edges || !threats || !mitigations) return null;
+  return { ...d.head, nodes, edges, threats, mitigations };
+}
+
+/** What became of an answer: taken, dropped as older than the view, or not fitting the
+ * view held (then the whole view is asked for). */
+export type Applied = "applied" | "stale" | "needs-view";
+
 // ---------------------------------------------------------------- document store
 
 export type Tab = "threats" | "mitigations" | "diagnostics" | "data" | "compare";
@@ -192,8 +232,8 @@ export interface DocState {
   compare: CompareView | null;
   compareWith: CompareWith | null;
 
-  /** Takes the core's answer; returns false (and changes nothing) when it is stale. */
-  applyOutcome: (o: Outcome) => boolean;
+  /** Takes the core's answer (see Applied); changes nothing unless it is applied. */
+  applyOutcome: (o: Outcome) => Applied;
   applyView: (v: DocumentView) => boolean;
   setMessage: (m: string) => void;
   setSelection: (keys: string[]) => void;
@@ -246,7 +286,15 @@ export function createDocumentStore(view: DocumentView): DocumentStore {
       focus: null,
       compare: null,
       compareWith: null,
-      applyOutcome: (o) => take(o.view, { message: outcomeMessage(o), appeared: o.appeared }),
+      applyOutcome: (o) => {
+        const patch = { message: outcomeMessage(o), appeared: o.appeared };
+        if (o.change.type === "whole") return take(o.change.value, patch) ? "applied" : "stale";
+        const d = o.change.value;
+        if (d.head.revision < get().view.revision) return "stale";
+        const v = applyDelta(get().view, d);
+        if (!v) return "needs-view";
+        return take(v, patch) ? "applied" : "stale";
+      },
       applyView: (v) => take(v, {}),
       setMessage: (message) => set({ message }),
       setSelection: (keys) => {
