@@ -210,6 +210,20 @@ fn moving_and_resizing_keep_membership_with_the_geometry() {
     // A pure move changes no threat's identity: nothing appears or disappears but exposure.
     let out = s.undo().unwrap();
     assert_eq!(node(&out.view, &el.key).boundary.as_deref(), Some(dmz.key.as_str()));
+    // Resizing from the top-left corner moves an edge, not the members.
+    let (b, e) = (node(&out.view, &dmz.key).clone(), node(&out.view, &el.key).clone());
+    let resize = |x: f64, y: f64, w: f64, h: f64| Edit::Place {
+        items: vec![Placement { key: dmz.key.clone(), x, y, width: Some(w), height: Some(h) }],
+    };
+    let out = s.edit(&resize(b.x - 100.0, b.y - 100.0, b.width + 100.0, b.height + 100.0)).unwrap();
+    assert_eq!((node(&out.view, &el.key).x, node(&out.view, &el.key).y), (e.x, e.y));
+    assert_eq!(node(&out.view, &el.key).boundary.as_deref(), Some(dmz.key.as_str()));
+    // Shrunk so that the element is outside it: the element leaves it.
+    let out = s.edit(&resize(e.x + e.width, e.y, 120.0, 80.0)).unwrap();
+    assert_ne!(node(&out.view, &el.key).boundary.as_deref(), Some(dmz.key.as_str()));
+    // Grown back over the element: it joins again, and the flows touching it cross again.
+    let out = s.edit(&resize(b.x, b.y, b.width, b.height)).unwrap();
+    assert_eq!(node(&out.view, &el.key).boundary.as_deref(), Some(dmz.key.as_str()));
 }
 
 #[test]

@@ -415,7 +415,9 @@ pub fn apply(model: &mut Model, edit: &Edit) -> Result<Vec<String>, EditError> {
                     return Err(EditError::Invalid(format!("{}: a position must be a finite number", p.key)));
                 }
                 let boundary = model.boundaries.iter().find(|b| b.key.as_str() == p.key).cloned();
-                if let Some(b) = boundary {
+                // A resize (a new size given) moves an edge, not the contents.
+                let resizing = p.width.is_some() || p.height.is_some();
+                if let Some(b) = boundary.filter(|_| !resizing) {
                     // A moved boundary takes what it holds along (unless those moved too).
                     if let Some(old) = b.position {
                         let (dx, dy) = (p.x.round() - old.x, p.y.round() - old.y);
@@ -453,6 +455,22 @@ pub fn apply(model: &mut Model, edit: &Edit) -> Result<Vec<String>, EditError> {
                             .is_some_and(|pr| pr.area() > r.area())
                     });
                     set_parent(model, &key, parent.as_ref());
+                    // Elements follow the boundary's new outline: those now inside it join it
+                    // (or a boundary nested in it), members now outside it leave it.
+                    let affected: Vec<Key> = model
+                        .elements()
+                        .filter(|e| !placed.contains(e.key().as_str()))
+                        .filter(|e| {
+                            let inside = element_rect(model, e.key()).is_some_and(|er| r.contains(er.center()));
+                            inside || model.boundaries.iter().any(|b| b.key == key && b.members.contains(e.key()))
+                        })
+                        .map(|e| e.key().clone())
+                        .collect();
+                    for e in affected {
+                        let Some(er) = element_rect(model, &e) else { continue };
+                        let b = innermost_at(model, er.center(), &HashSet::new());
+                        set_membership(model, &e, b.as_ref());
+                    }
                 }
             }
             Ok(Vec::new())

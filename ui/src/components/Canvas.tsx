@@ -99,22 +99,46 @@ function ghostEdges(view: DocumentView, compare: CompareView | null): FlowEdgeTy
 }
 
 /**
- * Keeps the `data` object of a node or edge the same while what the core says about it is
- * the same, so that the memoised components skip it after each answer (the core sends the
- * whole view every time).
+ * Keeps the `data` object of a node or edge the same while the core's item is the same
+ * object, so that the memoised components skip it after each answer: answers carry only
+ * the items that changed (see store.applyDelta), the others keep their identity.
  */
-const stable = new Map<string, { json: string; data: { view: unknown } }>();
-function stableData<T>(key: string, view: T): { view: T } {
-  const json = JSON.stringify(view);
-  const hit = stable.get(key);
-  if (hit && hit.json === json) return hit.data as { view: T };
-  const data = { view };
-  stable.set(key, { json, data });
+const stable = new WeakMap<object, { view: unknown; lane?: number }>();
+function stableData<T extends object>(view: T, lane?: number): { view: T; lane?: number } {
+  const hit = stable.get(view);
+  if (hit && hit.lane === lane) return hit as { view: T; lane?: number };
+  const data = lane === undefined ? { view } : { view, lane };
+  stable.set(view, data);
   return data;
 }
 
+/**
+ * Flows between the same two elements (a request and its response, several calls) are
+ * drawn side by side: each gets a lane, its offset from the straight line in lanes
+ * (…, -1, 0, 1, … or ±0.5, ±1.5 … for an even count), signed for the pair's own direction.
+ */
+export function lanes(edges: DocumentView["edges"]): Map<string, number> {
+  const pairs = new Map<string, string[]>();
+  for (const e of edges) {
+    const pair = e.from < e.to ? `${e.from}\u0000${e.to}` : `${e.to}\u0000${e.from}`;
+    const list = pairs.get(pair);
+    if (list) list.push(e.key);
+    else pairs.set(pair, [e.key]);
+  }
+  const out = new Map<string, number>();
+  const byKey = new Map(edges.map((e) => [e.key, e] as const));
+  for (const keys of pairs.values()) {
+    if (keys.length < 2) continue;
+    keys.forEach((k, i) => {
+      const e = byKey.get(k)!;
+      const lane = i - (keys.length - 1) / 2;
+      out.set(k, e.from < e.to ? lane : -lane);
+    });
+  }
+  return out;
+}
+
 function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight, compare: CompareView | null): CanvasNode[] {
-  if (stable.size > 4 * (view.nodes.length + view.edges.length) + 1000) stable.clear();
   const ghosts = ghostNodes(compare);
   const nodes = view.nodes.map((n): CanvasNode => {
     const boundary = n.kind === "boundary";
@@ -124,7 +148,7 @@ function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight, co
       position: { x: n.x, y: n.y },
       width: n.width,
       height: n.height,
-      data: stableData(`n:${n.key}`, n),
+      data: stableData(n),
       selected: selection.has(n.key),
       zIndex: boundary ? n.depth : 1000 + n.depth,
       className: nodeClass(n.key, h, n.changed),
@@ -135,6 +159,7 @@ function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight, co
 }
 
 function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight, compare: CompareView | null): FlowEdgeType[] {
+  const lane = lanes(view.edges);
   const edges = view.edges.map((e): FlowEdgeType => {
     const colour = e.crosses ? "var(--cross)" : "var(--edge)";
     const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: colour };
@@ -145,7 +170,7 @@ function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight, co
       type: "flow",
       source: e.from,
       target: e.to,
-      data: stableData(`e:${e.key}`, e),
+      data: stableData(e, lane.get(e.key)),
       selected: selection.has(e.key),
       markerEnd: marker,
       markerStart: e.bidirectional ? marker : undefined,
@@ -229,11 +254,17 @@ export function Canvas({ onAddNode }: CanvasProps) {
   // its top-left corner, and only what is in view is drawn (the minimap and "Fit" show
   // the whole).
   const large = view.nodes.length > LARGE_CANVAS;
+  // Fitted once, when a document opens with something to show. Not later: React Flow would
+  // fit the first element dropped on an empty canvas and move it from where it was dropped.
+  const fitOnOpen = useRef(!large && view.nodes.length > 0).current;
+  const fitLater = useRef(fitView);
+  fitLater.current = fitView;
   useEffect(() => {
-    if (large) return;
-    const id = requestAnimationFrame(() => laidOut() && fitView(FIT));
+    if (!fitOnOpen) return;
+    const id = requestAnimationFrame(() => laidOut() && fitLater.current(FIT));
     return () => cancelAnimationFrame(id);
-  }, [doc, fitView, large]);
+    // Only when another document opens (fitView's identity changes as nodes come and go).
+  }, [doc]);
 
   // A threat selected in the register: bring its target into view (besides the highlight).
   useEffect(() => {
@@ -321,7 +352,7 @@ export function Canvas({ onAddNode }: CanvasProps) {
           multiSelectionKeyCode={["Control", "Meta", "Shift"]}
           elevateNodesOnSelect={false}
           elevateEdgesOnSelect={false}
-          fitView={!large}
+          fitView={fitOnOpen}
           fitViewOptions={FIT}
           defaultViewport={LARGE_VIEWPORT}
           colorMode={theme}
