@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use threatwright::session::edit::{Clipboard, Edit};
 use threatwright::session::view::{DocumentView, Outcome};
 use threatwright::session::vocabulary::Vocabulary;
-use threatwright::session::{Action, AppInfo, CompareView, CompareWith, ExportOptions, Failure, PathPurpose};
+use threatwright::session::{Action, AppInfo, CompareView, CompareWith, ExportOptions, Failure, Merged, PathPurpose};
 use ts_rs::{Config, TS};
 
 fn files(dir: &Path) -> BTreeMap<String, String> {
@@ -39,6 +39,7 @@ fn committed_typescript_bindings_match_the_rust_types() {
     AppInfo::export_all(&cfg).expect("export");
     PathPurpose::export_all(&cfg).expect("export");
     CompareView::export_all(&cfg).expect("export");
+    Merged::export_all(&cfg).expect("export");
     CompareWith::export_all(&cfg).expect("export");
     threatwright::io::import::Report::export_all(&cfg).expect("export");
     let fresh = files(tmp.path());

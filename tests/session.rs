@@ -367,7 +367,8 @@ fn answers_carry_the_changes_from_the_view_shown_and_they_rebuild_the_new_view()
     let threat = shown.threats.iter().find(|t| t.status == ThreatStatus::Open).unwrap().reference.clone();
     let mut fields = serde_json::Map::new();
     fields.insert("description".into(), serde_json::json!("Routes and throttles calls"));
-    let steps: Vec<Box<dyn Fn(&mut Session) -> session::view::Outcome>> = vec![
+    type Step<'a> = Box<dyn Fn(&mut Session) -> session::view::Outcome + 'a>;
+    let steps: Vec<Step> = vec![
         Box::new(|s| {
             s.edit(&Edit::AddFlow { from: "coupon-service".into(), to: gateway.clone(), name: "Check".into() }).unwrap()
         }),
@@ -409,4 +410,62 @@ fn answers_carry_the_changes_from_the_view_shown_and_they_rebuild_the_new_view()
     let mut other = shown.clone();
     other.revision += 7;
     assert!(d.apply(&other).is_none());
+}
+
+/// "Import… → merge into this model": a newer revision of the OpenAPI specification the
+/// model came from keeps identity, positions and decisions; another API's specification
+/// adds its items to the right of the diagram; each merge is one undoable step.
+#[test]
+fn merging_openapi_specs_into_the_open_model_keeps_what_is_there_and_places_what_is_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec =
+        |name: &str| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/openapi").join(name);
+    let imported = session::import_file(session::ImportKind::Openapi, &spec("petcare-clinic-3.0.yaml")).unwrap();
+    let lib = session::builtin_library().unwrap();
+    let mut s = Session::create(&dir.path().join("pets.twdb"), &imported.model, lib, "Tess Tester").unwrap();
+    let v = s.view().unwrap();
+    let service = v.nodes.iter().find(|n| n.kind == NodeKind::Process).unwrap().clone();
+    // The team moved the service and decided on one of its threats.
+    s.edit(&Edit::Place {
+        items: vec![Placement { key: service.key.clone(), x: 420.0, y: 160.0, width: None, height: None }],
+    })
+    .unwrap();
+    let threat = s.view().unwrap().threats.iter().find(|t| t.target == service.key).unwrap().reference.clone();
+    s.act(&Action::SetStatus {
+        reference: threat.clone(),
+        status: ThreatStatus::NotApplicable,
+        approver: None,
+        reason: Some("handled by the platform".into()),
+        expires: None,
+        transferred_to: None,
+    })
+    .unwrap();
+    let before = s.view().unwrap();
+
+    let m = s.merge_openapi(&spec("petcare-clinic-3.0-v2.yaml")).unwrap();
+    let v = &m.outcome.view;
+    assert!(m.outcome.message.starts_with("merge petcare-clinic-3.0-v2.yaml"), "{}", m.outcome.message);
+    let svc = node(v, &service.key);
+    assert_eq!((svc.x, svc.y), (420.0, 160.0), "the position is kept");
+    assert_eq!(svc.id, service.id, "the identity is kept");
+    assert_eq!(v.nodes.iter().filter(|n| n.kind == NodeKind::Process).count(), 1, "no duplicate service");
+    let t = v.threats.iter().find(|t| t.reference == threat).unwrap();
+    assert_eq!(t.status, ThreatStatus::NotApplicable, "the decision is kept");
+    let api = v.apis.iter().find(|a| a.props["version"] == "1.5.0");
+    assert!(api.is_some(), "the inventory has the new version: {:?}", v.apis);
+
+    // Another API's specification: its items come in to the right of everything there.
+    let right = v.nodes.iter().map(|n| n.x + n.width).fold(f64::MIN, f64::max);
+    let m = s.merge_openapi(&spec("parcel-tracking-3.1.json")).unwrap();
+    let v = &m.outcome.view;
+    let new: Vec<_> = v.nodes.iter().filter(|n| !before.nodes.iter().any(|b| b.key == n.key)).collect();
+    assert!(new.iter().any(|n| n.kind == NodeKind::Process), "the parcel service came in");
+    for n in &new {
+        assert!(n.x >= right, "{} placed over the existing diagram ({} < {right})", n.key, n.x);
+    }
+    assert_eq!(node(v, &service.key).x, 420.0);
+    // Undone as one step: the parcel API is gone, the petcare merge stays.
+    let v = s.undo().unwrap().view;
+    assert!(v.nodes.iter().all(|n| !new.iter().any(|x| x.key == n.key)));
+    assert!(v.apis.iter().any(|a| a.props["version"] == "1.5.0"));
 }

@@ -227,6 +227,14 @@ async fn import_open(state: State<'_, AppState>, kind: ImportKind, path: String,
     opened(&state, Session::create(&into, &imported.model, library()?, &who())?)
 }
 
+/// Merges a newer OpenAPI description (chosen in a dialog) into the open document.
+#[tauri::command]
+async fn import_merge(state: State<'_, AppState>, path: String) -> R<session::Merged> {
+    let path = PathBuf::from(path);
+    allowed(&state, &path)?;
+    with_session(&state, |s| s.merge_openapi(&path))
+}
+
 /// Compares the open document with its latest baseline or with a file chosen in a dialog.
 #[tauri::command]
 async fn compare(state: State<'_, AppState>, with: CompareWith) -> R<CompareView> {
@@ -278,6 +286,7 @@ fn main() {
             compare,
             import_preview,
             import_open,
+            import_merge,
         ])
         .run(tauri::generate_context!())
         .expect("the Threatwright window could not start");

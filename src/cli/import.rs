@@ -78,14 +78,7 @@ fn merge_into(into: &Path, mut imported: Imported, specs: &[PathBuf], format: Te
     let before = project.document()?;
     let merged = openapi::merge(&before, &imported.model).map_err(Failure::input)?;
     for s in specs {
-        for k in openapi::gone(&before, &imported.model, &s.display().to_string()) {
-            imported.report.note(
-                import::NoteKind::NeedsReview,
-                Some(s.display().to_string()),
-                Some(&k),
-                "made by an earlier import of this specification, no longer in it: kept; delete it if it is gone",
-            );
-        }
+        openapi::report_gone(&mut imported.report, &before, &imported.model, &s.display().to_string());
     }
     let old_threats = crate::workflow::analyze_document(&before, &library).threats;
     project.replace_model(&merged)?;

@@ -430,7 +430,11 @@ fn automatic(model: &Model, marks: &HashMap<&Key, (usize, RiskLevel)>) -> Diagra
         if !keys.contains(&f.from) || !keys.contains(&f.to) || f.from == f.to {
             continue;
         }
-        let label = EdgeLabel { width: 0.0, height: 0.0, ..EdgeLabel::default() };
+        // Room for the flow's label between the ranks (a request and its response between
+        // the same two elements would otherwise be drawn with their labels over the nodes).
+        let text = f.name.as_deref().unwrap_or(f.key.as_str());
+        let label =
+            EdgeLabel { width: (text.chars().count() as f64 * 6.0).min(200.0), height: 18.0, ..EdgeLabel::default() };
         g.set_edge(eid(&f.from), eid(&f.to), Some(label), Some(f.key.as_str()));
     }
     let opts =

@@ -175,17 +175,55 @@ impl Rect {
 /// Writes the layout's positions and sizes into every element and boundary that has
 /// none, so that the model states the picture the user sees before anything moves.
 pub fn materialize(model: &mut Model, d: &Diagram) {
+    let all_positioned = model.elements().all(|e| e.position().is_some());
+    write_layout(model, d, |stated| !all_positioned || !stated, 0.0);
+}
+
+/// Places the items that have no position (those a merged import brought), as the layout
+/// arranges them among themselves, in one block to the right of everything placed: what
+/// was on the canvas stays where it was.
+pub fn place_newcomers(model: &mut Model, d: &Diagram) {
+    let right = model
+        .elements()
+        .filter_map(|e| e.position().map(|p| p.x + e.size().map_or(ELEMENT_W, |s| s.width)))
+        .chain(model.boundaries.iter().filter_map(|b| boundary_rect(b).map(|r| r.x + r.w)))
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !right.is_finite() {
+        return materialize(model, d);
+    }
+    let fresh: HashSet<&Key> = model
+        .elements()
+        .filter(|e| e.position().is_none())
+        .map(|e| e.key())
+        .chain(model.boundaries.iter().filter(|b| b.position.is_none() || b.size.is_none()).map(|b| &b.key))
+        .collect();
+    let left = d
+        .nodes
+        .iter()
+        .map(|n| (&n.key, &n.rect))
+        .chain(d.boundaries.iter().map(|b| (&b.key, &b.rect)))
+        .filter(|(k, _)| fresh.contains(k))
+        .map(|(_, r)| r.x)
+        .fold(f64::INFINITY, f64::min);
+    if !left.is_finite() {
+        return;
+    }
+    write_layout(model, d, |stated| !stated, right + 80.0 - left);
+}
+
+/// Writes the layout's rectangles (shifted right by `dx`) into the items `pick` chooses,
+/// given whether the item states its geometry.
+fn write_layout(model: &mut Model, d: &Diagram, pick: impl Fn(bool) -> bool, dx: f64) {
     let nodes: HashMap<&Key, &crate::report::diagram::Rect> = d.nodes.iter().map(|n| (&n.key, &n.rect)).collect();
     let boxes: HashMap<&Key, &crate::report::diagram::Rect> = d.boundaries.iter().map(|b| (&b.key, &b.rect)).collect();
-    let all_positioned = model.elements().all(|e| e.position().is_some());
     macro_rules! place {
         ($items:expr) => {
             for e in $items.iter_mut() {
-                if let Some(r) = nodes.get(&e.key) {
-                    if !all_positioned || e.position.is_none() {
-                        e.position = Some(Position { x: r.x.round(), y: r.y.round() });
-                        e.size = Some(Size { width: r.w.round(), height: r.h.round() });
-                    }
+                if let Some(r) = nodes.get(&e.key)
+                    && pick(e.position.is_some())
+                {
+                    e.position = Some(Position { x: (r.x + dx).round(), y: r.y.round() });
+                    e.size = Some(Size { width: r.w.round(), height: r.h.round() });
                 }
             }
         };
@@ -195,9 +233,9 @@ pub fn materialize(model: &mut Model, d: &Diagram) {
     place!(model.data_stores);
     for b in model.boundaries.iter_mut() {
         if let Some(r) = boxes.get(&b.key)
-            && (!all_positioned || b.position.is_none() || b.size.is_none())
+            && pick(b.position.is_some() && b.size.is_some())
         {
-            b.position = Some(Position { x: r.x.round(), y: r.y.round() });
+            b.position = Some(Position { x: (r.x + dx).round(), y: r.y.round() });
             b.size = Some(Size { width: r.w.round(), height: r.h.round() });
         }
     }

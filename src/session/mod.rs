@@ -335,7 +335,7 @@ impl Session {
             Some(shown) => {
                 let (delta, now) = view::ViewDelta::since(shown, &view);
                 self.shown = Some(now);
-                ViewChange::Delta(delta)
+                ViewChange::Delta(Box::new(delta))
             }
             None => ViewChange::Whole(Arc::clone(&view)),
         };
@@ -451,6 +451,43 @@ impl Session {
             message = format!("{message} ({})", created.join(", "));
         }
         self.finish(message, true)
+    }
+}
+
+/// What merging an import into the open model answers: the outcome (as for an edit) and
+/// the import's report (with the items earlier imports made that the file no longer has).
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Merged {
+    pub outcome: Outcome,
+    pub report: crate::io::import::Report,
+}
+
+impl Session {
+    /// Merges a newer OpenAPI description into the open model (the desktop's "Import… →
+    /// merge into this model", the CLI's `import openapi --into`): what an earlier import of
+    /// it made keeps its identity, position and decisions; what is new is added and placed
+    /// to the right of the diagram; what the file no longer has is reported, not deleted.
+    /// One transaction, one undoable step.
+    pub fn merge_openapi(&mut self, path: &Path) -> R<Merged> {
+        use crate::io::import::openapi;
+        let mut imported = app::import_file(ImportKind::Openapi, path)?;
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let before = self.model.clone();
+        openapi::report_gone(&mut imported.report, &before, &imported.model, &name);
+        let mut after = openapi::merge(&before, &imported.model).map_err(|e| Failure::new(FailureCode::Invalid, e))?;
+        let d = view::layout(&after, &[]);
+        edit::place_newcomers(&mut after, &d);
+        after.canonicalize();
+        let label = format!("merge {name}");
+        if after == before {
+            let view = self.view_of(&before, &self.project.register()?)?;
+            let outcome = self.outcome(view, Vec::new(), Vec::new(), format!("{label}: nothing changed"));
+            return Ok(Merged { outcome, report: imported.report });
+        }
+        self.store_model(&after)?;
+        self.push(Step::Model { label: label.clone(), before: Box::new(before), after: Box::new(after) });
+        Ok(Merged { outcome: self.finish(label, true)?, report: imported.report })
     }
 }
 

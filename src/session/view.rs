@@ -215,7 +215,7 @@ pub struct Outcome {
 #[serde(tag = "type", content = "value", rename_all = "kebab-case")]
 pub enum ViewChange {
     Whole(Arc<DocumentView>),
-    Delta(ViewDelta),
+    Delta(Box<ViewDelta>),
 }
 
 /// The changes from the view of revision `base` to the new one.

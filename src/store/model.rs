@@ -77,8 +77,11 @@ fn json<T: Serialize>(value: &T) -> rusqlite::Result<String> {
 /// to rows of tables before it, or of its own table through a deferred key): for each
 /// table, its columns and its rows by primary key.
 struct Rows {
-    tables: Vec<(&'static str, &'static [&'static str], BTreeMap<Vec<String>, Vec<Option<String>>>)>,
+    tables: Vec<(&'static str, &'static [&'static str], Table)>,
 }
+
+/// A table's rows: primary key values → the other columns' values.
+type Table = BTreeMap<Vec<String>, Vec<Option<String>>>;
 
 /// Rows of `model` (valid and canonical). Columns are named; the first `pk` of each table
 /// form its primary key.
@@ -98,7 +101,6 @@ fn rows(model: &Model) -> rusqlite::Result<Rows> {
             .map(Uuid::to_string)
             .ok_or_else(|| rusqlite::Error::InvalidParameterName(format!("unresolved reference `{key}`")))
     };
-    type Table = BTreeMap<Vec<String>, Vec<Option<String>>>;
     let mut system = Table::new();
     system.insert(vec!["1".into()], vec![Some(json(&model.system)?)]);
     let mut boundaries = Table::new();
@@ -185,7 +187,7 @@ pub fn update(tx: &Transaction<'_>, before: &Model, after: &Model) -> rusqlite::
     let old = rows(before)?;
     let new = rows(after)?;
     // Keys (column 0 of the non-key columns) held by one item before and another after.
-    let keyed = |t: &BTreeMap<Vec<String>, Vec<Option<String>>>| -> HashMap<String, Vec<String>> {
+    let keyed = |t: &Table| -> HashMap<String, Vec<String>> {
         t.iter().filter_map(|(pk, v)| v.first().cloned().flatten().map(|k| (k, pk.clone()))).collect()
     };
     for ((name, columns, o), (_, _, n)) in old.tables.iter().zip(&new.tables) {

@@ -10,13 +10,17 @@ export function showError(e: unknown) {
   useApp.getState().setError(failureMessage(e));
 }
 
+/** Takes an answer into the document; changes that do not fit the view held (an answer
+ * missed) make it take the whole view instead. */
+export async function applyAnswer(doc: DocumentStore, o: Outcome): Promise<void> {
+  if (doc.getState().applyOutcome(o) === "needs-view") doc.getState().applyView(await api.getView());
+}
+
 /** Runs a command that answers with an Outcome; true when it succeeded. */
 export async function perform(doc: DocumentStore, call: () => Promise<Outcome>): Promise<boolean> {
   const started = performance.now();
   try {
-    const o = await call();
-    // Changes that do not fit the view held (an answer missed): take the whole view.
-    if (doc.getState().applyOutcome(o) === "needs-view") doc.getState().applyView(await api.getView());
+    await applyAnswer(doc, await call());
     useApp.getState().setError(null);
     // From the request to the answer drawn (the frame after React committed it): what the
     // performance E2E reports as an action's latency in the app.

@@ -12,6 +12,7 @@ import type { ImportKind } from "./bindings/ImportKind";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { ExportOptions } from "./bindings/ExportOptions";
 import type { Failure } from "./bindings/Failure";
+import type { Merged } from "./bindings/Merged";
 import type { Outcome } from "./bindings/Outcome";
 import type { PathPurpose } from "./bindings/PathPurpose";
 import type { ThreatRow } from "./bindings/ThreatRow";
@@ -51,6 +52,7 @@ export const api = {
   compare: (w: CompareWith) => invoke<CompareView>("compare", { with: w }),
   importPreview: (kind: ImportKind, path: string) => invoke<ImportReport>("import_preview", { kind, path }),
   importOpen: (kind: ImportKind, path: string, into: string) => invoke<DocumentView>("import_open", { kind, path, into }),
+  importMerge: (path: string) => invoke<Merged>("import_merge", { path }),
 };
 
 function isFailure(e: unknown): e is Failure {

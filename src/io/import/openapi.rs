@@ -1028,6 +1028,19 @@ pub fn merge(existing: &Model, imported: &Model) -> Result<Model, String> {
     Ok(m)
 }
 
+/// Adds to the report, as needing a person, the items a previous import of `spec` made
+/// that this import no longer makes (see [`gone`]): a merge keeps them.
+pub fn report_gone(report: &mut super::Report, existing: &Model, imported: &Model, spec: &str) {
+    for k in gone(existing, imported, spec) {
+        report.note(
+            super::NoteKind::NeedsReview,
+            Some(spec.to_owned()),
+            Some(&k),
+            "made by an earlier import of this specification, no longer in it: kept; delete it if it is gone",
+        );
+    }
+}
+
 /// Items a previous import of `spec` made that this import no longer makes (by key):
 /// processes tagged `openapi` and API entries whose `spec` is this file.
 pub fn gone(existing: &Model, imported: &Model, spec: &str) -> Vec<Key> {

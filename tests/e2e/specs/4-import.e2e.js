@@ -4,10 +4,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { byTest, filesDir, shot, text } from "./helpers.js";
+import { byTest, filesDir, shot, statusMatching, text } from "./helpers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const spec = path.resolve(here, "../../fixtures/import/openapi/petcare-clinic-3.0.yaml");
+const newer = path.resolve(here, "../../fixtures/import/openapi/petcare-clinic-3.0-v2.yaml");
 
 describe("importing an OpenAPI specification", () => {
   it("shows the inference report, then opens the imported model laid out", async () => {
@@ -35,5 +36,29 @@ describe("importing an OpenAPI specification", () => {
     });
     expect(fs.existsSync(path.join(filesDir(), "petcare-clinic.twdb"))).toBe(true);
     await shot("imported-openapi");
+  });
+
+  it("merges the API's next revision into the open model, as one undoable step", async () => {
+    fs.copyFileSync(newer, path.join(filesDir(), "petcare-clinic-v2.yaml"));
+    fs.writeFileSync(path.join(filesDir(), ".e2e-open"), "petcare-clinic-v2.yaml");
+    const service = '.react-flow__node[data-id="pawpath-clinic-booking-api-service"]';
+    const before = await (await $(service)).getLocation();
+    await (await byTest("toolbar-import")).click();
+    await (await byTest("import-openapi")).click();
+    await (await byTest("import-report")).waitForDisplayed();
+    await (await byTest("import-merge")).click();
+    const merged = await byTest("import-merged");
+    await merged.waitForDisplayed();
+    expect(await text(merged)).toMatch(/merge petcare-clinic-v2\.yaml/);
+    await (await byTest("import-done")).click();
+    // The same service, where it was; the inventory has the new version.
+    expect(await $$(service)).toBeElementsArrayOfSize(1);
+    const after = await (await $(service)).getLocation();
+    expect(after).toEqual(before);
+    expect(await (await byTest("undo")).getAttribute("title")).toMatch(/Undo merge petcare-clinic-v2\.yaml/);
+    // One undo takes the whole merge back.
+    await (await byTest("undo")).click();
+    await statusMatching(/undone: merge petcare-clinic-v2\.yaml/);
+    expect(await (await byTest("redo")).getAttribute("title")).toMatch(/merge petcare-clinic-v2\.yaml/);
   });
 });

@@ -158,11 +158,16 @@ function buildNodes(view: DocumentView, selection: Set<string>, h: Highlight, co
   return ghosts.length ? [...nodes, ...ghosts] : nodes;
 }
 
+/** Arrowheads, one object per colour (an unchanged edge keeps its identity). */
+const MARKER = {
+  cross: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: "var(--cross)" },
+  edge: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: "var(--edge)" },
+};
+
 function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight, compare: CompareView | null): FlowEdgeType[] {
   const lane = lanes(view.edges);
   const edges = view.edges.map((e): FlowEdgeType => {
-    const colour = e.crosses ? "var(--cross)" : "var(--edge)";
-    const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18, color: colour };
+    const marker = e.crosses ? MARKER.cross : MARKER.edge;
     const c = [nodeClass(e.key, h, e.changed)];
     if (e.crosses) c.push("crosses");
     return {
@@ -180,6 +185,41 @@ function buildEdges(view: DocumentView, selection: Set<string>, h: Highlight, co
   });
   const ghosts = ghostEdges(view, compare);
   return ghosts.length ? [...edges, ...ghosts] : edges;
+}
+
+/** Same for React Flow: every field the new item states is the same (positions by value). */
+function sameItem(before: object, next: object): boolean {
+  const b = before as Record<string, unknown>;
+  for (const [k, v] of Object.entries(next)) {
+    const w = b[k];
+    if (w === v) continue;
+    if (k === "position") {
+      const [p, q] = [w as { x: number; y: number } | undefined, v as { x: number; y: number }];
+      if (p && p.x === q.x && p.y === q.y) continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/**
+ * `next` with the objects of `prev` kept wherever nothing changed: React Flow then keeps
+ * those nodes' and edges' internals (measured sizes, handles) and skips re-rendering them.
+ * An answer that changed one element re-renders that element, not the thousand others.
+ */
+export function keepUnchanged<T extends { id: string }>(prev: T[], next: T[]): T[] {
+  const before = new Map(prev.map((p) => [p.id, p] as const));
+  let all = prev.length === next.length;
+  const out = next.map((n, i) => {
+    const p = before.get(n.id);
+    if (p && sameItem(p, n)) {
+      if (prev[i] !== p) all = false;
+      return p;
+    }
+    all = false;
+    return n;
+  });
+  return all ? prev : out;
 }
 
 interface CanvasProps {
@@ -212,10 +252,11 @@ export function Canvas({ onAddNode }: CanvasProps) {
   const [nodes, setNodes] = useState<CanvasNode[]>(() => buildNodes(view, sel, highlight, compare));
   const [edges, setEdges] = useState<FlowEdgeType[]>(() => buildEdges(view, sel, highlight, compare));
 
-  // A new view from the core (or a comparison opened or closed): everything is rebuilt.
+  // A new view from the core (or a comparison opened or closed): rebuilt, keeping what did
+  // not change.
   useEffect(() => {
-    setNodes(buildNodes(view, latest.current.sel, latest.current.highlight, compare));
-    setEdges(buildEdges(view, latest.current.sel, latest.current.highlight, compare));
+    setNodes((prev) => keepUnchanged(prev, buildNodes(view, latest.current.sel, latest.current.highlight, compare)));
+    setEdges((prev) => keepUnchanged(prev, buildEdges(view, latest.current.sel, latest.current.highlight, compare)));
   }, [view, compare]);
 
   // Selection or highlight changed: keep local positions, update flags and classes.

@@ -1,12 +1,15 @@
 // "Import…": choose what kind of file, pick it, read the core's import report (what was
 // taken over, inferred, not taken over, and what needs a person), then choose where the
-// new project file goes. The model opens only after the report has been seen.
+// new project file goes. The model opens only after the report has been seen. With a
+// document open, a newer OpenAPI specification can instead be merged into it (the core
+// keeps what an earlier import made, adds what is new, reports what is gone).
 import { useState } from "react";
 import { api } from "../api";
 import { attempt } from "../actions";
 import type { DocumentView } from "../bindings/DocumentView";
 import type { ImportKind } from "../bindings/ImportKind";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { Merged } from "../bindings/Merged";
 import type { NoteKind } from "../bindings/NoteKind";
 import { Modal } from "./Modal";
 
@@ -29,10 +32,12 @@ const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 interface Props {
   onClose: () => void;
   onOpened: (v: DocumentView) => void;
+  /** Given when a document is open: merging an OpenAPI specification into it is offered. */
+  onMerged?: (m: Merged) => void;
 }
 
-export function ImportDialog({ onClose, onOpened }: Props) {
-  const [picked, setPicked] = useState<{ kind: ImportKind; path: string; report: ImportReport } | null>(null);
+export function ImportDialog({ onClose, onOpened, onMerged }: Props) {
+  const [picked, setPicked] = useState<{ kind: ImportKind; path: string; report: ImportReport; merged?: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const choose = async (kind: ImportKind) => {
@@ -56,6 +61,19 @@ export function ImportDialog({ onClose, onOpened }: Props) {
       if (!into) return;
       const view = await attempt(() => api.importOpen(picked.kind, picked.path, into));
       if (view) onOpened(view);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const merge = async () => {
+    if (!picked || !onMerged) return;
+    setBusy(true);
+    try {
+      const m = await attempt(() => api.importMerge(picked.path));
+      if (!m) return;
+      onMerged(m);
+      setPicked({ ...picked, report: m.report, merged: m.outcome.message });
     } finally {
       setBusy(false);
     }
@@ -88,19 +106,34 @@ export function ImportDialog({ onClose, onOpened }: Props) {
       onClose={onClose}
       wide
       footer={
-        <>
-          <button onClick={() => setPicked(null)} disabled={busy}>
-            Back
+        picked.merged !== undefined ? (
+          <button className="primary" data-testid="import-done" onClick={onClose}>
+            Close
           </button>
-          <button className="primary" data-testid="import-create" disabled={busy} onClick={create}>
-            Create project…
-          </button>
-        </>
+        ) : (
+          <>
+            <button onClick={() => setPicked(null)} disabled={busy}>
+              Back
+            </button>
+            {onMerged && picked.kind === "openapi" && (
+              <button data-testid="import-merge" disabled={busy} onClick={merge} title="Keeps what an earlier import of this specification made, adds what is new">
+                Merge into this model
+              </button>
+            )}
+            <button className="primary" data-testid="import-create" disabled={busy} onClick={create}>
+              Create project…
+            </button>
+          </>
+        )
       }
     >
-      <p data-testid="import-counts">
-        Makes {counts.length ? counts.join(", ") : "nothing"}. Diagrams without positions are laid out automatically.
-      </p>
+      {picked.merged !== undefined ? (
+        <p data-testid="import-merged">Merged: {picked.merged}. Undo takes the whole merge back.</p>
+      ) : (
+        <p data-testid="import-counts">
+          Makes {counts.length ? counts.join(", ") : "nothing"}. Diagrams without positions are laid out automatically.
+        </p>
+      )}
       {NOTE_ORDER.map(({ kind, title }) => {
         const notes = r.notes.filter((n) => n.kind === kind);
         if (!notes.length) return null;

@@ -1,6 +1,6 @@
 import { useReactFlow } from "@xyflow/react";
 import { api } from "../api";
-import { attempt, doEdit, perform, startCompare } from "../actions";
+import { applyAnswer, attempt, doEdit, perform, showError, startCompare } from "../actions";
 import { useApp, useDoc, useDocStore } from "../store";
 import { useState } from "react";
 import { ImportDialog } from "./ImportDialog";
@@ -99,6 +99,7 @@ export function Toolbar({ onExport, onSignModel, onClose }: ToolbarProps) {
             setImporting(false);
             useApp.getState().openDocument(v);
           }}
+          onMerged={(m) => applyAnswer(doc, m.outcome).catch(showError)}
         />
       )}
     </header>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lanes } from "./Canvas";
+import { keepUnchanged, lanes } from "./Canvas";
 import { lanePath } from "./FlowEdge";
 import { view } from "../test/fixtures";
 
@@ -31,5 +31,25 @@ describe("flows between the same two elements", () => {
     expect([rx, ry]).toEqual([mx, my]);
     const [path] = lanePath(0, 0, 100, 0, 0.5);
     expect(path).toMatch(/^M 0,0 Q /);
+  });
+});
+
+describe("nodes and edges after an answer", () => {
+  it("keep their objects where nothing changed, so React Flow skips them", () => {
+    const a = { id: "a", position: { x: 1, y: 2 }, data: { n: 1 } };
+    const b = { id: "b", position: { x: 3, y: 4 }, data: { n: 2 } };
+    const prev = [a, b];
+    // Rebuilt from the same view: new objects, same content (positions by value).
+    const same = keepUnchanged(prev, [{ ...a, position: { x: 1, y: 2 } }, { ...b, position: { x: 3, y: 4 } }]);
+    expect(same).toBe(prev);
+    // One moved: only it is new.
+    const moved = keepUnchanged(prev, [{ ...a }, { ...b, position: { x: 9, y: 4 } }]);
+    expect(moved[0]).toBe(a);
+    expect(moved[1]).not.toBe(b);
+    expect(moved[1].position.x).toBe(9);
+    // New data object: new node. One gone, one added: the list follows `next`.
+    const changed = keepUnchanged(prev, [{ ...a, data: { n: 1 } }, { id: "c", position: { x: 0, y: 0 }, data: { n: 3 } }]);
+    expect(changed[0]).not.toBe(a);
+    expect(changed.map((n) => n.id)).toEqual(["a", "c"]);
   });
 });
