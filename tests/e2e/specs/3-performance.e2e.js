@@ -47,6 +47,9 @@ async function measureEdit(label) {
   await browser.waitUntil(() => browser.execute(() => globalThis.__twTimings.answerDrawn !== undefined));
   results[`edit${label}CoreIpcMs`] = await browser.execute(() => globalThis.__twTimings.edit);
   results[`edit${label}DrawnMs`] = await browser.execute(() => globalThis.__twTimings.answerDrawn);
+  // Of which: applying the answer to the store (React renders after it) and the first frame.
+  results[`edit${label}AppliedMs`] = await browser.execute(() => globalThis.__twTimings.answerApplied);
+  results[`edit${label}FirstFrameMs`] = await browser.execute(() => globalThis.__twTimings.answerFirstFrame);
 }
 
 describe("performance in the real app", () => {
