@@ -135,6 +135,11 @@ describe("performance in the real app", () => {
     expect(refs.length).toBeGreaterThan(0);
     expect(scroll.lastRow).toBe(refs[refs.length - 1]);
     expect(scroll.rowsInPageMax).toBeLessThan(200);
+    // A diagram this large opens without the minimap (it redraws every node per answer);
+    // the button beside the zoom controls shows it.
+    expect(await $$(".react-flow__minimap")).toBeElementsArrayOfSize(0);
+    await (await byTest("toggle-minimap")).click();
+    await $(".react-flow__minimap").waitForExist();
     console.log(`performance: ${JSON.stringify(results)}`);
     fs.writeFileSync(path.join(process.env.TW_E2E_WORK, "performance.json"), JSON.stringify(results, null, 2));
   });
