@@ -52,12 +52,17 @@ export function Toolbar({ onExport, onSignModel, onClose }: ToolbarProps) {
         <button data-testid="sign-model" title="Sign off this model version (a new baseline)" onClick={onSignModel}>
           Sign off model
         </button>
-        <span className="baseline" data-testid="baseline" title={b?.note ?? undefined}>
-          {b ? `Baseline #${b.id} · ${b.reviewer} · ${b.at}` : "No baseline"}
+        <span
+          className="baseline"
+          data-testid="baseline"
+          title={b ? `Baseline #${b.id}, signed off by ${b.reviewer} at ${b.at}${b.note ? ` — ${b.note}` : ""}` : undefined}
+        >
+          {/* Short, so the toolbar stays one row at 1280 px; who and when in full on hover. */}
+          {b ? `Baseline #${b.id} · ${b.at.slice(0, 10)}` : "No baseline"}
         </span>
       </div>
       <div className="group hide-in-presentation" role="group" aria-label="Compare">
-        <span className="muted">Compare with</span>
+        <span className="muted">Compare:</span>
         <button
           data-testid="compare-baseline"
           disabled={!b}
