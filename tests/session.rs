@@ -17,6 +17,18 @@ fn node<'a>(v: &'a DocumentView, key: &str) -> &'a threatwright::session::view::
     v.nodes.iter().find(|n| n.key == key).unwrap_or_else(|| panic!("no node {key}"))
 }
 
+/// Sets a threat to not-applicable with the reason the lifecycle asks for.
+fn not_applicable(reference: &str, reason: &str) -> Action {
+    Action::SetStatus {
+        reference: reference.to_owned(),
+        status: ThreatStatus::NotApplicable,
+        approver: None,
+        reason: Some(reason.to_owned()),
+        expires: None,
+        transferred_to: None,
+    }
+}
+
 fn live(v: &DocumentView) -> usize {
     v.threats.iter().filter(|t| t.status != ThreatStatus::Obsolete).count()
 }
@@ -373,17 +385,7 @@ fn answers_carry_the_changes_from_the_view_shown_and_they_rebuild_the_new_view()
             s.edit(&Edit::AddFlow { from: "coupon-service".into(), to: gateway.clone(), name: "Check".into() }).unwrap()
         }),
         Box::new(|s| s.edit(&Edit::SetFields { key: gateway.clone(), fields: fields.clone() }).unwrap()),
-        Box::new(|s| {
-            s.act(&Action::SetStatus {
-                reference: threat.clone(),
-                status: ThreatStatus::NotApplicable,
-                approver: None,
-                reason: Some("internal only".into()),
-                expires: None,
-                transferred_to: None,
-            })
-            .unwrap()
-        }),
+        Box::new(|s| s.act(&not_applicable(&threat, "internal only")).unwrap()),
         Box::new(|s| s.edit(&Edit::Delete { keys: vec!["coupon-service".into()] }).unwrap()),
         Box::new(|s| s.undo().unwrap()),
         Box::new(|s| s.undo().unwrap()),
@@ -431,15 +433,7 @@ fn merging_openapi_specs_into_the_open_model_keeps_what_is_there_and_places_what
     })
     .unwrap();
     let threat = s.view().unwrap().threats.iter().find(|t| t.target == service.key).unwrap().reference.clone();
-    s.act(&Action::SetStatus {
-        reference: threat.clone(),
-        status: ThreatStatus::NotApplicable,
-        approver: None,
-        reason: Some("handled by the platform".into()),
-        expires: None,
-        transferred_to: None,
-    })
-    .unwrap();
+    s.act(&not_applicable(&threat, "handled by the platform")).unwrap();
     let before = s.view().unwrap();
 
     let m = s.merge_openapi(&spec("petcare-clinic-3.0-v2.yaml")).unwrap();

@@ -439,17 +439,28 @@ impl Session {
         let mut after = placed(before.clone());
         let label = e.label(&before);
         let created = edit::apply(&mut after, e)?;
+        let message = if created.is_empty() { label.clone() } else { format!("{label} ({})", created.join(", ")) };
+        self.commit_model(before, after, label, message, "nothing changed".into())
+    }
+
+    /// Stores `after` (canonicalised) as one undoable step labelled `label` and answers
+    /// with `message` after re-analysing; when it equals `before`, nothing is stored and
+    /// the answer says `unchanged`.
+    fn commit_model(
+        &mut self,
+        before: Model,
+        mut after: Model,
+        label: String,
+        message: String,
+        unchanged: String,
+    ) -> R<Outcome> {
         after.canonicalize();
         if after == before {
             let view = self.view_of(&before, &self.project.register()?)?;
-            return Ok(self.outcome(view, Vec::new(), Vec::new(), "nothing changed".into()));
+            return Ok(self.outcome(view, Vec::new(), Vec::new(), unchanged));
         }
         self.store_model(&after)?;
-        self.push(Step::Model { label: label.clone(), before: Box::new(before), after: Box::new(after) });
-        let mut message = label;
-        if !created.is_empty() {
-            message = format!("{message} ({})", created.join(", "));
-        }
+        self.push(Step::Model { label, before: Box::new(before), after: Box::new(after) });
         self.finish(message, true)
     }
 }
@@ -478,16 +489,10 @@ impl Session {
         let mut after = openapi::merge(&before, &imported.model).map_err(|e| Failure::new(FailureCode::Invalid, e))?;
         let d = view::layout(&after, &[]);
         edit::place_newcomers(&mut after, &d);
-        after.canonicalize();
         let label = format!("merge {name}");
-        if after == before {
-            let view = self.view_of(&before, &self.project.register()?)?;
-            let outcome = self.outcome(view, Vec::new(), Vec::new(), format!("{label}: nothing changed"));
-            return Ok(Merged { outcome, report: imported.report });
-        }
-        self.store_model(&after)?;
-        self.push(Step::Model { label: label.clone(), before: Box::new(before), after: Box::new(after) });
-        Ok(Merged { outcome: self.finish(label, true)?, report: imported.report })
+        let unchanged = format!("{label}: nothing changed");
+        let outcome = self.commit_model(before, after, label.clone(), label, unchanged)?;
+        Ok(Merged { outcome, report: imported.report })
     }
 }
 

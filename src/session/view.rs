@@ -398,7 +398,8 @@ impl ViewDelta {
             edges: self.edges.apply(&old.edges)?,
             threats: self.threats.apply(&old.threats)?,
             mitigations: self.mitigations.apply(&old.mitigations)?,
-            ..self.head.clone_head()
+            // The head's own lists are empty: cloning it copies no rows.
+            ..self.head.clone()
         })
     }
 }

@@ -174,6 +174,17 @@ fn rows(model: &Model) -> rusqlite::Result<Rows> {
     })
 }
 
+/// The statement inserting a whole row of table `name`.
+fn insert_sql(name: &str, columns: &[&str]) -> String {
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    format!("INSERT INTO {name} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "))
+}
+
+/// A row's values in column order (primary key first), as statement parameters.
+fn row_params<'a>(pk: &'a [String], values: &'a [Option<String>]) -> impl Iterator<Item = Option<&'a str>> {
+    pk.iter().map(|s| Some(s.as_str())).chain(values.iter().map(|v| v.as_deref()))
+}
+
 /// Primary key width of a table in [`rows`]: reference tables are keyed by both columns.
 fn pk_width(columns: &[&str]) -> usize {
     if columns[0] == "id" { 1 } else { columns.len() }
@@ -204,22 +215,16 @@ pub fn update(tx: &Transaction<'_>, before: &Model, after: &Model) -> rusqlite::
     // Forward: new rows, then changed ones (a row refers only to rows written before it).
     for ((name, columns, o), (_, _, n)) in old.tables.iter().zip(&new.tables) {
         let w = pk_width(columns);
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        let insert = format!("INSERT INTO {name} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
+        let insert = insert_sql(name, columns);
         let sets: Vec<String> = columns[w..].iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
         let update = format!("UPDATE {name} SET {} WHERE {} = ?1", sets.join(", "), columns[0]);
         for (pk, values) in n {
-            let params: Vec<Option<&str>> =
-                pk.iter().map(|s| Some(s.as_str())).chain(values.iter().map(|v| v.as_deref())).collect();
-            match o.get(pk) {
-                None => {
-                    tx.prepare_cached(&insert)?.execute(rusqlite::params_from_iter(params))?;
-                }
-                Some(v) if v != values => {
-                    tx.prepare_cached(&update)?.execute(rusqlite::params_from_iter(params))?;
-                }
-                Some(_) => {}
-            }
+            let sql = match o.get(pk) {
+                None => &insert,
+                Some(v) if v != values => &update,
+                Some(_) => continue,
+            };
+            tx.prepare_cached(sql)?.execute(rusqlite::params_from_iter(row_params(pk, values)))?;
         }
     }
     // Backward: rows gone (nothing left refers to them once the changes above are in).
@@ -241,12 +246,9 @@ pub fn replace(tx: &Transaction<'_>, model: &Model) -> rusqlite::Result<()> {
         tx.execute(&format!("DELETE FROM {name}"), [])?;
     }
     for (name, columns, table) in &rows.tables {
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        let mut insert =
-            tx.prepare(&format!("INSERT INTO {name} ({}) VALUES ({})", columns.join(", "), placeholders.join(", ")))?;
+        let mut insert = tx.prepare(&insert_sql(name, columns))?;
         for (pk, values) in table {
-            let params = pk.iter().map(|s| Some(s.as_str())).chain(values.iter().map(|v| v.as_deref()));
-            insert.execute(rusqlite::params_from_iter(params))?;
+            insert.execute(rusqlite::params_from_iter(row_params(pk, values)))?;
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 // State of the app shell and, per open document, one zustand store holding the latest
 // DocumentView from the core plus what is purely UI (selection, filters, sort, tabs).
 // The core's answer replaces the view whole or brings it up to date with the changes it
-// lists (applyChanges: items put in or taken out by name, nothing computed); unchanged
+// lists (applyDelta: items put in or taken out by name, nothing computed); unchanged
 // nodes and rows keep their identity, so memoised components skip them. Nothing here
 // derives domain facts.
 import { createContext, useContext } from "react";

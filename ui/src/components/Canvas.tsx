@@ -119,21 +119,19 @@ function stableData<T extends object>(view: T, lane?: number): { view: T; lane?:
  * (…, -1, 0, 1, … or ±0.5, ±1.5 … for an even count), signed for the pair's own direction.
  */
 export function lanes(edges: DocumentView["edges"]): Map<string, number> {
-  const pairs = new Map<string, string[]>();
+  const pairs = new Map<string, DocumentView["edges"]>();
   for (const e of edges) {
     const pair = e.from < e.to ? `${e.from}\u0000${e.to}` : `${e.to}\u0000${e.from}`;
     const list = pairs.get(pair);
-    if (list) list.push(e.key);
-    else pairs.set(pair, [e.key]);
+    if (list) list.push(e);
+    else pairs.set(pair, [e]);
   }
   const out = new Map<string, number>();
-  const byKey = new Map(edges.map((e) => [e.key, e] as const));
-  for (const keys of pairs.values()) {
-    if (keys.length < 2) continue;
-    keys.forEach((k, i) => {
-      const e = byKey.get(k)!;
-      const lane = i - (keys.length - 1) / 2;
-      out.set(k, e.from < e.to ? lane : -lane);
+  for (const list of pairs.values()) {
+    if (list.length < 2) continue;
+    list.forEach((e, i) => {
+      const lane = i - (list.length - 1) / 2;
+      out.set(e.key, e.from < e.to ? lane : -lane);
     });
   }
   return out;
