@@ -105,7 +105,7 @@ pub fn analyze_document_at(model: &Model, library: &Library, at: &str) -> Analys
     if model.threats.is_empty() {
         return analysis;
     }
-    let stored = model.threats.iter().map(|r| records::from_record(r, &plain)).collect();
+    let stored: Vec<_> = model.threats.iter().map(|r| records::from_record(r, &plain)).collect();
     let next = model
         .threats
         .iter()
@@ -114,7 +114,7 @@ pub fn analyze_document_at(model: &Model, library: &Library, at: &str) -> Analys
         .unwrap_or(0)
         + 1;
     let found = std::mem::take(&mut analysis.threats);
-    let mut register = reconcile::reconcile(stored, found, next, at).register;
+    let mut register = reconcile::reconcile(&stored, found, next, at).register;
     rules::engine::sort_ranked(&mut register);
     analysis.threats = register;
     analysis

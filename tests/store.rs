@@ -244,3 +244,54 @@ fn released_fixtures_upgrade_to_the_current_schema() {
         std::fs::remove_file(&copy).unwrap();
     }
 }
+
+/// A project keeps what its own writes stored (the register of its last analysis, the
+/// stored model's audit summary) so that the next write need not read it back. What it
+/// answers from that must equal what the file holds, also after other writes in between.
+#[test]
+fn what_a_project_remembers_of_its_writes_is_what_the_file_holds() {
+    use threatwright::lifecycle::Request;
+    use threatwright::model::ThreatStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("known.twdb");
+    let mut m = threatwright::synth::api_platform(60, 1);
+    let library = threatwright::session::builtin_library().unwrap();
+    let mut p = Project::create(&path, &m).unwrap();
+    p.analyze(&library).unwrap();
+    let fresh = |path: &Path| Project::open(path).unwrap().register().unwrap();
+    assert_eq!(p.register().unwrap(), fresh(&path));
+
+    // A decision between two analyses: the next analysis reconciles with the file, not
+    // with the register it remembers from before the decision.
+    let reference = p.register().unwrap()[0].reference.clone();
+    let req = Request {
+        status: Some(ThreatStatus::NotApplicable),
+        reason: Some("handled by the platform".into()),
+        ..Request::default()
+    };
+    p.set_status(&reference, &req, threatwright::lifecycle::today()).unwrap();
+    assert_eq!(p.register().unwrap(), fresh(&path));
+    let stored = p.load_model().unwrap();
+    m = stored.clone();
+    m.system.name = format!("{} (renamed)", m.system.name);
+    p.replace_model_from(&stored, &m).unwrap();
+    let analysis = p.analyze(&library).unwrap();
+    let kept = analysis.threats.iter().find(|t| t.reference == reference).unwrap();
+    assert_eq!(kept.status, ThreatStatus::NotApplicable);
+    assert_eq!(p.register().unwrap(), fresh(&path));
+
+    // Two model writes in a row: the second entry's "before" is the first's "after".
+    let stored = p.load_model().unwrap();
+    let mut again = stored.clone();
+    again.system.name = "Renamed twice".into();
+    p.replace_model_from(&stored, &again).unwrap();
+    let log = p.audit_log().unwrap();
+    let models: Vec<_> = log.iter().filter(|e| e.action == "model.replace").collect();
+    let (first, second) = (models[models.len() - 2], models[models.len() - 1]);
+    let print = |s: &Option<String>| {
+        let v: serde_json::Value = serde_json::from_str(s.as_deref().unwrap()).unwrap();
+        v["fingerprint"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(print(&second.before), print(&first.after));
+    assert_ne!(print(&second.before), print(&second.after));
+}

@@ -27,22 +27,23 @@ pub struct Reconciled {
 
 /// Reconciles `found` (a fresh analysis, references unset) with the `stored` register.
 /// `next_ref` is the first reference number not yet given.
-pub fn reconcile(stored: Vec<Threat>, mut found: Vec<Threat>, next_ref: u64, now: &str) -> Reconciled {
+/// `stored` is only read: a caller can compare the result with it.
+pub fn reconcile(stored: &[Threat], mut found: Vec<Threat>, next_ref: u64, now: &str) -> Reconciled {
     let mut out = Reconciled { next_ref, ..Reconciled::default() };
-    let mut by_id: HashMap<uuid::Uuid, Threat> = stored.into_iter().map(|t| (t.id, t)).collect();
+    let mut by_id: HashMap<uuid::Uuid, &Threat> = stored.iter().map(|t| (t.id, t)).collect();
     // New threats get references in (rule, target) order: stable for the same model.
     found.sort_by(|a, b| a.rule.cmp(&b.rule).then(a.target.key.cmp(&b.target.key)));
     for mut t in found {
         match by_id.remove(&t.id) {
             Some(old) => {
-                t.reference = old.reference;
+                t.reference = old.reference.clone();
                 if old.status == ThreatStatus::Obsolete {
                     t.status = old.previous_status.unwrap_or(ThreatStatus::Open);
                     out.revived.push(t.reference.clone());
                 } else {
                     t.status = old.status;
                 }
-                t.response = old.response;
+                t.response = old.response.clone();
                 t.previous_status = None;
                 t.obsolete_since = None;
             }
@@ -56,7 +57,7 @@ pub fn reconcile(stored: Vec<Threat>, mut found: Vec<Threat>, next_ref: u64, now
         out.register.push(t);
     }
     // What was not found again.
-    let mut rest: Vec<Threat> = by_id.into_values().collect();
+    let mut rest: Vec<Threat> = by_id.into_values().cloned().collect();
     rest.sort_by(|a, b| reference_order(&a.reference, &b.reference));
     for mut t in rest {
         if t.rule.is_some() && t.status != ThreatStatus::Obsolete {

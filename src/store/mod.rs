@@ -92,6 +92,20 @@ pub struct Project {
     path: PathBuf,
     /// Who acts, for the audit log.
     who: String,
+    /// What this connection last wrote, so that the next write need not read it back.
+    known: Known,
+}
+
+/// State of the file that a write of this connection left behind. Every action forgets it
+/// (see [`Project::act`]); the writes that know the new state set it again after commit.
+#[derive(Debug, Default)]
+struct Known {
+    /// The register as the last analysis stored it, ranked.
+    register: Option<Vec<crate::model::Threat>>,
+    /// The audit summary of the model the file holds.
+    model_summary: Option<serde_json::Value>,
+    /// The rows the model the file holds is stored as.
+    model_rows: Option<model::Rows>,
 }
 
 impl Project {
@@ -131,7 +145,7 @@ impl Project {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sql_error(path, e))?;
-        let mut project = Project { conn, path: path.to_owned(), who: "unknown".to_owned() };
+        let mut project = Project { conn, path: path.to_owned(), who: "unknown".to_owned(), known: Known::default() };
         project.configure()?;
         project.migrate()?;
         project.check_model_format()?;
@@ -159,7 +173,8 @@ impl Project {
         crate::files::adopt_permissions(tmp.as_file(), path).map_err(io)?;
         {
             let conn = Connection::open(tmp.path()).map_err(|e| sql_error(path, e))?;
-            let mut project = Project { conn, path: tmp.path().to_owned(), who: String::new() };
+            let mut project =
+                Project { conn, path: tmp.path().to_owned(), who: String::new(), known: Known::default() };
             project.set_user(who);
             project.configure()?;
             project.migrate()?;
@@ -262,6 +277,7 @@ impl Project {
         &mut self,
         f: impl FnOnce(&audit::Action<'_>) -> std::result::Result<T, E>,
     ) -> Result<T> {
+        self.known = Known::default();
         let path = self.path.clone();
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| sql_error(&path, e))?;
@@ -312,17 +328,27 @@ impl Project {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::InvalidModel { diagnostics });
         }
-        let summary = before.map(model_summary);
+        // `before` is the stored model: its summary is known when this connection wrote it.
+        let known = std::mem::take(&mut self.known);
+        let summary = before.map(|b| known.model_summary.clone().unwrap_or_else(|| model_summary(b)));
         let mut canonical = model;
         canonical.canonicalize();
         let after = model_summary(&canonical);
-        self.act(|a| {
+        let rows = self.act(|a| {
+            let rows = model::rows(&canonical)?;
             match before {
-                Some(b) => model::update(a.tx, b, &canonical)?,
-                None => model::replace(a.tx, &canonical)?,
+                Some(b) => match &known.model_rows {
+                    Some(old) => model::update(a.tx, old, &rows)?,
+                    None => model::update(a.tx, &model::rows(b)?, &rows)?,
+                },
+                None => model::replace_rows(a.tx, &rows)?,
             }
-            a.log("model.replace", "model", &canonical.system.name, summary.as_ref(), Some(&after))
-        })
+            a.log("model.replace", "model", &canonical.system.name, summary.as_ref(), Some(&after))?;
+            Ok::<_, rusqlite::Error>(rows)
+        })?;
+        // The model's rows only: the register is as it was.
+        self.known = Known { register: known.register, model_summary: Some(after), model_rows: Some(rows) };
+        Ok(())
     }
 
     /// Restores the register sections of a model read from YAML (threats, mitigations,
@@ -353,19 +379,28 @@ impl Project {
         let mut analysis = rules::analyze(model, library, &rules::Options { overrides });
         let found = std::mem::take(&mut analysis.threats);
         let version = analysis.rules_version.clone();
-        let reconciled = self.act(|a| threats::record(a, found, &version))?;
+        let stored = match self.known.register.take() {
+            Some(r) => r,
+            None => self.read(threats::load)?,
+        };
+        let reconciled = self.act(|a| threats::record(a, &stored, found, &version))?;
+        drop(stored);
         let changes = RegisterChanges {
             appeared: reconciled.new.into_iter().chain(reconciled.revived).collect(),
             resolved: reconciled.obsoleted,
         };
         let mut register = reconciled.register;
         rules::engine::sort_ranked(&mut register);
+        self.known.register = Some(register.clone());
         analysis.threats = register;
         Ok((analysis, changes))
     }
 
     /// The stored register, without analysing, ranked.
     pub fn register(&self) -> Result<Vec<Threat>> {
+        if let Some(known) = &self.known.register {
+            return Ok(known.clone());
+        }
         let mut t = self.read(threats::load)?;
         rules::engine::sort_ranked(&mut t);
         Ok(t)

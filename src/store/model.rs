@@ -76,7 +76,8 @@ fn json<T: Serialize>(value: &T) -> rusqlite::Result<String> {
 /// The model's rows, table by table in the order they may be inserted (a row only refers
 /// to rows of tables before it, or of its own table through a deferred key): for each
 /// table, its columns and its rows by primary key.
-struct Rows {
+#[derive(Debug)]
+pub struct Rows {
     tables: Vec<(&'static str, &'static [&'static str], Table)>,
 }
 
@@ -85,7 +86,7 @@ type Table = BTreeMap<Vec<String>, Vec<Option<String>>>;
 
 /// Rows of `model` (valid and canonical). Columns are named; the first `pk` of each table
 /// form its primary key.
-fn rows(model: &Model) -> rusqlite::Result<Rows> {
+pub fn rows(model: &Model) -> rusqlite::Result<Rows> {
     let mut ids: HashMap<&str, Uuid> = HashMap::new();
     for e in model.elements() {
         ids.insert(e.key().as_str(), e.id());
@@ -190,13 +191,11 @@ fn pk_width(columns: &[&str]) -> usize {
     if columns[0] == "id" { 1 } else { columns.len() }
 }
 
-/// Replaces the model rows holding `before` (as stored) by those of `after` (valid and
-/// canonical), writing only the rows that differ: an edit of one element at 500 elements
-/// rewrites a handful of rows, not all of them. Falls back to [`replace`] when a key
-/// moves between items (a unique key could clash half-way).
-pub fn update(tx: &Transaction<'_>, before: &Model, after: &Model) -> rusqlite::Result<()> {
-    let old = rows(before)?;
-    let new = rows(after)?;
+/// Replaces the model rows `old` (the [`rows`] of the stored model) by `new` (those of the
+/// next one, valid and canonical), writing only the rows that differ: an edit of one
+/// element at 500 elements rewrites a handful of rows, not all of them. Falls back to
+/// rewriting every row when a key moves between items (a unique key could clash half-way).
+pub fn update(tx: &Transaction<'_>, old: &Rows, new: &Rows) -> rusqlite::Result<()> {
     // Keys (column 0 of the non-key columns) held by one item before and another after.
     let keyed = |t: &Table| -> HashMap<String, Vec<String>> {
         t.iter().filter_map(|(pk, v)| v.first().cloned().flatten().map(|k| (k, pk.clone()))).collect()
@@ -208,7 +207,7 @@ pub fn update(tx: &Transaction<'_>, before: &Model, after: &Model) -> rusqlite::
         let before_keys = keyed(o);
         for (k, pk) in keyed(n) {
             if before_keys.get(&k).is_some_and(|p| *p != pk) || o.get(&pk).is_some_and(|v| v[0].as_ref() != Some(&k)) {
-                return replace(tx, after);
+                return replace_rows(tx, new);
             }
         }
     }
@@ -239,9 +238,8 @@ pub fn update(tx: &Transaction<'_>, before: &Model, after: &Model) -> rusqlite::
     Ok(())
 }
 
-/// Replaces every model row by those of `model`, which must be valid and canonical.
-pub fn replace(tx: &Transaction<'_>, model: &Model) -> rusqlite::Result<()> {
-    let rows = rows(model)?;
+/// Replaces every model row by `rows` (the [`rows`] of a valid, canonical model).
+pub fn replace_rows(tx: &Transaction<'_>, rows: &Rows) -> rusqlite::Result<()> {
     for (name, _, _) in rows.tables.iter().rev() {
         tx.execute(&format!("DELETE FROM {name}"), [])?;
     }

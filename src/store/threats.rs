@@ -105,18 +105,21 @@ pub(crate) fn put(tx: &Transaction<'_>, t: &Threat, now: &str) -> rusqlite::Resu
 }
 
 /// Stores a fresh analysis (`found`, references unset), reconciled with the register
-/// (`lifecycle::reconcile`), and logs what changed.
-pub fn record(act: &Action<'_>, found: Vec<Threat>, rules_version: &str) -> rusqlite::Result<Reconciled> {
+/// (`lifecycle::reconcile`), and logs what changed. `stored` is the register as the file
+/// holds it (see [`load`]); only the rows whose threat changed are written.
+pub fn record(
+    act: &Action<'_>,
+    stored: &[Threat],
+    found: Vec<Threat>,
+    rules_version: &str,
+) -> rusqlite::Result<Reconciled> {
     let tx = act.tx;
-    // The stored documents as they are: a row is rewritten only when its document changes.
-    let (stored, docs): (Vec<Threat>, Vec<String>) = load_with_docs(tx)?.into_iter().unzip();
-    let before: HashMap<Uuid, String> = stored.iter().map(|t| t.id).zip(docs).collect();
+    let before: HashMap<Uuid, &Threat> = stored.iter().map(|t| (t.id, t)).collect();
     let next = counter(tx, "next_threat_ref")?;
     let r = reconcile(stored, found, next, &act.at);
     for t in &r.register {
-        // Rows whose content did not change are left alone.
-        let doc = json(t)?;
-        if before.get(&t.id) != Some(&doc) {
+        // A threat equal to the one stored has the same document: left alone.
+        if before.get(&t.id) != Some(&t) {
             put(tx, t, &act.at)?;
         }
     }
@@ -139,18 +142,6 @@ pub fn record(act: &Action<'_>, found: Vec<Threat>, rules_version: &str) -> rusq
         })),
     )?;
     Ok(r)
-}
-
-/// The register as stored, with each row's document text.
-fn load_with_docs(conn: &Connection) -> rusqlite::Result<Vec<(Threat, String)>> {
-    let mut stmt = conn.prepare("SELECT doc FROM threats ORDER BY length(ref), ref")?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let doc = row?;
-        out.push((serde_json::from_str(&doc).map_err(decode_err)?, doc));
-    }
-    Ok(out)
 }
 
 /// The register as stored (no analysis), in reference order.
