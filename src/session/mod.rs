@@ -22,6 +22,7 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 use ts_rs::TS;
 use view::{DocumentView, Outcome, Parts, ViewChange};
 
@@ -234,6 +235,8 @@ pub struct Session {
     revision: u64,
     /// What the UI was last given (see [`Session::show`]): answers carry the changes from it.
     shown: Option<view::Shown>,
+    /// When the request being answered arrived (for [`Outcome::core_ms`]).
+    began: Instant,
 }
 
 /// Takes the advisory lock that keeps a project file to one editor at a time.
@@ -277,6 +280,7 @@ impl Session {
             redo: Vec::new(),
             revision: 0,
             shown: None,
+            began: Instant::now(),
         };
         // The register follows the model and rules as they are now.
         s.project.analyze_model_changes(&s.model, &s.library)?;
@@ -339,7 +343,8 @@ impl Session {
             }
             None => ViewChange::Whole(Arc::clone(&view)),
         };
-        Outcome { view, change, appeared, resolved, message }
+        let core_ms = u32::try_from(self.began.elapsed().as_millis()).unwrap_or(u32::MAX);
+        Outcome { view, change, appeared, resolved, message, core_ms }
     }
 
     fn view_of(&self, model: &Model, threats: &[Threat]) -> R<DocumentView> {
@@ -435,6 +440,7 @@ impl Session {
 
     /// Applies a diagram edit.
     pub fn edit(&mut self, e: &Edit) -> R<Outcome> {
+        self.began = Instant::now();
         let before = self.model.clone();
         let mut after = placed(before.clone());
         let label = e.label(&before);
@@ -481,6 +487,7 @@ impl Session {
     /// to the right of the diagram; what the file no longer has is reported, not deleted.
     /// One transaction, one undoable step.
     pub fn merge_openapi(&mut self, path: &Path) -> R<Merged> {
+        self.began = Instant::now();
         use crate::io::import::openapi;
         let mut imported = app::import_file(ImportKind::Openapi, path)?;
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -531,6 +538,7 @@ impl Session {
 
     /// Applies an action on the register.
     pub fn act(&mut self, a: &Action) -> R<Outcome> {
+        self.began = Instant::now();
         let register = self.project.register()?;
         let (step, message) = self.perform(a, &register)?;
         if let Some(step) = step {
@@ -735,6 +743,7 @@ impl Session {
 
     /// Undoes the latest step.
     pub fn undo(&mut self) -> R<Outcome> {
+        self.began = Instant::now();
         let Some(step) = self.undo.pop() else { return Err(Failure::new(FailureCode::Nothing, "nothing to undo")) };
         if let Err(e) = self.replay(&step, false) {
             self.undo.push(step);
@@ -748,6 +757,7 @@ impl Session {
 
     /// Redoes the latest undone step.
     pub fn redo(&mut self) -> R<Outcome> {
+        self.began = Instant::now();
         let Some(step) = self.redo.pop() else { return Err(Failure::new(FailureCode::Nothing, "nothing to redo")) };
         if let Err(e) = self.replay(&step, true) {
             self.redo.push(step);

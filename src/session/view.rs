@@ -206,6 +206,9 @@ pub struct Outcome {
     pub resolved: Vec<String>,
     /// A line for the status bar.
     pub message: String,
+    /// How long the core took from the request to this answer (store, re-analysis, view):
+    /// what the UI measures beyond it is IPC and drawing.
+    pub core_ms: u32,
 }
 
 /// How an answer brings the UI's view up to date: whole, or as the changes from the view

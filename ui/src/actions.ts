@@ -22,6 +22,8 @@ export async function perform(doc: DocumentStore, call: () => Promise<Outcome>):
   try {
     const answer = await call();
     const answered = performance.now();
+    // The core's own part of the round trip (store, re-analysis, view), as it measured it.
+    timings.answerCore = answer.coreMs;
     await applyAnswer(doc, answer);
     useApp.getState().setError(null);
     timings.answerApplied = Math.round(performance.now() - answered);

@@ -51,7 +51,7 @@ describe("document store", () => {
       threats: { upsert: [changed, added], remove: ["T-2"], order: ["T-11", "T-10", "T-1"] },
       mitigations: { upsert: [], remove: [], order: null },
     };
-    const o: Outcome = { change: { type: "delta", value: delta }, appeared: ["T-11"], resolved: ["T-2"], message: "edit" };
+    const o: Outcome = { change: { type: "delta", value: delta }, appeared: ["T-11"], resolved: ["T-2"], message: "edit", coreMs: 30 };
     expect(doc.getState().applyOutcome(o)).toBe("applied");
     const after = doc.getState().view;
     expect(after.name).toBe("After");
@@ -72,7 +72,7 @@ describe("document store", () => {
     const empty = { upsert: [], remove: [], order: null };
     const head = { ...view({ revision: 5 }), nodes: [], edges: [], threats: [], mitigations: [] };
     const skipped: ViewDelta = { base: 4, head, nodes: empty, edges: empty, threats: empty, mitigations: empty };
-    const o = (value: ViewDelta): Outcome => ({ change: { type: "delta", value }, appeared: [], resolved: [], message: "" });
+    const o = (value: ViewDelta): Outcome => ({ change: { type: "delta", value }, appeared: [], resolved: [], message: "", coreMs: 30 });
     expect(doc.getState().applyOutcome(o(skipped))).toBe("needs-view");
     expect(doc.getState().view).toBe(current);
     const older: ViewDelta = { ...skipped, base: 1, head: { ...head, revision: 2 } };

@@ -20,4 +20,9 @@ resolved: Array<string>,
 /**
  * A line for the status bar.
  */
-message: string, };
+message: string, 
+/**
+ * How long the core took from the request to this answer (store, re-analysis, view):
+ * what the UI measures beyond it is IPC and drawing.
+ */
+coreMs: number, };

@@ -88,7 +88,7 @@ export function view(patch: Partial<DocumentView> = {}): DocumentView {
 }
 
 export function outcome(v: DocumentView, patch: Partial<Outcome> = {}): Outcome {
-  return { change: { type: "whole", value: v }, appeared: [], resolved: [], message: "done", ...patch };
+  return { change: { type: "whole", value: v }, appeared: [], resolved: [], message: "done", coreMs: 30, ...patch };
 }
 
 const text = (name: string, label: string): FieldSpec => ({ name, label, help: null, kind: { type: "text" } });
