@@ -280,18 +280,26 @@ fn what_a_project_remembers_of_its_writes_is_what_the_file_holds() {
     assert_eq!(kept.status, ThreatStatus::NotApplicable);
     assert_eq!(p.register().unwrap(), fresh(&path));
 
-    // Two model writes in a row: the second entry's "before" is the first's "after".
+    // Model writes with an analysis between them (as the editor does) and without: each
+    // entry's "before" is the previous one's "after".
     let stored = p.load_model().unwrap();
     let mut again = stored.clone();
     again.system.name = "Renamed twice".into();
     p.replace_model_from(&stored, &again).unwrap();
+    let stored = p.load_model().unwrap();
+    let mut third = stored.clone();
+    third.system.name = "Renamed three times".into();
+    p.replace_model_from(&stored, &third).unwrap();
+    assert_eq!(p.load_model().unwrap().system.name, "Renamed three times");
     let log = p.audit_log().unwrap();
     let models: Vec<_> = log.iter().filter(|e| e.action == "model.replace").collect();
-    let (first, second) = (models[models.len() - 2], models[models.len() - 1]);
     let print = |s: &Option<String>| {
         let v: serde_json::Value = serde_json::from_str(s.as_deref().unwrap()).unwrap();
         v["fingerprint"].as_str().unwrap().to_owned()
     };
-    assert_eq!(print(&second.before), print(&first.after));
-    assert_ne!(print(&second.before), print(&second.after));
+    assert!(models.len() >= 4, "{} model writes logged", models.len());
+    for pair in models.windows(2) {
+        assert_eq!(print(&pair[1].before), print(&pair[0].after));
+        assert_ne!(print(&pair[1].before), print(&pair[1].after));
+    }
 }

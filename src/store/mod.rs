@@ -379,7 +379,8 @@ impl Project {
         let mut analysis = rules::analyze(model, library, &rules::Options { overrides });
         let found = std::mem::take(&mut analysis.threats);
         let version = analysis.rules_version.clone();
-        let stored = match self.known.register.take() {
+        let known = std::mem::take(&mut self.known);
+        let stored = match known.register {
             Some(r) => r,
             None => self.read(threats::load)?,
         };
@@ -391,7 +392,8 @@ impl Project {
         };
         let mut register = reconciled.register;
         rules::engine::sort_ranked(&mut register);
-        self.known.register = Some(register.clone());
+        // The register's rows only: the model is as it was.
+        self.known = Known { register: Some(register.clone()), ..known };
         analysis.threats = register;
         Ok((analysis, changes))
     }
