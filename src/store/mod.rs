@@ -328,16 +328,17 @@ impl Project {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::InvalidModel { diagnostics });
         }
-        // `before` is the stored model: its summary is known when this connection wrote it.
-        let known = std::mem::take(&mut self.known);
-        let summary = before.map(|b| known.model_summary.clone().unwrap_or_else(|| model_summary(b)));
+        // `before` is the stored model: its summary and rows are known when this connection
+        // wrote it.
+        let Known { register, model_summary: known_summary, model_rows: known_rows } = std::mem::take(&mut self.known);
+        let summary = before.map(|b| known_summary.unwrap_or_else(|| model_summary(b)));
         let mut canonical = model;
         canonical.canonicalize();
         let after = model_summary(&canonical);
         let rows = self.act(|a| {
             let rows = model::rows(&canonical)?;
             match before {
-                Some(b) => match &known.model_rows {
+                Some(b) => match &known_rows {
                     Some(old) => model::update(a.tx, old, &rows)?,
                     None => model::update(a.tx, &model::rows(b)?, &rows)?,
                 },
@@ -347,7 +348,7 @@ impl Project {
             Ok::<_, rusqlite::Error>(rows)
         })?;
         // The model's rows only: the register is as it was.
-        self.known = Known { register: known.register, model_summary: Some(after), model_rows: Some(rows) };
+        self.known = Known { register, model_summary: Some(after), model_rows: Some(rows) };
         Ok(())
     }
 
