@@ -303,3 +303,56 @@ fn what_a_project_remembers_of_its_writes_is_what_the_file_holds() {
         assert_ne!(print(&pair[1].before), print(&pair[1].after));
     }
 }
+
+#[test]
+fn an_edit_and_its_analysis_are_one_step_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edit.twdb");
+    let library = threatwright::session::builtin_library().unwrap();
+    let mut p = Project::create(&path, &threatwright::synth::api_platform(60, 1)).unwrap();
+    p.analyze(&library).unwrap();
+    let stored = p.load_model().unwrap();
+
+    // A rename (the element's threats change their titles) and a flow gone (what the
+    // rules found because of it becomes obsolete).
+    let mut next = stored.clone();
+    next.processes[0].name = Some("Renamed gateway".into());
+    next.flows.pop();
+    let (changes, diagnostics) = p.edit_model(&stored, &next, &library).unwrap();
+    assert!(diagnostics.iter().all(|d| !d.is_error()));
+    assert!(!changes.resolved.is_empty(), "threats due to the removed flow are obsolete");
+
+    // The file holds exactly the new model and the register the project answers with; a
+    // project created from the new model whole holds the same model.
+    let reopened = Project::open(&path).unwrap();
+    assert_eq!(reopened.load_model().unwrap(), next);
+    assert_eq!(p.register_known().unwrap(), reopened.register().unwrap().as_slice());
+    let whole = dir.path().join("whole.twdb");
+    assert_eq!(Project::create(&whole, &next).unwrap().load_model().unwrap(), next);
+    let renamed = p.register_known().unwrap().iter().filter(|t| t.title.contains("Renamed gateway")).count();
+    assert!(renamed > 0, "the element's threats carry its new name");
+    for r in &changes.resolved {
+        let t = p.register_known().unwrap().iter().find(|t| &t.reference == r).unwrap();
+        assert_eq!(t.status, threatwright::model::ThreatStatus::Obsolete, "{r}");
+    }
+
+    // One transaction: the model's entry and the analysis' entry, at the same instant,
+    // in a chain that verifies.
+    let log = p.audit_log().unwrap();
+    let [.., model, analysis] = log.as_slice() else { panic!("two entries at least") };
+    assert_eq!((model.action.as_str(), analysis.action.as_str()), ("model.replace", "analysis.run"));
+    assert_eq!(model.at, analysis.at);
+    assert!(p.verify_log().unwrap().ok());
+
+    // A model that does not validate is refused whole: model, register and log as they were.
+    let mut broken = next.clone();
+    broken.flows[0].to = threatwright::model::Key::from("nowhere");
+    let entries = log.len();
+    let register = p.register().unwrap();
+    let err = p.edit_model(&next, &broken, &library).expect_err("refused");
+    assert!(matches!(err, store::Error::InvalidModel { .. }), "{err:?}");
+    let reopened = Project::open(&path).unwrap();
+    assert_eq!(reopened.load_model().unwrap(), next);
+    assert_eq!(reopened.register().unwrap(), register);
+    assert_eq!(reopened.audit_log().unwrap().len(), entries);
+}

@@ -124,7 +124,7 @@ impl_item!(ApiEntry, Section::Apis);
 fn canonical_section<T: Item>(items: &mut [T]) {
     items.sort_by(|a, b| a.key().cmp(b.key()));
     for item in items.iter_mut() {
-        if item.explicit_id() == Some(id::derived(T::SECTION, item.key())) {
+        if item.explicit_id().is_some_and(|i| i == id::derived(T::SECTION, item.key())) {
             item.set_explicit_id(None);
         }
     }
@@ -202,7 +202,7 @@ impl Model {
     pub fn is_canonical(&self) -> bool {
         fn section<T: Item>(items: &[T]) -> bool {
             items.windows(2).all(|w| w[0].key() < w[1].key())
-                && items.iter().all(|i| i.explicit_id() != Some(id::derived(T::SECTION, i.key())))
+                && items.iter().all(|i| i.explicit_id().is_none_or(|x| x != id::derived(T::SECTION, i.key())))
         }
         fn keys(k: &[Key]) -> bool {
             k.windows(2).all(|w| w[0] < w[1])

@@ -63,21 +63,45 @@ impl Section {
 
     /// Name used when deriving ids. Elements share one name so that an element keeps its
     /// derived id if its kind changes (a process redrawn as a data store is still it).
-    fn id_scope(self) -> &'static str {
+    /// (Also a small number per name, for [`derived`]'s memory.)
+    fn id_scope(self) -> (usize, &'static str) {
         match self {
-            Section::ExternalEntities | Section::Processes | Section::DataStores => "element",
-            Section::Boundaries => "boundary",
-            Section::Flows => "flow",
-            Section::DataAssets => "asset",
-            Section::Apis => "api",
+            Section::ExternalEntities | Section::Processes | Section::DataStores => (0, "element"),
+            Section::Boundaries => (1, "boundary"),
+            Section::Flows => (2, "flow"),
+            Section::DataAssets => (3, "asset"),
+            Section::Apis => (4, "api"),
         }
     }
 }
 
 /// The id an item of `section` with `key` has when its file does not state one.
+///
+/// Deriving is a SHA-1 of the name; an editor derives the same few thousand ids after every
+/// edit (canonical form, analysis, view), so each thread remembers the ids it derived.
 pub fn derived(section: Section, key: &Key) -> Uuid {
-    let name = format!("{}:{}", section.id_scope(), key.as_str());
-    Uuid::new_v5(&NAMESPACE, name.as_bytes())
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    /// Past this many ids a thread forgets what it remembered (keys come and go in a
+    /// long session; the memory stays bounded).
+    const REMEMBERED: usize = 1 << 16;
+    type Known = [HashMap<Key, Uuid, foldhash::fast::RandomState>; 5];
+    thread_local! {
+        static DERIVED: RefCell<Known> = RefCell::new(Default::default());
+    }
+    let (slot, scope) = section.id_scope();
+    DERIVED.with_borrow_mut(|known| {
+        let known = &mut known[slot];
+        if let Some(id) = known.get(key) {
+            return *id;
+        }
+        let id = Uuid::new_v5(&NAMESPACE, format!("{scope}:{}", key.as_str()).as_bytes());
+        if known.len() >= REMEMBERED {
+            known.clear();
+        }
+        known.insert(key.clone(), id);
+        id
+    })
 }
 
 #[cfg(test)]

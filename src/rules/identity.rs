@@ -6,7 +6,33 @@ use uuid::Uuid;
 /// The id of the threat a rule finds on these targets: UUID v5 of the rule id and the
 /// sorted target ids. Running the analysis again after an edit finds the same threat
 /// with the same id, so its status, mitigations and reviews stay attached to it.
+///
+/// Deriving is a SHA-1; an analysis derives the same ids after every edit, so each thread
+/// remembers those of single-target threats (every rule's finding has one target).
 pub fn threat_id(rule_id: &str, targets: &[Uuid]) -> Uuid {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    /// Past this many targets a thread forgets what it remembered (bounded memory).
+    const REMEMBERED: usize = 1 << 14;
+    type Known = HashMap<Uuid, HashMap<Box<str>, Uuid, foldhash::fast::RandomState>, foldhash::fast::RandomState>;
+    thread_local! {
+        static DERIVED: RefCell<Known> = RefCell::new(Known::default());
+    }
+    let [target] = targets else { return derive(rule_id, targets) };
+    DERIVED.with_borrow_mut(|known| {
+        if let Some(id) = known.get(target).and_then(|by_rule| by_rule.get(rule_id)) {
+            return *id;
+        }
+        let id = derive(rule_id, targets);
+        if known.len() >= REMEMBERED {
+            known.clear();
+        }
+        known.entry(*target).or_default().insert(rule_id.into(), id);
+        id
+    })
+}
+
+fn derive(rule_id: &str, targets: &[Uuid]) -> Uuid {
     let mut ids: Vec<Uuid> = targets.to_vec();
     ids.sort_unstable();
     let mut name = Vec::with_capacity(8 + rule_id.len() + 37 * ids.len());

@@ -15,7 +15,7 @@ pub mod vocabulary;
 use crate::lifecycle::{self, Request};
 use crate::model::{Mitigation, MitigationStatus, Model, Response, Stride, Threat, ThreatStatus};
 use crate::rules::Library;
-use crate::store::{self, MitigationFields, Project};
+use crate::store::{self, MitigationFields, Project, RegisterChanges};
 use edit::Edit;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -230,6 +230,8 @@ pub struct Session {
     /// The model as the file holds it (canonical, without the register). The session
     /// holds the file's lock, so nothing else changes it; edits write only what differs.
     model: Model,
+    /// What validating `model` says (warnings: the file holds no model with errors).
+    diagnostics: Vec<crate::model::Diagnostic>,
     undo: Vec<Step>,
     redo: Vec<Step>,
     revision: u64,
@@ -271,11 +273,13 @@ impl Session {
         let mut project = Project::open(path)?;
         project.set_user(who);
         let model = project.load_model()?;
+        let diagnostics = crate::model::validate(&model);
         let mut s = Session {
             project,
             _lock: lock,
             library,
             model,
+            diagnostics,
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,
@@ -314,8 +318,10 @@ impl Session {
 
     /// The current state, for the editor.
     pub fn view(&self) -> R<DocumentView> {
-        let threats = self.project.register()?;
-        self.view_of(&self.model, &threats)
+        match self.project.register_known() {
+            Some(threats) => self.view_of(threats),
+            None => self.view_of(&self.project.register()?),
+        }
     }
 
     /// The current state for the UI, whole; later answers carry the changes from it.
@@ -347,7 +353,9 @@ impl Session {
         Outcome { view, change, appeared, resolved, message, core_ms }
     }
 
-    fn view_of(&self, model: &Model, threats: &[Threat]) -> R<DocumentView> {
+    /// The view of the model with `threats` as its register.
+    fn view_of(&self, threats: &[Threat]) -> R<DocumentView> {
+        let model = &self.model;
         let mitigations = self.project.mitigations()?;
         let reviews = self.project.reviews()?;
         let holds = crate::workflow::latest_signoff_holds(&reviews, threats, model);
@@ -366,14 +374,13 @@ impl Session {
                 }
             }
         }
-        let diagnostics = crate::model::validate(model);
         let parts = Parts {
             model,
             threats,
             mitigations: &mitigations,
             signed: &signed,
             changed: &changed,
-            diagnostics: &diagnostics,
+            diagnostics: &self.diagnostics,
         };
         let d = view::layout(model, threats);
         let (nodes, edges) = view::canvas(&parts, &d);
@@ -389,7 +396,7 @@ impl Session {
             apis,
             threats: view::threat_rows(&parts),
             mitigations: view::mitigation_rows(&mitigations),
-            diagnostics: view::diagnostic_rows(&diagnostics),
+            diagnostics: view::diagnostic_rows(&self.diagnostics),
             baseline: baseline.map(|b| view::BaselineView { id: b.id, at: b.at, reviewer: b.reviewer, note: b.note }),
             auto_layout: d.auto_layout,
             undo: self.undo.last().map(|s| s.label().to_owned()),
@@ -399,19 +406,23 @@ impl Session {
         })
     }
 
-    /// Builds the outcome; after a change to the model, analyses first. Decisions (status
-    /// changes, mitigations, sign-offs) do not change what the rules find.
-    fn finish(&mut self, message: String, model_changed: bool) -> R<Outcome> {
+    /// Builds the outcome; after a change to the register's content (a manual threat, a
+    /// ranking override), analyses first. Decisions (status changes, mitigations,
+    /// sign-offs) do not change what the rules find.
+    fn finish(&mut self, message: String, reanalyse: bool) -> R<Outcome> {
+        let analysed =
+            if reanalyse { Some(self.project.analyze_model_changes(&self.model, &self.library)?.1) } else { None };
+        self.answer(message, analysed)
+    }
+
+    /// The answer to an action, with what an analysis changed in the register (`None`:
+    /// no analysis ran).
+    fn answer(&mut self, message: String, analysed: Option<RegisterChanges>) -> R<Outcome> {
         self.revision += 1;
-        let (threats, mut appeared, mut resolved) = if model_changed {
-            let (analysis, changes) = self.project.analyze_model_changes(&self.model, &self.library)?;
-            (analysis.threats, changes.appeared, changes.resolved)
-        } else {
-            (self.project.register()?, Vec::new(), Vec::new())
-        };
+        let (mut appeared, mut resolved) = analysed.map(|c| (c.appeared, c.resolved)).unwrap_or_default();
         appeared.sort_by(|a, b| crate::model::reference_order(a, b));
         resolved.sort_by(|a, b| crate::model::reference_order(a, b));
-        let view = self.view_of(&self.model, &threats)?;
+        let view = self.view()?;
         Ok(self.outcome(view, appeared, resolved, message))
     }
 
@@ -429,45 +440,40 @@ impl Session {
         placed(self.model.clone())
     }
 
-    /// Writes `model` into the file, only the rows that differ from what it holds.
-    fn store_model(&mut self, model: &Model) -> R<()> {
-        self.project.replace_model_from(&self.model, model)?;
-        let mut stored = model.without_register();
-        stored.canonicalize();
-        self.model = stored;
-        Ok(())
+    /// Replaces the model by `model` (canonical, without register) and analyses it, in
+    /// one transaction; the file gets only the rows that differ. Answers the register and
+    /// what the analysis changed in it; the session's model is then `model`, and the model
+    /// it replaced is returned.
+    fn store(&mut self, model: Model) -> R<(Model, RegisterChanges)> {
+        let (changes, diagnostics) = self.project.edit_model(&self.model, &model, &self.library)?;
+        self.diagnostics = diagnostics;
+        Ok((std::mem::replace(&mut self.model, model), changes))
     }
 
     /// Applies a diagram edit.
     pub fn edit(&mut self, e: &Edit) -> R<Outcome> {
         self.began = Instant::now();
-        let before = self.model.clone();
-        let mut after = placed(before.clone());
-        let label = e.label(&before);
+        let mut after = self.placed_model();
+        let label = e.label(&self.model);
         let created = edit::apply(&mut after, e)?;
         let message = if created.is_empty() { label.clone() } else { format!("{label} ({})", created.join(", ")) };
-        self.commit_model(before, after, label, message, "nothing changed".into())
+        self.commit_model(after, label, message, "nothing changed".into())
     }
 
-    /// Stores `after` (canonicalised) as one undoable step labelled `label` and answers
-    /// with `message` after re-analysing; when it equals `before`, nothing is stored and
-    /// the answer says `unchanged`.
-    fn commit_model(
-        &mut self,
-        before: Model,
-        mut after: Model,
-        label: String,
-        message: String,
-        unchanged: String,
-    ) -> R<Outcome> {
-        after.canonicalize();
-        if after == before {
-            let view = self.view_of(&before, &self.project.register()?)?;
-            return Ok(self.outcome(view, Vec::new(), Vec::new(), unchanged));
+    /// Stores `after` (canonicalised) in place of the model as one undoable step labelled
+    /// `label` and answers with `message` after re-analysing; when it equals the model,
+    /// nothing is stored and the answer says `unchanged`.
+    fn commit_model(&mut self, mut after: Model, label: String, message: String, unchanged: String) -> R<Outcome> {
+        if !(after.threats.is_empty() && after.mitigations.is_empty() && after.reviews.is_empty()) {
+            after = after.without_register();
         }
-        self.store_model(&after)?;
+        after.canonicalize();
+        if after == self.model {
+            return self.answer(unchanged, None);
+        }
+        let (before, analysed) = self.store(after.clone())?;
         self.push(Step::Model { label, before: Box::new(before), after: Box::new(after) });
-        self.finish(message, true)
+        self.answer(message, Some(analysed))
     }
 }
 
@@ -491,14 +497,14 @@ impl Session {
         use crate::io::import::openapi;
         let mut imported = app::import_file(ImportKind::Openapi, path)?;
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let before = self.model.clone();
-        openapi::report_gone(&mut imported.report, &before, &imported.model, &name);
-        let mut after = openapi::merge(&before, &imported.model).map_err(|e| Failure::new(FailureCode::Invalid, e))?;
+        openapi::report_gone(&mut imported.report, &self.model, &imported.model, &name);
+        let mut after =
+            openapi::merge(&self.model, &imported.model).map_err(|e| Failure::new(FailureCode::Invalid, e))?;
         let d = view::layout(&after, &[]);
         edit::place_newcomers(&mut after, &d);
         let label = format!("merge {name}");
         let unchanged = format!("{label}: nothing changed");
-        let outcome = self.commit_model(before, after, label.clone(), label, unchanged)?;
+        let outcome = self.commit_model(after, label.clone(), label, unchanged)?;
         Ok(Merged { outcome, report: imported.report })
     }
 }
@@ -701,10 +707,13 @@ impl Session {
             .ok_or_else(|| Failure::new(FailureCode::Refused, format!("there is no mitigation {reference}")))
     }
 
-    fn replay(&mut self, step: &Step, forward: bool) -> R<()> {
+    /// Does `step` again (`forward`) or undoes it. A model step is stored and analysed in
+    /// one transaction: its answer is the register the analysis left and what it changed.
+    fn replay(&mut self, step: &Step, forward: bool) -> R<Option<RegisterChanges>> {
         match step {
             Step::Model { before, after, .. } => {
-                self.store_model(if forward { after } else { before })?;
+                let model = if forward { after } else { before };
+                return Ok(Some(self.store(Model::clone(model))?.1));
             }
             Step::Decision { reference, before, after, .. } => {
                 let (status, response) = if forward { after } else { before };
@@ -727,46 +736,52 @@ impl Session {
                 (false, None) => self.project.remove_mitigation(&after.reference)?,
             },
             Step::Group { steps, .. } => {
+                let mut analysed = None;
                 if forward {
                     for s in steps {
-                        self.replay(s, true)?;
+                        analysed = self.replay(s, true)?.or(analysed);
                     }
                 } else {
                     for s in steps.iter().rev() {
-                        self.replay(s, false)?;
+                        analysed = self.replay(s, false)?.or(analysed);
                     }
                 }
+                return Ok(analysed);
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Undoes the latest step.
     pub fn undo(&mut self) -> R<Outcome> {
         self.began = Instant::now();
         let Some(step) = self.undo.pop() else { return Err(Failure::new(FailureCode::Nothing, "nothing to undo")) };
-        if let Err(e) = self.replay(&step, false) {
-            self.undo.push(step);
-            return Err(Failure::new(e.code, format!("cannot undo: {}", e.message)));
-        }
+        let analysed = match self.replay(&step, false) {
+            Ok(a) => a,
+            Err(e) => {
+                self.undo.push(step);
+                return Err(Failure::new(e.code, format!("cannot undo: {}", e.message)));
+            }
+        };
         let message = format!("undone: {}", step.label());
-        let model_changed = matches!(step, Step::Model { .. });
         self.redo.push(step);
-        self.finish(message, model_changed)
+        self.answer(message, analysed)
     }
 
     /// Redoes the latest undone step.
     pub fn redo(&mut self) -> R<Outcome> {
         self.began = Instant::now();
         let Some(step) = self.redo.pop() else { return Err(Failure::new(FailureCode::Nothing, "nothing to redo")) };
-        if let Err(e) = self.replay(&step, true) {
-            self.redo.push(step);
-            return Err(Failure::new(e.code, format!("cannot redo: {}", e.message)));
-        }
+        let analysed = match self.replay(&step, true) {
+            Ok(a) => a,
+            Err(e) => {
+                self.redo.push(step);
+                return Err(Failure::new(e.code, format!("cannot redo: {}", e.message)));
+            }
+        };
         let message = format!("redone: {}", step.label());
-        let model_changed = matches!(step, Step::Model { .. });
         self.undo.push(step);
-        self.finish(message, model_changed)
+        self.answer(message, analysed)
     }
 
     /// Writes a report of the current state to `out` (the path the user chose), whole or

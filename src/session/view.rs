@@ -78,7 +78,7 @@ pub struct EdgeView {
 }
 
 /// One line of the threat register.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ThreatRow {
     pub reference: String,
@@ -112,7 +112,7 @@ pub struct ThreatRow {
 }
 
 /// A mitigation with the threats it covers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MitigationRow {
     pub reference: String,
@@ -294,28 +294,74 @@ pub struct Shown {
     mitigations: Prints,
 }
 
-/// A 64-bit fingerprint of an item's content: its JSON (as the UI receives it) hashed as
-/// it is written, without building the text.
-fn fingerprint<T: Serialize>(item: &T) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    struct Writer(foldhash::quality::FoldHasher<'static>);
-    impl std::io::Write for Writer {
+/// A 64-bit fingerprint of an item's content (every field the UI receives).
+pub trait Fingerprint {
+    fn fingerprint(&self) -> u64;
+}
+
+fn hasher() -> foldhash::quality::FoldHasher<'static> {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x7477).build_hasher()
+}
+
+/// Hashes a JSON value as its text, written into the hasher without building the text.
+fn hash_json(h: &mut foldhash::quality::FoldHasher<'static>, v: &serde_json::Value) {
+    struct Writer<'h>(&'h mut foldhash::quality::FoldHasher<'static>);
+    impl std::io::Write for Writer<'_> {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
+            std::hash::Hasher::write(self.0, buf);
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let mut w = Writer(foldhash::quality::FixedState::with_seed(0x7477).build_hasher());
-    // Writing to a hasher cannot fail; a type that cannot be serialised cannot cross IPC either.
-    let _ = serde_json::to_writer(&mut w, item);
-    w.0.finish()
+    // Writing to a hasher cannot fail; a value that cannot be serialised cannot cross IPC either.
+    let _ = serde_json::to_writer(Writer(h), v);
 }
 
-fn prints<T: Named + Serialize>(items: &[T]) -> Prints {
-    items.iter().map(|t| (t.name_in_list().to_owned(), fingerprint(t))).collect()
+/// Rows of plain fields: their derived `Hash`.
+macro_rules! fingerprint_by_hash {
+    ($($t:ty),*) => {$(
+        impl Fingerprint for $t {
+            fn fingerprint(&self) -> u64 {
+                use std::hash::{Hash, Hasher};
+                let mut h = hasher();
+                self.hash(&mut h);
+                h.finish()
+            }
+        }
+    )*};
+}
+fingerprint_by_hash!(ThreatRow, MitigationRow);
+
+impl Fingerprint for NodeView {
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        // Every field, so that a new field cannot be left out of the fingerprint unseen.
+        let NodeView { key, id, kind, name, x, y, width, height, boundary, depth, threats, worst, changed, props } =
+            self;
+        let mut h = hasher();
+        (key, id, kind, name, boundary, depth, threats, worst, changed).hash(&mut h);
+        [x, y, width, height].map(|v| v.to_bits()).hash(&mut h);
+        hash_json(&mut h, props);
+        h.finish()
+    }
+}
+
+impl Fingerprint for EdgeView {
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let EdgeView { key, id, from, to, label, bidirectional, crosses, threats, worst, changed, props } = self;
+        let mut h = hasher();
+        (key, id, from, to, label, bidirectional, crosses, threats, worst, changed).hash(&mut h);
+        hash_json(&mut h, props);
+        h.finish()
+    }
+}
+
+fn prints<T: Named + Fingerprint>(items: &[T]) -> Prints {
+    items.iter().map(|t| (t.name_in_list().to_owned(), t.fingerprint())).collect()
 }
 
 impl Shown {
@@ -330,7 +376,7 @@ impl Shown {
     }
 }
 
-impl<T: Named + Clone + Serialize> ListChanges<T> {
+impl<T: Named + Clone + Fingerprint> ListChanges<T> {
     /// The changes from the list fingerprinted as `shown` to `new`, and `new`'s prints.
     fn since(shown: &Prints, new: &[T]) -> (ListChanges<T>, Prints) {
         let now = prints(new);

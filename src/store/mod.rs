@@ -323,33 +323,51 @@ impl Project {
     }
 
     fn write_model(&mut self, before: Option<&Model>, model: &Model) -> Result<()> {
-        let model = model.without_register();
-        let diagnostics = crate::model::validate(&model);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(Error::InvalidModel { diagnostics });
-        }
+        let (canonical, _) = storable(model)?;
         // `before` is the stored model: its summary and rows are known when this connection
         // wrote it.
         let Known { register, model_summary: known_summary, model_rows: known_rows } = std::mem::take(&mut self.known);
         let summary = before.map(|b| known_summary.unwrap_or_else(|| model_summary(b)));
-        let mut canonical = model;
-        canonical.canonicalize();
         let after = model_summary(&canonical);
-        let rows = self.act(|a| {
-            let rows = model::rows(&canonical)?;
-            match before {
-                Some(b) => match &known_rows {
-                    Some(old) => model::update(a.tx, old, &rows)?,
-                    None => model::update(a.tx, &model::rows(b)?, &rows)?,
-                },
-                None => model::replace_rows(a.tx, &rows)?,
-            }
-            a.log("model.replace", "model", &canonical.system.name, summary.as_ref(), Some(&after))?;
-            Ok::<_, rusqlite::Error>(rows)
-        })?;
+        let rows = self
+            .act(|a| write_rows(a, before.map(|b| (b, known_rows.as_ref())), &canonical, summary.as_ref(), &after))?;
         // The model's rows only: the register is as it was.
         self.known = Known { register, model_summary: Some(after), model_rows: Some(rows) };
         Ok(())
+    }
+
+    /// Replaces the stored model (`before`, as [`Project::load_model`] gives it) by
+    /// `model` and analyses it, in one transaction: an edit and what it does to the
+    /// register are one step in the file and in its audit log (two entries: the model, the
+    /// analysis). Only the rows that differ are written. A model with validation errors is
+    /// refused and nothing is written. Answers what the analysis changed in the register
+    /// and the model's diagnostics (warnings only); the register is then
+    /// [`Project::register_known`].
+    pub fn edit_model(
+        &mut self,
+        before: &Model,
+        model: &Model,
+        library: &Library,
+    ) -> Result<(RegisterChanges, Vec<Diagnostic>)> {
+        let (canonical, diagnostics) = storable(model)?;
+        let overrides = self.read(threats::overrides)?;
+        let mut analysis = rules::analyze(&canonical, library, &rules::Options { overrides });
+        let found = std::mem::take(&mut analysis.threats);
+        let Known { register, model_summary: known_summary, model_rows: known_rows } = std::mem::take(&mut self.known);
+        let stored = match register {
+            Some(r) => r,
+            None => self.read(threats::load)?,
+        };
+        let summary = known_summary.unwrap_or_else(|| model_summary(before));
+        let after = model_summary(&canonical);
+        let (rows, reconciled) = self.act(|a| {
+            let rows = write_rows(a, Some((before, known_rows.as_ref())), &canonical, Some(&summary), &after)?;
+            let reconciled = threats::record(a, &stored, found, &analysis.rules_version)?;
+            Ok::<_, rusqlite::Error>((rows, reconciled))
+        })?;
+        let known = Known { register: None, model_summary: Some(after), model_rows: Some(rows) };
+        let changes = self.registered(reconciled, stored, known);
+        Ok((changes, diagnostics))
     }
 
     /// Restores the register sections of a model read from YAML (threats, mitigations,
@@ -379,13 +397,26 @@ impl Project {
         let overrides = self.read(threats::overrides)?;
         let mut analysis = rules::analyze(model, library, &rules::Options { overrides });
         let found = std::mem::take(&mut analysis.threats);
-        let version = analysis.rules_version.clone();
-        let known = std::mem::take(&mut self.known);
-        let stored = match known.register {
+        let Known { register, model_summary, model_rows } = std::mem::take(&mut self.known);
+        let stored = match register {
             Some(r) => r,
             None => self.read(threats::load)?,
         };
-        let reconciled = self.act(|a| threats::record(a, &stored, found, &version))?;
+        let reconciled = self.act(|a| threats::record(a, &stored, found, &analysis.rules_version))?;
+        // The model's rows and summary stay known: an analysis writes the register only.
+        let changes = self.registered(reconciled, stored, Known { register: None, model_summary, model_rows });
+        analysis.threats = self.known.register.clone().unwrap_or_default();
+        Ok((analysis, changes))
+    }
+
+    /// After an analysis was recorded: remembers the register it left, ranked (with the
+    /// rest of `known`), and answers what it changed. `stored` is the register before it.
+    fn registered(
+        &mut self,
+        reconciled: crate::lifecycle::reconcile::Reconciled,
+        stored: Vec<Threat>,
+        known: Known,
+    ) -> RegisterChanges {
         drop(stored);
         let changes = RegisterChanges {
             appeared: reconciled.new.into_iter().chain(reconciled.revived).collect(),
@@ -393,10 +424,14 @@ impl Project {
         };
         let mut register = reconciled.register;
         rules::engine::sort_ranked(&mut register);
-        // The register's rows only: the model is as it was.
-        self.known = Known { register: Some(register.clone()), ..known };
-        analysis.threats = register;
-        Ok((analysis, changes))
+        self.known = Known { register: Some(register), ..known };
+        changes
+    }
+
+    /// The register as this connection's last analysis stored it, ranked, when no action
+    /// came after it (no copy: an editor draws it after every edit).
+    pub fn register_known(&self) -> Option<&[Threat]> {
+        self.known.register.as_deref()
     }
 
     /// The stored register, without analysing, ranked.
@@ -593,6 +628,58 @@ impl Project {
 }
 
 /// What the audit log records of a whole model: its fingerprint and size.
+/// `model` as the file holds it (canonical, without its register), borrowed when it is
+/// already, with its diagnostics; refused when it has validation errors (the file only
+/// ever holds models that validate). Diagnostics point into `model` as given.
+fn storable(model: &Model) -> Result<(std::borrow::Cow<'_, Model>, Vec<Diagnostic>)> {
+    use std::borrow::Cow;
+    let bare = model.threats.is_empty() && model.mitigations.is_empty() && model.reviews.is_empty();
+    let model = if bare { Cow::Borrowed(model) } else { Cow::Owned(model.without_register()) };
+    let diagnostics = crate::model::validate(&model);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::InvalidModel { diagnostics });
+    }
+    let model = if model.is_canonical() {
+        model
+    } else {
+        let mut m = model.into_owned();
+        m.canonicalize();
+        Cow::Owned(m)
+    };
+    Ok((model, diagnostics))
+}
+
+/// Writes the rows of `canonical` in place of those of the stored model (`before`, with
+/// its rows when known; all rows when there is none), and the audit entry. Returns the
+/// rows written.
+fn write_rows(
+    a: &audit::Action<'_>,
+    before: Option<(&Model, Option<&model::Rows>)>,
+    canonical: &Model,
+    summary: Option<&serde_json::Value>,
+    after: &serde_json::Value,
+) -> rusqlite::Result<model::Rows> {
+    let rows = match before {
+        Some((b, Some(old))) => {
+            let rows = model::rows(canonical, Some((b, old)))?;
+            model::update(a.tx, old, &rows)?;
+            rows
+        }
+        Some((b, None)) => {
+            let rows = model::rows(canonical, None)?;
+            model::update(a.tx, &model::rows(b, None)?, &rows)?;
+            rows
+        }
+        None => {
+            let rows = model::rows(canonical, None)?;
+            model::replace_rows(a.tx, &rows)?;
+            rows
+        }
+    };
+    a.log("model.replace", "model", &canonical.system.name, summary, Some(after))?;
+    Ok(rows)
+}
+
 fn model_summary(m: &Model) -> serde_json::Value {
     let json = serde_json::to_string(m).unwrap_or_default();
     serde_json::json!({

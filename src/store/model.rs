@@ -4,7 +4,7 @@ use crate::model::{DataStore, ExternalEntity, FORMAT_VERSION, Item, Model, Proce
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub enum LoadError {
@@ -81,12 +81,35 @@ pub struct Rows {
     tables: Vec<(&'static str, &'static [&'static str], Table)>,
 }
 
-/// A table's rows: primary key values → the other columns' values.
-type Table = BTreeMap<Vec<String>, Vec<Option<String>>>;
+/// A table's rows: primary key values → the other columns' values. (Order within a table
+/// does not matter: rows refer to their own table through deferred keys.)
+type Table = HashMap<Vec<String>, Vec<Option<String>>, foldhash::fast::FixedState>;
+
+/// The document of `item` (row id `id`): the one `before` (a model and its rows, in the
+/// table holding the item's section) holds for it when the item is unchanged, else its
+/// JSON. An edit changes a few items of thousands; their documents are all that is written.
+fn doc<T: Item + Serialize + PartialEq>(
+    item: &T,
+    id: &String,
+    before: Option<(&[T], &Table)>,
+) -> rusqlite::Result<String> {
+    if let Some((items, table)) = before
+        && let Ok(i) = items.binary_search_by(|x| x.key().cmp(item.key()))
+        && items[i] == *item
+        && let Some(Some(doc)) = table.get(std::slice::from_ref(id)).and_then(|values| values.last())
+    {
+        return Ok(doc.clone());
+    }
+    json(item)
+}
 
 /// Rows of `model` (valid and canonical). Columns are named; the first `pk` of each table
-/// form its primary key.
-pub fn rows(model: &Model) -> rusqlite::Result<Rows> {
+/// form its primary key. `before`: a model (canonical) and its rows, whose documents of
+/// unchanged items are taken as they are.
+pub fn rows(model: &Model, before: Option<(&Model, &Rows)>) -> rusqlite::Result<Rows> {
+    let table = |name: &str| before.and_then(|(_, r)| r.tables.iter().find(|t| t.0 == name).map(|t| &t.2));
+    let (old, old_elements) = (before.map(|(m, _)| m), table("elements"));
+
     let mut ids: HashMap<&str, Uuid> = HashMap::new();
     for e in model.elements() {
         ids.insert(e.key().as_str(), e.id());
@@ -102,59 +125,62 @@ pub fn rows(model: &Model) -> rusqlite::Result<Rows> {
             .map(Uuid::to_string)
             .ok_or_else(|| rusqlite::Error::InvalidParameterName(format!("unresolved reference `{key}`")))
     };
-    let mut system = Table::new();
+    let mut system = Table::default();
     system.insert(vec!["1".into()], vec![Some(json(&model.system)?)]);
-    let mut boundaries = Table::new();
-    let mut members = Table::new();
+    let mut boundaries = Table::default();
+    let mut members = Table::default();
     for b in &model.boundaries {
         let bid = b.id().to_string();
         let parent = b.parent.as_ref().map(&id).transpose()?;
-        boundaries.insert(vec![bid.clone()], vec![Some(b.key.to_string()), parent, Some(json(b)?)]);
+        let doc = doc(b, &bid, old.map(|m| m.boundaries.as_slice()).zip(table("boundaries")))?;
+        boundaries.insert(vec![bid.clone()], vec![Some(b.key.to_string()), parent, Some(doc)]);
         for m in &b.members {
             members.insert(vec![bid.clone(), id(m)?], vec![]);
         }
     }
-    let mut elements = Table::new();
+    let mut elements = Table::default();
     for e in &model.external_entities {
-        elements.insert(
-            vec![e.id().to_string()],
-            vec![Some(e.key.to_string()), Some("external-entity".into()), Some(json(e)?)],
-        );
+        let eid = e.id().to_string();
+        let doc = doc(e, &eid, old.map(|m| m.external_entities.as_slice()).zip(old_elements))?;
+        elements.insert(vec![eid], vec![Some(e.key.to_string()), Some("external-entity".into()), Some(doc)]);
     }
     for p in &model.processes {
-        elements
-            .insert(vec![p.id().to_string()], vec![Some(p.key.to_string()), Some("process".into()), Some(json(p)?)]);
+        let pid = p.id().to_string();
+        let doc = doc(p, &pid, old.map(|m| m.processes.as_slice()).zip(old_elements))?;
+        elements.insert(vec![pid], vec![Some(p.key.to_string()), Some("process".into()), Some(doc)]);
     }
-    let mut store_assets = Table::new();
+    let mut store_assets = Table::default();
     for s in &model.data_stores {
         let sid = s.id().to_string();
-        elements.insert(vec![sid.clone()], vec![Some(s.key.to_string()), Some("data-store".into()), Some(json(s)?)]);
+        let doc = doc(s, &sid, old.map(|m| m.data_stores.as_slice()).zip(old_elements))?;
+        elements.insert(vec![sid.clone()], vec![Some(s.key.to_string()), Some("data-store".into()), Some(doc)]);
         for a in &s.stores {
             store_assets.insert(vec![sid.clone(), id(a)?], vec![]);
         }
     }
-    let mut assets = Table::new();
+    let mut assets = Table::default();
     for a in &model.data_assets {
-        assets.insert(vec![a.id().to_string()], vec![Some(a.key.to_string()), Some(json(a)?)]);
+        let aid = a.id().to_string();
+        let doc = doc(a, &aid, old.map(|m| m.data_assets.as_slice()).zip(table("data_assets")))?;
+        assets.insert(vec![aid], vec![Some(a.key.to_string()), Some(doc)]);
     }
-    let mut flows = Table::new();
-    let mut carries = Table::new();
+    let mut flows = Table::default();
+    let mut carries = Table::default();
     for f in &model.flows {
         let fid = f.id().to_string();
-        flows.insert(
-            vec![fid.clone()],
-            vec![Some(f.key.to_string()), Some(id(&f.from)?), Some(id(&f.to)?), Some(json(f)?)],
-        );
+        let doc = doc(f, &fid, old.map(|m| m.flows.as_slice()).zip(table("flows")))?;
+        flows.insert(vec![fid.clone()], vec![Some(f.key.to_string()), Some(id(&f.from)?), Some(id(&f.to)?), Some(doc)]);
         for a in &f.carries {
             carries.insert(vec![fid.clone(), id(a)?], vec![]);
         }
     }
-    let mut apis = Table::new();
-    let mut consumers = Table::new();
+    let mut apis = Table::default();
+    let mut consumers = Table::default();
     for a in &model.apis {
         let aid = a.id().to_string();
         let provider = a.provider.as_ref().map(&id).transpose()?;
-        apis.insert(vec![aid.clone()], vec![Some(a.key.to_string()), provider, Some(json(a)?)]);
+        let doc = doc(a, &aid, old.map(|m| m.apis.as_slice()).zip(table("apis")))?;
+        apis.insert(vec![aid.clone()], vec![Some(a.key.to_string()), provider, Some(doc)]);
         for c in &a.consumers {
             consumers.insert(vec![aid.clone(), id(c)?], vec![]);
         }
@@ -197,8 +223,8 @@ fn pk_width(columns: &[&str]) -> usize {
 /// rewriting every row when a key moves between items (a unique key could clash half-way).
 pub fn update(tx: &Transaction<'_>, old: &Rows, new: &Rows) -> rusqlite::Result<()> {
     // Keys (column 0 of the non-key columns) held by one item before and another after.
-    let keyed = |t: &Table| -> HashMap<String, Vec<String>> {
-        t.iter().filter_map(|(pk, v)| v.first().cloned().flatten().map(|k| (k, pk.clone()))).collect()
+    let keyed = |t| -> HashMap<&str, &Vec<String>> {
+        Table::iter(t).filter_map(|(pk, v)| v.first().and_then(Option::as_deref).map(|k| (k, pk))).collect()
     };
     for ((name, columns, o), (_, _, n)) in old.tables.iter().zip(&new.tables) {
         if pk_width(columns) != 1 || *name == "system" {
@@ -206,7 +232,7 @@ pub fn update(tx: &Transaction<'_>, old: &Rows, new: &Rows) -> rusqlite::Result<
         }
         let before_keys = keyed(o);
         for (k, pk) in keyed(n) {
-            if before_keys.get(&k).is_some_and(|p| *p != pk) || o.get(&pk).is_some_and(|v| v[0].as_ref() != Some(&k)) {
+            if before_keys.get(k).is_some_and(|p| *p != pk) || o.get(pk).is_some_and(|v| v[0].as_deref() != Some(k)) {
                 return replace_rows(tx, new);
             }
         }
