@@ -463,3 +463,77 @@ fn merging_openapi_specs_into_the_open_model_keeps_what_is_there_and_places_what
     assert!(v.nodes.iter().all(|n| !new.iter().any(|x| x.key == n.key)));
     assert!(v.apis.iter().any(|a| a.props["version"] == "1.5.0"));
 }
+
+/// The view reuses a register row when the fingerprint of what it is built of equals one
+/// already built; that fingerprint equals the built row's own, field for field (a field
+/// left out of either would show a stale row). A session's reused rows equal those a new
+/// session builds from the file.
+#[test]
+fn register_rows_are_fingerprinted_alike_before_and_after_they_are_built() {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+    use threatwright::session::view::{self, Fingerprint, Parts, RowCache};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let refs: Vec<String> = s.view().unwrap().threats.iter().map(|t| t.reference.clone()).collect();
+    // Decisions and a mitigation fill the rows' optional fields.
+    s.act(&Action::SetStatus {
+        reference: refs[0].clone(),
+        status: ThreatStatus::Accepted,
+        approver: Some("Ada Approver".into()),
+        reason: Some("low value target".into()),
+        expires: Some("2027-06-30".into()),
+        transferred_to: None,
+    })
+    .unwrap();
+    s.act(&not_applicable(&refs[1], "internal only")).unwrap();
+    s.act(&Action::AddMitigation {
+        title: "Sign webhook payloads".into(),
+        description: None,
+        status: None,
+        owner: Some("platform".into()),
+        ticket: None,
+        due: None,
+        threats: vec![refs[1].clone(), refs[2].clone()],
+    })
+    .unwrap();
+    let last = s.view().unwrap();
+
+    let p = s.project();
+    let (model, threats, mitigations) = (p.load_model().unwrap(), p.register().unwrap(), p.mitigations().unwrap());
+    let signed: BTreeSet<String> = refs[..2].iter().cloned().collect();
+    let changed: BTreeSet<String> = refs[2..4].iter().cloned().collect();
+    let parts = Parts {
+        model: &model,
+        threats: &threats,
+        mitigations: &mitigations,
+        signed: &signed,
+        changed: &changed,
+        diagnostics: &[],
+    };
+    let (rows, prints) = view::threat_rows(&parts, &RowCache::default());
+    assert_eq!(rows.len(), threats.len());
+    for (row, print) in rows.iter().zip(&prints) {
+        assert_eq!(row.fingerprint(), *print, "{}", row.reference);
+    }
+    assert!(rows.iter().any(|r| r.approver.is_some() && r.expires.is_some() && r.signed));
+    assert!(rows.iter().any(|r| !r.mitigations.is_empty() && r.changed));
+    assert!(rows.iter().any(|r| !r.suggested.is_empty() && !r.attack_path.is_empty() && !r.owasp.is_empty()));
+    let distinct: BTreeSet<u64> = prints.iter().copied().collect();
+    assert_eq!(distinct.len(), prints.len(), "each row its own fingerprint");
+
+    // Built again with those rows at hand: the same rows, shared; a row whose marks
+    // changed is built anew.
+    let fewer: BTreeSet<String> = refs[..1].iter().cloned().collect();
+    let (again, _) = view::threat_rows(&Parts { signed: &fewer, ..parts }, &RowCache::of(&rows, &prints));
+    for (a, b) in again.iter().zip(&rows) {
+        assert_eq!(Arc::ptr_eq(a, b), a.reference != refs[1], "{}", a.reference);
+    }
+    assert!(!again.iter().find(|r| r.reference == refs[1]).unwrap().signed);
+
+    // What the session showed, from rows it reused, is what a new session builds.
+    drop(s);
+    let lib = session::builtin_library().unwrap();
+    let fresh = Session::open(&dir.path().join("p.twdb"), lib, "Tess Tester").unwrap().view().unwrap();
+    assert_eq!(fresh.threats, last.threats);
+}

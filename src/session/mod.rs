@@ -237,6 +237,8 @@ pub struct Session {
     revision: u64,
     /// What the UI was last given (see [`Session::show`]): answers carry the changes from it.
     shown: Option<view::Shown>,
+    /// The register rows of the latest view, for the next one to reuse.
+    rows: view::RowCache,
     /// When the request being answered arrived (for [`Outcome::core_ms`]).
     began: Instant,
 }
@@ -284,6 +286,7 @@ impl Session {
             redo: Vec::new(),
             revision: 0,
             shown: None,
+            rows: view::RowCache::default(),
             began: Instant::now(),
         };
         // The register follows the model and rules as they are now.
@@ -318,6 +321,11 @@ impl Session {
 
     /// The current state, for the editor.
     pub fn view(&self) -> R<DocumentView> {
+        Ok(self.view_printed()?.0)
+    }
+
+    /// The current state, and the fingerprints of its register rows.
+    fn view_printed(&self) -> R<(DocumentView, Vec<u64>)> {
         match self.project.register_known() {
             Some(threats) => self.view_of(threats),
             None => self.view_of(&self.project.register()?),
@@ -326,7 +334,8 @@ impl Session {
 
     /// The current state for the UI, whole; later answers carry the changes from it.
     pub fn show(&mut self) -> R<DocumentView> {
-        let v = self.view()?;
+        let (v, prints) = self.view_printed()?;
+        self.rows = view::RowCache::of(&v.threats, &prints);
         self.shown = Some(view::Shown::of(&v));
         Ok(v)
     }
@@ -335,7 +344,7 @@ impl Session {
     /// was given none.
     fn outcome(
         &mut self,
-        view: DocumentView,
+        (view, prints): (DocumentView, Vec<u64>),
         appeared: Vec<String>,
         resolved: Vec<String>,
         message: String,
@@ -343,7 +352,7 @@ impl Session {
         let view = Arc::new(view);
         let change = match &self.shown {
             Some(shown) => {
-                let (delta, now) = view::ViewDelta::since(shown, &view);
+                let (delta, now) = view::ViewDelta::since(shown, &view, Some(&prints));
                 self.shown = Some(now);
                 ViewChange::Delta(Box::new(delta))
             }
@@ -353,8 +362,9 @@ impl Session {
         Outcome { view, change, appeared, resolved, message, core_ms }
     }
 
-    /// The view of the model with `threats` as its register.
-    fn view_of(&self, threats: &[Threat]) -> R<DocumentView> {
+    /// The view of the model with `threats` as its register, and the fingerprints of its
+    /// register rows (rows of the latest view are reused).
+    fn view_of(&self, threats: &[Threat]) -> R<(DocumentView, Vec<u64>)> {
         let model = &self.model;
         let mitigations = self.project.mitigations()?;
         let reviews = self.project.reviews()?;
@@ -385,7 +395,8 @@ impl Session {
         let d = view::layout(model, threats);
         let (nodes, edges) = view::canvas(&parts, &d);
         let (assets, apis) = view::items(model);
-        Ok(DocumentView {
+        let (threat_rows, prints) = view::threat_rows(&parts, &self.rows);
+        let view = DocumentView {
             path: self.path().display().to_string(),
             name: model.system.name.clone(),
             revision: self.revision,
@@ -394,7 +405,7 @@ impl Session {
             edges,
             assets,
             apis,
-            threats: view::threat_rows(&parts),
+            threats: threat_rows,
             mitigations: view::mitigation_rows(&mitigations),
             diagnostics: view::diagnostic_rows(&self.diagnostics),
             baseline: baseline.map(|b| view::BaselineView { id: b.id, at: b.at, reviewer: b.reviewer, note: b.note }),
@@ -403,7 +414,8 @@ impl Session {
             redo: self.redo.last().map(|s| s.label().to_owned()),
             rules_version: self.project.rules_version()?,
             user: self.project.user().to_owned(),
-        })
+        };
+        Ok((view, prints))
     }
 
     /// Builds the outcome; after a change to the register's content (a manual threat, a
@@ -422,8 +434,9 @@ impl Session {
         let (mut appeared, mut resolved) = analysed.map(|c| (c.appeared, c.resolved)).unwrap_or_default();
         appeared.sort_by(|a, b| crate::model::reference_order(a, b));
         resolved.sort_by(|a, b| crate::model::reference_order(a, b));
-        let view = self.view()?;
-        Ok(self.outcome(view, appeared, resolved, message))
+        let (view, prints) = self.view_printed()?;
+        self.rows = view::RowCache::of(&view.threats, &prints);
+        Ok(self.outcome((view, prints), appeared, resolved, message))
     }
 
     fn push(&mut self, step: Step) {
@@ -534,7 +547,12 @@ impl Session {
             .filter(|t| t.status != ThreatStatus::Obsolete && t.rule.is_some() && !still.contains(&t.id))
             .map(|t| t.reference.as_str())
             .collect();
-        Ok(current.threats.into_iter().filter(|r| gone.contains(r.reference.as_str())).collect())
+        Ok(current
+            .threats
+            .into_iter()
+            .filter(|r| gone.contains(r.reference.as_str()))
+            .map(Arc::unwrap_or_clone)
+            .collect())
     }
 
     /// Copies elements and the flows between them.

@@ -78,7 +78,7 @@ pub struct EdgeView {
 }
 
 /// One line of the threat register.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ThreatRow {
     pub reference: String,
@@ -175,7 +175,9 @@ pub struct DocumentView {
     pub edges: Vec<EdgeView>,
     pub assets: Vec<ItemView>,
     pub apis: Vec<ItemView>,
-    pub threats: Vec<ThreatRow>,
+    // Rows are shared with the views before and after that have them unchanged.
+    #[ts(as = "Vec<ThreatRow>")]
+    pub threats: Vec<Arc<ThreatRow>>,
     pub mitigations: Vec<MitigationRow>,
     pub diagnostics: Vec<DiagnosticView>,
     pub baseline: Option<BaselineView>,
@@ -233,7 +235,8 @@ pub struct ViewDelta {
     pub head: DocumentView,
     pub nodes: ListChanges<NodeView>,
     pub edges: ListChanges<EdgeView>,
-    pub threats: ListChanges<ThreatRow>,
+    #[ts(as = "ListChanges<ThreatRow>")]
+    pub threats: ListChanges<Arc<ThreatRow>>,
     pub mitigations: ListChanges<MitigationRow>,
 }
 
@@ -263,6 +266,18 @@ impl Named for NodeView {
 impl Named for EdgeView {
     fn name_in_list(&self) -> &str {
         &self.key
+    }
+}
+
+impl<T: Named> Named for Arc<T> {
+    fn name_in_list(&self) -> &str {
+        T::name_in_list(self)
+    }
+}
+
+impl<T: Fingerprint> Fingerprint for Arc<T> {
+    fn fingerprint(&self) -> u64 {
+        T::fingerprint(self)
     }
 }
 
@@ -333,7 +348,7 @@ macro_rules! fingerprint_by_hash {
         }
     )*};
 }
-fingerprint_by_hash!(ThreatRow, MitigationRow);
+fingerprint_by_hash!(MitigationRow);
 
 impl Fingerprint for NodeView {
     fn fingerprint(&self) -> u64 {
@@ -379,7 +394,11 @@ impl Shown {
 impl<T: Named + Clone + Fingerprint> ListChanges<T> {
     /// The changes from the list fingerprinted as `shown` to `new`, and `new`'s prints.
     fn since(shown: &Prints, new: &[T]) -> (ListChanges<T>, Prints) {
-        let now = prints(new);
+        Self::since_printed(shown, new, prints(new))
+    }
+
+    /// [`ListChanges::since`] with `new`'s prints known.
+    fn since_printed(shown: &Prints, new: &[T], now: Prints) -> (ListChanges<T>, Prints) {
         let before: HashMap<&str, u64> = shown.iter().map(|(n, h)| (n.as_str(), *h)).collect();
         let after: BTreeSet<&str> = now.iter().map(|(n, _)| n.as_str()).collect();
         let upsert = new
@@ -423,12 +442,21 @@ impl<T: Named + Clone + Fingerprint> ListChanges<T> {
 
 impl ViewDelta {
     /// The changes from what the UI was shown to `new`, and what it is shown now.
-    pub fn since(shown: &Shown, new: &DocumentView) -> (ViewDelta, Shown) {
+    /// `threat_prints`: the fingerprints of `new`'s register rows, when known (see
+    /// [`threat_rows`]).
+    pub fn since(shown: &Shown, new: &DocumentView, threat_prints: Option<&[u64]>) -> (ViewDelta, Shown) {
         let (((nodes, n), (edges, e)), ((threats, t), (mitigations, m))) = rayon::join(
             || (ListChanges::since(&shown.nodes, &new.nodes), ListChanges::since(&shown.edges, &new.edges)),
             || {
                 (
-                    ListChanges::since(&shown.threats, &new.threats),
+                    match threat_prints {
+                        Some(p) => ListChanges::since_printed(
+                            &shown.threats,
+                            &new.threats,
+                            new.threats.iter().zip(p).map(|(t, p)| (t.reference.clone(), *p)).collect(),
+                        ),
+                        None => ListChanges::since(&shown.threats, &new.threats),
+                    },
                     ListChanges::since(&shown.mitigations, &new.mitigations),
                 )
             },
@@ -594,42 +622,176 @@ pub fn canvas(parts: &Parts<'_>, d: &Diagram) -> (Vec<NodeView>, Vec<EdgeView>) 
     (nodes, edges)
 }
 
-pub fn threat_rows(parts: &Parts<'_>) -> Vec<ThreatRow> {
+/// Register rows built for earlier views, by fingerprint: a threat whose row would come
+/// out the same gets the row already built (shared), neither rebuilt nor compared again.
+/// An edit at 500 elements changes a few rows of some 1,500.
+#[derive(Clone, Debug, Default)]
+pub struct RowCache(HashMap<u64, Arc<ThreatRow>, foldhash::fast::FixedState>);
+
+impl RowCache {
+    /// The rows of a view, with their fingerprints (as [`threat_rows`] gives them).
+    pub fn of(rows: &[Arc<ThreatRow>], prints: &[u64]) -> RowCache {
+        RowCache(prints.iter().copied().zip(rows.iter().map(Arc::clone)).collect())
+    }
+}
+
+/// Hashes the content of a register row in one order, whether from the row or from what
+/// it is built of (see [`ThreatRow`]'s [`Fingerprint`] and [`threat_rows`]).
+struct RowPrinter(foldhash::quality::FoldHasher<'static>);
+
+impl RowPrinter {
+    fn new() -> RowPrinter {
+        RowPrinter(hasher())
+    }
+    fn text(&mut self, v: &str) -> &mut Self {
+        std::hash::Hash::hash(v, &mut self.0);
+        self
+    }
+    fn maybe(&mut self, v: Option<&str>) -> &mut Self {
+        std::hash::Hash::hash(&v, &mut self.0);
+        self
+    }
+    fn list<'a>(&mut self, v: impl ExactSizeIterator<Item = &'a str>) -> &mut Self {
+        std::hash::Hasher::write_usize(&mut self.0, v.len());
+        for s in v {
+            self.text(s);
+        }
+        self
+    }
+    fn value(&mut self, v: impl std::hash::Hash) -> &mut Self {
+        v.hash(&mut self.0);
+        self
+    }
+    fn finish(&self) -> u64 {
+        std::hash::Hasher::finish(&self.0)
+    }
+}
+
+impl Fingerprint for ThreatRow {
+    fn fingerprint(&self) -> u64 {
+        // Every field, so that a new one cannot be left out unseen.
+        let ThreatRow {
+            reference,
+            title,
+            description,
+            rule,
+            stride,
+            owasp,
+            target,
+            target_name,
+            target_kind,
+            likelihood,
+            impact,
+            severity,
+            status,
+            approver,
+            reason,
+            expires,
+            transferred_to,
+            attack_path,
+            mitigations,
+            suggested,
+            rationale,
+            signed,
+            changed,
+        } = self;
+        RowPrinter::new()
+            .text(reference)
+            .text(title)
+            .text(description)
+            .maybe(rule.as_deref())
+            .value(stride)
+            .list(owasp.iter().map(String::as_str))
+            .text(target)
+            .text(target_name)
+            .text(target_kind)
+            .value((likelihood, impact, severity, status))
+            .maybe(approver.as_deref())
+            .maybe(reason.as_deref())
+            .maybe(expires.as_deref())
+            .maybe(transferred_to.as_deref())
+            .list(attack_path.iter().map(String::as_str))
+            .list(mitigations.iter().map(String::as_str))
+            .list(suggested.iter().map(String::as_str))
+            .list(rationale.iter().map(String::as_str))
+            .value((signed, changed))
+            .finish()
+    }
+}
+
+/// The fingerprint of the row `t` gives with these mitigations and marks, without
+/// building it: equal to that row's [`Fingerprint`].
+fn print_of(t: &Threat, mitigations: &[String], signed: bool, changed: bool) -> u64 {
+    RowPrinter::new()
+        .text(&t.reference)
+        .text(&t.title)
+        .text(&t.description)
+        .maybe(t.rule.as_deref())
+        .value(t.stride)
+        .list(t.references.owasp_api.iter().map(String::as_str))
+        .text(t.target.key.as_str())
+        .text(&t.target.name)
+        .text(t.target.kind.as_str())
+        .value((&t.likelihood, &t.impact, &t.severity, &t.status))
+        .maybe(t.response.approver.as_deref())
+        .maybe(t.response.reason.as_deref())
+        .maybe(t.response.expires.as_deref())
+        .maybe(t.response.transferred_to.as_deref())
+        .list(t.attack_path.iter().map(|k| k.as_str()))
+        .list(mitigations.iter().map(String::as_str))
+        .list(t.mitigations.iter().map(|m| m.title.as_str()))
+        .list(t.rationale.iter().map(String::as_str))
+        .value((&signed, &changed))
+        .finish()
+}
+
+/// The register's rows and their fingerprints; rows in `earlier` are reused.
+pub fn threat_rows(parts: &Parts<'_>, earlier: &RowCache) -> (Vec<Arc<ThreatRow>>, Vec<u64>) {
     let mut by_threat: HashMap<&str, Vec<String>> = HashMap::new();
     for m in parts.mitigations {
         for t in &m.threats {
             by_threat.entry(t.as_str()).or_default().push(m.reference.clone());
         }
     }
-    parts
-        .threats
-        .iter()
-        .map(|t| ThreatRow {
-            reference: t.reference.clone(),
-            title: t.title.clone(),
-            description: t.description.clone(),
-            rule: t.rule.clone(),
-            stride: t.stride,
-            owasp: t.references.owasp_api.clone(),
-            target: t.target.key.to_string(),
-            target_name: t.target.name.clone(),
-            target_kind: t.target.kind.as_str().to_owned(),
-            likelihood: t.likelihood,
-            impact: t.impact,
-            severity: t.severity,
-            status: t.status,
-            approver: t.response.approver.clone(),
-            reason: t.response.reason.clone(),
-            expires: t.response.expires.clone(),
-            transferred_to: t.response.transferred_to.clone(),
-            attack_path: t.attack_path.iter().map(|k| k.to_string()).collect(),
-            mitigations: by_threat.remove(t.reference.as_str()).unwrap_or_default(),
-            suggested: t.mitigations.iter().map(|m| m.title.clone()).collect(),
-            rationale: t.rationale.clone(),
-            signed: parts.signed.contains(&t.reference),
-            changed: parts.changed.contains(&t.reference),
-        })
-        .collect()
+    let mut rows = Vec::with_capacity(parts.threats.len());
+    let mut prints = Vec::with_capacity(parts.threats.len());
+    for t in parts.threats {
+        let mitigations = by_threat.remove(t.reference.as_str()).unwrap_or_default();
+        let signed = parts.signed.contains(&t.reference);
+        let changed = parts.changed.contains(&t.reference);
+        let print = print_of(t, &mitigations, signed, changed);
+        let row = match earlier.0.get(&print) {
+            Some(row) => Arc::clone(row),
+            None => Arc::new(ThreatRow {
+                reference: t.reference.clone(),
+                title: t.title.clone(),
+                description: t.description.clone(),
+                rule: t.rule.clone(),
+                stride: t.stride,
+                owasp: t.references.owasp_api.clone(),
+                target: t.target.key.to_string(),
+                target_name: t.target.name.clone(),
+                target_kind: t.target.kind.as_str().to_owned(),
+                likelihood: t.likelihood,
+                impact: t.impact,
+                severity: t.severity,
+                status: t.status,
+                approver: t.response.approver.clone(),
+                reason: t.response.reason.clone(),
+                expires: t.response.expires.clone(),
+                transferred_to: t.response.transferred_to.clone(),
+                attack_path: t.attack_path.iter().map(|k| k.to_string()).collect(),
+                mitigations,
+                suggested: t.mitigations.iter().map(|m| m.title.clone()).collect(),
+                rationale: t.rationale.clone(),
+                signed,
+                changed,
+            }),
+        };
+        rows.push(row);
+        prints.push(print);
+    }
+    (rows, prints)
 }
 
 pub fn mitigation_rows(mitigations: &[Mitigation]) -> Vec<MitigationRow> {
