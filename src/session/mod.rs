@@ -454,9 +454,9 @@ impl Session {
     }
 
     /// Replaces the model by `model` (canonical, without register) and analyses it, in
-    /// one transaction; the file gets only the rows that differ. Answers the register and
-    /// what the analysis changed in it; the session's model is then `model`, and the model
-    /// it replaced is returned.
+    /// one transaction; the file gets only the rows that differ. Answers the model it
+    /// replaced and what the analysis changed in the register (the register itself is then
+    /// the project's [`Project::register_known`]).
     fn store(&mut self, model: Model) -> R<(Model, RegisterChanges)> {
         let (changes, diagnostics) = self.project.edit_model(&self.model, &model, &self.library)?;
         self.diagnostics = diagnostics;
@@ -726,7 +726,7 @@ impl Session {
     }
 
     /// Does `step` again (`forward`) or undoes it. A model step is stored and analysed in
-    /// one transaction: its answer is the register the analysis left and what it changed.
+    /// one transaction: it answers what the analysis changed in the register.
     fn replay(&mut self, step: &Step, forward: bool) -> R<Option<RegisterChanges>> {
         match step {
             Step::Model { before, after, .. } => {

@@ -329,15 +329,17 @@ impl Project {
         let Known { register, model_summary: known_summary, model_rows: known_rows } = std::mem::take(&mut self.known);
         let summary = before.map(|b| known_summary.unwrap_or_else(|| model_summary(b)));
         let after = model_summary(&canonical);
-        let rows = self
-            .act(|a| write_rows(a, before.map(|b| (b, known_rows.as_ref())), &canonical, summary.as_ref(), &after))?;
+        let rows = self.act(|a| {
+            let before = before.map(|b| (b, known_rows.as_ref()));
+            write_rows(a, before, &canonical, Docs::Serialise, summary.as_ref(), &after)
+        })?;
         // The model's rows only: the register is as it was.
         self.known = Known { register, model_summary: Some(after), model_rows: Some(rows) };
         Ok(())
     }
 
-    /// Replaces the stored model (`before`, as [`Project::load_model`] gives it) by
-    /// `model` and analyses it, in one transaction: an edit and what it does to the
+    /// Replaces the stored model (`before`: exactly what the file holds, as an editor that
+    /// holds the file's lock keeps it) by `model` and analyses it, in one transaction: an edit and what it does to the
     /// register are one step in the file and in its audit log (two entries: the model, the
     /// analysis). Only the rows that differ are written. A model with validation errors is
     /// refused and nothing is written. Answers what the analysis changed in the register
@@ -361,7 +363,8 @@ impl Project {
         let summary = known_summary.unwrap_or_else(|| model_summary(before));
         let after = model_summary(&canonical);
         let (rows, reconciled) = self.act(|a| {
-            let rows = write_rows(a, Some((before, known_rows.as_ref())), &canonical, Some(&summary), &after)?;
+            let before = Some((before, known_rows.as_ref()));
+            let rows = write_rows(a, before, &canonical, Docs::Reuse, Some(&summary), &after)?;
             let reconciled = threats::record(a, &stored, found, &analysis.rules_version)?;
             Ok::<_, rusqlite::Error>((rows, reconciled))
         })?;
@@ -627,7 +630,6 @@ impl Project {
     }
 }
 
-/// What the audit log records of a whole model: its fingerprint and size.
 /// `model` as the file holds it (canonical, without its register), borrowed when it is
 /// already, with its diagnostics; refused when it has validation errors (the file only
 /// ever holds models that validate). Diagnostics point into `model` as given.
@@ -649,6 +651,17 @@ fn storable(model: &Model) -> Result<(std::borrow::Cow<'_, Model>, Vec<Diagnosti
     Ok((model, diagnostics))
 }
 
+/// How [`write_rows`] may take the documents of unchanged items.
+#[derive(Clone, Copy, PartialEq)]
+enum Docs {
+    /// From the stored rows, comparing items with `before`: only when `before` is known to
+    /// be the model those rows hold (an editor's own model; a document taken for an item
+    /// that `before` misstates would write the stored item over the new one).
+    Reuse,
+    /// Every item serialised.
+    Serialise,
+}
+
 /// Writes the rows of `canonical` in place of those of the stored model (`before`, with
 /// its rows when known; all rows when there is none), and the audit entry. Returns the
 /// rows written.
@@ -656,12 +669,13 @@ fn write_rows(
     a: &audit::Action<'_>,
     before: Option<(&Model, Option<&model::Rows>)>,
     canonical: &Model,
+    docs: Docs,
     summary: Option<&serde_json::Value>,
     after: &serde_json::Value,
 ) -> rusqlite::Result<model::Rows> {
     let rows = match before {
         Some((b, Some(old))) => {
-            let rows = model::rows(canonical, Some((b, old)))?;
+            let rows = model::rows(canonical, (docs == Docs::Reuse).then_some((b, old)))?;
             model::update(a.tx, old, &rows)?;
             rows
         }
@@ -680,6 +694,7 @@ fn write_rows(
     Ok(rows)
 }
 
+/// What the audit log records of a whole model: its fingerprint and size.
 fn model_summary(m: &Model) -> serde_json::Value {
     let json = serde_json::to_string(m).unwrap_or_default();
     serde_json::json!({
