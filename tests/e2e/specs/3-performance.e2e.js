@@ -92,7 +92,38 @@ async function ipcFloor(n) {
   return { median: Math.round(times[Math.floor(n / 2)] * 10) / 10, worst: Math.round(times[n - 1] * 10) / 10 };
 }
 
+/** The environment of WebKit's web processes (Linux, read from /proc). */
+function webProcessEnvironments() {
+  return fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes("WebKitWebProcess");
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => fs.readFileSync(`/proc/${p}/environ`, "utf8").split("\0"));
+}
+
 describe("performance in the real app", () => {
+  it("paints without compositing when the machine has no GPU", async () => {
+    // Without a DRI render node, WebKit's compositing runs on Mesa's software rasteriser
+    // (measured: more CPU than the whole core path of an edit); the app turns it off then.
+    const gpu = fs.existsSync("/dev/dri") && fs.readdirSync("/dev/dri").some((n) => n.startsWith("renderD"));
+    const asked = process.env.WEBKIT_DISABLE_COMPOSITING_MODE;
+    const envs = webProcessEnvironments();
+    expect(envs.length).toBeGreaterThan(0);
+    for (const env of envs) {
+      const set = env.find((v) => v.startsWith("WEBKIT_DISABLE_COMPOSITING_MODE="));
+      if (asked !== undefined) expect(set).toBe(`WEBKIT_DISABLE_COMPOSITING_MODE=${asked}`);
+      else if (gpu) expect(set).toBeUndefined();
+      else expect(set).toBe("WEBKIT_DISABLE_COMPOSITING_MODE=1");
+    }
+    results.compositing = asked !== undefined ? `as asked (${asked})` : gpu ? "on (GPU)" : "off (no GPU)";
+  });
+
   it("applies an edit at 500 elements", async () => {
     results.open500Ms = await openFile("gen500.twdb");
     const floor = await ipcFloor(30);
