@@ -346,3 +346,25 @@ fn a_rules_folder_next_to_the_model_is_loaded_and_bad_rules_stop_analysis() {
         stderr(&o)
     );
 }
+
+/// `--help` describes every command on its own line, each under its own name (a doc
+/// comment that slips onto the next command moves its text there unnoticed).
+#[test]
+fn help_describes_every_command_under_its_own_name() {
+    let o = tw(&["--help"]);
+    assert_eq!(code(&o), 0);
+    let help = stdout(&o);
+    let commands = help.split("Commands:\n").nth(1).unwrap().split("\n\n").next().unwrap();
+    let mut seen = 0;
+    for line in commands.lines().filter(|l| l.starts_with("  ") && !l.starts_with("   ")) {
+        let mut words = line.split_whitespace();
+        let name = words.next().unwrap();
+        assert!(words.next().is_some(), "`{name}` has no description in --help:\n{help}");
+        seen += 1;
+    }
+    assert!(seen >= 20, "{seen} commands in:\n{help}");
+    let check = stdout(&tw(&["check", "--help"]));
+    assert!(check.starts_with("The gate for CI pipelines"), "{check}");
+    let report = stdout(&tw(&["report", "--help"]));
+    assert!(report.starts_with("Write a report"), "{report}");
+}

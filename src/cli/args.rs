@@ -471,9 +471,6 @@ pub enum Command {
     Baseline(BaselineCommand),
     /// The audit log (`log FILE`), and its verification (`log verify FILE`).
     Log(LogArgs),
-    /// The gate for CI pipelines: exit 1, with a readable list, when threats at or above
-    /// a level are unhandled, acceptances have expired, or the model changed since its
-    /// last sign-off.
     /// Write a report: PDF (with the diagram), HTML, Markdown, CSV for issue trackers,
     /// JSON or SARIF. FILE is a project file (.twdb) or a model YAML (analysed now).
     /// The same state always gives the same bytes.
@@ -522,6 +519,9 @@ pub enum Command {
         #[command(flatten)]
         input: InputOpts,
     },
+    /// The gate for CI pipelines: exit 1, with a readable list, when threats at or above
+    /// a level are unhandled, acceptances have expired, or the model changed since its
+    /// last sign-off.
     Check {
         file: PathBuf,
         /// Unhandled threats at or above this severity fail.
