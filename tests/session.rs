@@ -537,3 +537,24 @@ fn register_rows_are_fingerprinted_alike_before_and_after_they_are_built() {
     let fresh = Session::open(&dir.path().join("p.twdb"), lib, "Tess Tester").unwrap().view().unwrap();
     assert_eq!(fresh.threats, last.threats);
 }
+
+/// An edit, its undo and its redo each write the model's audit entry and the re-analysis'
+/// entry together, with the same time and nothing between them (that they commit or fail
+/// as one is shown in `tests/store.rs`, a failure injected after the model's rows).
+#[test]
+fn an_edit_its_undo_and_its_redo_each_write_the_model_and_its_analysis_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let before = s.project().audit_log().unwrap().len();
+    s.edit(&Edit::AddNode { kind: NodeKind::Process, name: "Coupon service".into(), x: 40.0, y: 40.0 }).unwrap();
+    s.undo().unwrap();
+    s.redo().unwrap();
+    let log = s.project().audit_log().unwrap();
+    let steps: Vec<_> = log[before..].iter().map(|e| (e.action.as_str(), e.at.as_str())).collect();
+    assert_eq!(steps.len(), 6, "{steps:?}");
+    for pair in steps.chunks(2) {
+        assert_eq!((pair[0].0, pair[1].0), ("model.replace", "analysis.run"), "{steps:?}");
+        assert_eq!(pair[0].1, pair[1].1, "one action's time: {steps:?}");
+    }
+    assert!(s.project().verify_log().unwrap().ok());
+}

@@ -336,13 +336,39 @@ fn an_edit_and_its_analysis_are_one_step_in_the_file() {
         assert_eq!(t.status, threatwright::model::ThreatStatus::Obsolete, "{r}");
     }
 
-    // One transaction: the model's entry and the analysis' entry, at the same instant,
-    // in a chain that verifies.
+    // The model's entry and the analysis' entry, side by side with one action's time, in a
+    // chain that verifies.
     let log = p.audit_log().unwrap();
     let [.., model, analysis] = log.as_slice() else { panic!("two entries at least") };
     assert_eq!((model.action.as_str(), analysis.action.as_str()), ("model.replace", "analysis.run"));
     assert_eq!(model.at, analysis.at);
     assert!(p.verify_log().unwrap().ok());
+
+    // A failure inside the transaction, after the model's rows are written (a trigger made
+    // the analysis' own row fail): nothing of the edit stays — model, register and log as
+    // they were.
+    drop(p);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TRIGGER fail_analysis BEFORE INSERT ON analysis_runs BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+        )
+        .unwrap();
+    }
+    let mut p = Project::open(&path).unwrap();
+    let mut failing = next.clone();
+    failing.processes[0].name = Some("Never stored".into());
+    let register = p.register().unwrap();
+    let entries = p.audit_log().unwrap().len();
+    let err = p.edit_model(&next, &failing, &library).expect_err("the analysis' row fails");
+    assert!(err.to_string().contains("injected"), "{err}");
+    let reopened = Project::open(&path).unwrap();
+    assert_eq!(reopened.load_model().unwrap(), next);
+    assert_eq!(reopened.register().unwrap(), register);
+    assert_eq!(reopened.audit_log().unwrap().len(), entries);
+    drop(reopened);
+    rusqlite::Connection::open(&path).unwrap().execute_batch("DROP TRIGGER fail_analysis;").unwrap();
+    let log = p.audit_log().unwrap();
 
     // A model that does not validate is refused whole: model, register and log as they were.
     let mut broken = next.clone();
