@@ -558,3 +558,19 @@ fn an_edit_its_undo_and_its_redo_each_write_the_model_and_its_analysis_together(
     }
     assert!(s.project().verify_log().unwrap().ok());
 }
+
+/// A boundary that states its own id (as one whose key was renamed does) shows that id on
+/// the canvas, like elements and flows, not the one its key would derive.
+#[test]
+fn a_boundary_with_its_own_id_shows_that_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut model = session::example("payments-api").unwrap();
+    let own = uuid::Uuid::from_u128(0x1234_5678_9abc_4def_8123_456789abcdef);
+    model.boundaries[0].id = Some(own);
+    let key = model.boundaries[0].key.to_string();
+    let lib = session::builtin_library().unwrap();
+    let s = Session::create(&dir.path().join("b.twdb"), &model, lib, "Tess Tester").unwrap();
+    let v = s.view().unwrap();
+    assert_eq!(node(&v, &key).kind, NodeKind::Boundary);
+    assert_eq!(node(&v, &key).id, own.to_string());
+}

@@ -103,8 +103,8 @@ pub struct Diagram {
     pub overview: bool,
 }
 
-/// Live threats per target key: (count, worst severity).
-fn threat_marks(threats: &[Threat]) -> HashMap<&Key, (usize, RiskLevel)> {
+/// Live threats per target key: (count, worst severity). The canvas shows the same.
+pub fn threat_marks(threats: &[Threat]) -> HashMap<&Key, (usize, RiskLevel)> {
     let mut out: HashMap<&Key, (usize, RiskLevel)> = HashMap::new();
     for t in threats.iter().filter(|t| t.status != ThreatStatus::Obsolete) {
         let e = out.entry(&t.target.key).or_insert((0, RiskLevel::Low));

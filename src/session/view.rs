@@ -522,16 +522,6 @@ pub fn layout(model: &Model, threats: &[Threat]) -> Diagram {
     diagram::canvas(model, threats)
 }
 
-fn severity_marks(threats: &[Threat]) -> HashMap<&str, (u32, RiskLevel)> {
-    let mut out: HashMap<&str, (u32, RiskLevel)> = HashMap::new();
-    for t in threats.iter().filter(|t| t.status != ThreatStatus::Obsolete) {
-        let e = out.entry(t.target.key.as_str()).or_insert((0, RiskLevel::Low));
-        e.0 += 1;
-        e.1 = e.1.max(t.severity);
-    }
-    out
-}
-
 fn props_of<T: Serialize>(item: &T) -> serde_json::Value {
     serde_json::to_value(item).unwrap_or(serde_json::Value::Null)
 }
@@ -539,16 +529,17 @@ fn props_of<T: Serialize>(item: &T) -> serde_json::Value {
 /// Builds the nodes and edges of the canvas.
 pub fn canvas(parts: &Parts<'_>, d: &Diagram) -> (Vec<NodeView>, Vec<EdgeView>) {
     let model = parts.model;
-    let marks = severity_marks(parts.threats);
+    // The same marks as the report's diagram: live threats, worst severity.
+    let marks = diagram::threat_marks(parts.threats);
     let tree = crate::graph::boundary::BoundaryTree::new(model);
     let mut nodes = Vec::with_capacity(d.nodes.len() + d.boundaries.len());
     let depth_of = |b: &Key| tree.depth(b) as u32;
     for b in &d.boundaries {
         let Some(item) = model.boundaries.iter().find(|x| x.key == b.key) else { continue };
-        let m = marks.get(b.key.as_str());
+        let m = marks.get(&b.key);
         nodes.push(NodeView {
             key: b.key.to_string(),
-            id: crate::model::id::derived(crate::model::Section::Boundaries, &b.key).to_string(),
+            id: crate::model::Item::id(item).to_string(),
             kind: NodeKind::Boundary,
             name: b.name.clone(),
             x: b.rect.x,
@@ -557,7 +548,7 @@ pub fn canvas(parts: &Parts<'_>, d: &Diagram) -> (Vec<NodeView>, Vec<EdgeView>) 
             height: b.rect.h,
             boundary: tree.parent_of(&b.key).map(|k| k.to_string()),
             depth: depth_of(&b.key),
-            threats: m.map_or(0, |m| m.0),
+            threats: m.map_or(0, |m| u32::try_from(m.0).unwrap_or(u32::MAX)),
             worst: m.map(|m| m.1),
             changed: parts.changed.contains(b.key.as_str()),
             props: props_of(item),
@@ -592,7 +583,7 @@ pub fn canvas(parts: &Parts<'_>, d: &Diagram) -> (Vec<NodeView>, Vec<EdgeView>) 
             height: n.rect.h,
             boundary: boundary.map(|k| k.to_string()),
             depth: boundary.map_or(0, |b| depth_of(b) + 1),
-            threats: n.threats as u32,
+            threats: u32::try_from(n.threats).unwrap_or(u32::MAX),
             worst: n.worst,
             changed: parts.changed.contains(n.key.as_str()),
             props,
@@ -603,7 +594,7 @@ pub fn canvas(parts: &Parts<'_>, d: &Diagram) -> (Vec<NodeView>, Vec<EdgeView>) 
         .iter()
         .filter(|f| elements.contains_key(&f.from) && elements.contains_key(&f.to))
         .map(|f| {
-            let m = marks.get(f.key.as_str());
+            let m = marks.get(&f.key);
             EdgeView {
                 key: f.key.to_string(),
                 id: f.id.unwrap_or_else(|| crate::model::id::derived(crate::model::Section::Flows, &f.key)).to_string(),
@@ -612,7 +603,7 @@ pub fn canvas(parts: &Parts<'_>, d: &Diagram) -> (Vec<NodeView>, Vec<EdgeView>) 
                 label: f.name.clone().unwrap_or_else(|| f.key.to_string()),
                 bidirectional: f.bidirectional,
                 crosses: tree.boundary_of(&f.from) != tree.boundary_of(&f.to),
-                threats: m.map_or(0, |m| m.0),
+                threats: m.map_or(0, |m| u32::try_from(m.0).unwrap_or(u32::MAX)),
                 worst: m.map(|m| m.1),
                 changed: parts.changed.contains(f.key.as_str()),
                 props: props_of(f),
