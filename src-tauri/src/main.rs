@@ -244,8 +244,8 @@ async fn compare(state: State<'_, AppState>, with: CompareWith) -> R<CompareView
     with_session(&state, |s| s.compare(&with))
 }
 
-/// WebKitGTK composites the page with OpenGL. Without a GPU (no DRI render node: a virtual
-/// machine, a remote session, Xvfb in CI) that OpenGL is Mesa's software rasteriser, and it
+/// WebKitGTK composites the page with OpenGL. Without a GPU (no DRI render node the user
+/// may open: a virtual machine, a remote session, Xvfb in CI) that OpenGL is Mesa's software rasteriser, and it
 /// cost more CPU than everything else in an edit: measured at 500 elements, WebKit's web
 /// process and the rasteriser's threads took more than one of two cores while the core
 /// worked (the core 33–39 ms median instead of 20 ms), and a register scroll ran at 44 ms
@@ -257,8 +257,15 @@ fn paint_without_compositing_when_there_is_no_gpu() {
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some() {
         return;
     }
+    // A render node this user may open (without the permission, Mesa falls back to
+    // software as well).
     let gpu = std::fs::read_dir("/dev/dri")
-        .map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
+        .map(|d| {
+            d.flatten().any(|e| {
+                e.file_name().to_string_lossy().starts_with("renderD")
+                    && std::fs::OpenOptions::new().read(true).write(true).open(e.path()).is_ok()
+            })
+        })
         .unwrap_or(false);
     if !gpu {
         // SAFETY: called first thing in `main`, before any other thread exists, so nothing
