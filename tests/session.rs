@@ -565,7 +565,7 @@ fn an_edit_its_undo_and_its_redo_each_write_the_model_and_its_analysis_together(
 fn a_boundary_with_its_own_id_shows_that_id() {
     let dir = tempfile::tempdir().unwrap();
     let mut model = session::example("payments-api").unwrap();
-    let own = uuid::Uuid::from_u128(0x1234_5678_9abc_4def_8123_456789abcdef);
+    let own = uuid::Uuid::from_u128(0x1234_5678_9abc_4def_8123_4567_89ab_cdef);
     model.boundaries[0].id = Some(own);
     let key = model.boundaries[0].key.to_string();
     let lib = session::builtin_library().unwrap();
