@@ -245,8 +245,8 @@ async fn compare(state: State<'_, AppState>, with: CompareWith) -> R<CompareView
 }
 
 /// WebKitGTK composites the page with OpenGL. Without a GPU (no DRI render node the user
-/// may open: a virtual machine, a remote session, Xvfb in CI) that OpenGL is Mesa's software rasteriser, and it
-/// cost more CPU than everything else in an edit: measured at 500 elements, WebKit's web
+/// may open: a virtual machine, a remote session, Xvfb in CI) that OpenGL is Mesa's
+/// software rasteriser, and it cost more CPU than everything else in an edit: measured at 500 elements, WebKit's web
 /// process and the rasteriser's threads took more than one of two cores while the core
 /// worked (the core 33–39 ms median instead of 20 ms), and a register scroll ran at 44 ms
 /// frames. Painting without compositing there: the core 21 ms in the app, scroll frames

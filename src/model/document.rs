@@ -193,6 +193,11 @@ impl Model {
         self.reviews.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     }
 
+    /// Whether the model carries register sections (threats, mitigations, reviews).
+    pub fn has_register(&self) -> bool {
+        !(self.threats.is_empty() && self.mitigations.is_empty() && self.reviews.is_empty())
+    }
+
     /// The model without its register (what the analysis reads).
     pub fn without_register(&self) -> Model {
         Model { threats: Vec::new(), mitigations: Vec::new(), reviews: Vec::new(), ..self.clone() }

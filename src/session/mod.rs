@@ -332,10 +332,16 @@ impl Session {
         }
     }
 
-    /// The current state for the UI, whole; later answers carry the changes from it.
-    pub fn show(&mut self) -> R<DocumentView> {
+    /// [`Session::view_printed`] for the UI: its register rows are kept for the next view.
+    fn view_to_send(&mut self) -> R<(DocumentView, Vec<u64>)> {
         let (v, prints) = self.view_printed()?;
         self.rows = view::RowCache::of(&v.threats, &prints);
+        Ok((v, prints))
+    }
+
+    /// The current state for the UI, whole; later answers carry the changes from it.
+    pub fn show(&mut self) -> R<DocumentView> {
+        let (v, _) = self.view_to_send()?;
         self.shown = Some(view::Shown::of(&v));
         Ok(v)
     }
@@ -352,7 +358,7 @@ impl Session {
         let view = Arc::new(view);
         let change = match &self.shown {
             Some(shown) => {
-                let (delta, now) = view::ViewDelta::since(shown, &view, Some(&prints));
+                let (delta, now) = view::ViewDelta::since(shown, &view, &prints);
                 self.shown = Some(now);
                 ViewChange::Delta(Box::new(delta))
             }
@@ -434,9 +440,8 @@ impl Session {
         let (mut appeared, mut resolved) = analysed.map(|c| (c.appeared, c.resolved)).unwrap_or_default();
         appeared.sort_by(|a, b| crate::model::reference_order(a, b));
         resolved.sort_by(|a, b| crate::model::reference_order(a, b));
-        let (view, prints) = self.view_printed()?;
-        self.rows = view::RowCache::of(&view.threats, &prints);
-        Ok(self.outcome((view, prints), appeared, resolved, message))
+        let sent = self.view_to_send()?;
+        Ok(self.outcome(sent, appeared, resolved, message))
     }
 
     fn push(&mut self, step: Step) {
@@ -477,7 +482,7 @@ impl Session {
     /// `label` and answers with `message` after re-analysing; when it equals the model,
     /// nothing is stored and the answer says `unchanged`.
     fn commit_model(&mut self, mut after: Model, label: String, message: String, unchanged: String) -> R<Outcome> {
-        if !(after.threats.is_empty() && after.mitigations.is_empty() && after.reviews.is_empty()) {
+        if after.has_register() {
             after = after.without_register();
         }
         after.canonicalize();

@@ -335,20 +335,15 @@ fn hash_json(h: &mut foldhash::quality::FoldHasher<'static>, v: &serde_json::Val
     let _ = serde_json::to_writer(Writer(h), v);
 }
 
-/// Rows of plain fields: their derived `Hash`.
-macro_rules! fingerprint_by_hash {
-    ($($t:ty),*) => {$(
-        impl Fingerprint for $t {
-            fn fingerprint(&self) -> u64 {
-                use std::hash::{Hash, Hasher};
-                let mut h = hasher();
-                self.hash(&mut h);
-                h.finish()
-            }
-        }
-    )*};
+/// Plain fields: their derived `Hash`.
+impl Fingerprint for MitigationRow {
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = hasher();
+        self.hash(&mut h);
+        h.finish()
+    }
 }
-fingerprint_by_hash!(MitigationRow);
 
 impl Fingerprint for NodeView {
     fn fingerprint(&self) -> u64 {
@@ -442,21 +437,17 @@ impl<T: Named + Clone + Fingerprint> ListChanges<T> {
 
 impl ViewDelta {
     /// The changes from what the UI was shown to `new`, and what it is shown now.
-    /// `threat_prints`: the fingerprints of `new`'s register rows, when known (see
-    /// [`threat_rows`]).
-    pub fn since(shown: &Shown, new: &DocumentView, threat_prints: Option<&[u64]>) -> (ViewDelta, Shown) {
+    /// `threat_prints`: the fingerprints of `new`'s register rows (see [`threat_rows`]).
+    pub fn since(shown: &Shown, new: &DocumentView, threat_prints: &[u64]) -> (ViewDelta, Shown) {
         let (((nodes, n), (edges, e)), ((threats, t), (mitigations, m))) = rayon::join(
             || (ListChanges::since(&shown.nodes, &new.nodes), ListChanges::since(&shown.edges, &new.edges)),
             || {
                 (
-                    match threat_prints {
-                        Some(p) => ListChanges::since_printed(
-                            &shown.threats,
-                            &new.threats,
-                            new.threats.iter().zip(p).map(|(t, p)| (t.reference.clone(), *p)).collect(),
-                        ),
-                        None => ListChanges::since(&shown.threats, &new.threats),
-                    },
+                    ListChanges::since_printed(
+                        &shown.threats,
+                        &new.threats,
+                        new.threats.iter().zip(threat_prints).map(|(t, p)| (t.reference.clone(), *p)).collect(),
+                    ),
                     ListChanges::since(&shown.mitigations, &new.mitigations),
                 )
             },
@@ -597,7 +588,7 @@ pub fn canvas(parts: &Parts<'_>, d: &Diagram) -> (Vec<NodeView>, Vec<EdgeView>) 
             let m = marks.get(&f.key);
             EdgeView {
                 key: f.key.to_string(),
-                id: f.id.unwrap_or_else(|| crate::model::id::derived(crate::model::Section::Flows, &f.key)).to_string(),
+                id: crate::model::Item::id(f).to_string(),
                 from: f.from.to_string(),
                 to: f.to.to_string(),
                 label: f.name.clone().unwrap_or_else(|| f.key.to_string()),

@@ -339,9 +339,9 @@ impl Project {
     }
 
     /// Replaces the stored model (`before`: exactly what the file holds, as an editor that
-    /// holds the file's lock keeps it) by `model` and analyses it, in one transaction: an edit and what it does to the
-    /// register are one step in the file and in its audit log (two entries: the model, the
-    /// analysis). Only the rows that differ are written. A model with validation errors is
+    /// holds the file's lock keeps it) by `model` and analyses it, in one transaction: an
+    /// edit and what it does to the register are one step in the file and in its audit log
+    /// (two entries: the model, the analysis). Only the rows that differ are written. A model with validation errors is
     /// refused and nothing is written. Answers what the analysis changed in the register
     /// and the model's diagnostics (warnings only); the register is then
     /// [`Project::register_known`].
@@ -352,14 +352,8 @@ impl Project {
         library: &Library,
     ) -> Result<(RegisterChanges, Vec<Diagnostic>)> {
         let (canonical, diagnostics) = storable(model)?;
-        let overrides = self.read(threats::overrides)?;
-        let mut analysis = rules::analyze(&canonical, library, &rules::Options { overrides });
-        let found = std::mem::take(&mut analysis.threats);
-        let Known { register, model_summary: known_summary, model_rows: known_rows } = std::mem::take(&mut self.known);
-        let stored = match register {
-            Some(r) => r,
-            None => self.read(threats::load)?,
-        };
+        let (analysis, found, stored, known) = self.analysis_and_known(&canonical, library)?;
+        let Known { model_summary: known_summary, model_rows: known_rows, .. } = known;
         let summary = known_summary.unwrap_or_else(|| model_summary(before));
         let after = model_summary(&canonical);
         let (rows, reconciled) = self.act(|a| {
@@ -369,14 +363,13 @@ impl Project {
             Ok::<_, rusqlite::Error>((rows, reconciled))
         })?;
         let known = Known { register: None, model_summary: Some(after), model_rows: Some(rows) };
-        let changes = self.registered(reconciled, stored, known);
-        Ok((changes, diagnostics))
+        Ok((self.registered(reconciled, known), diagnostics))
     }
 
     /// Restores the register sections of a model read from YAML (threats, mitigations,
     /// reviews) into this file's empty register.
     pub fn import_register(&mut self, model: &Model) -> Result<()> {
-        if model.threats.is_empty() && model.mitigations.is_empty() && model.reviews.is_empty() {
+        if !model.has_register() {
             return Ok(());
         }
         self.act(|a| register::import(a, model))
@@ -397,30 +390,37 @@ impl Project {
 
     /// [`Project::analyze_changes`] for a caller that holds the stored model.
     pub fn analyze_model_changes(&mut self, model: &Model, library: &Library) -> Result<(Analysis, RegisterChanges)> {
-        let overrides = self.read(threats::overrides)?;
-        let mut analysis = rules::analyze(model, library, &rules::Options { overrides });
-        let found = std::mem::take(&mut analysis.threats);
-        let Known { register, model_summary, model_rows } = std::mem::take(&mut self.known);
-        let stored = match register {
-            Some(r) => r,
-            None => self.read(threats::load)?,
-        };
+        let (mut analysis, found, stored, known) = self.analysis_and_known(model, library)?;
         let reconciled = self.act(|a| threats::record(a, &stored, found, &analysis.rules_version))?;
         // The model's rows and summary stay known: an analysis writes the register only.
-        let changes = self.registered(reconciled, stored, Known { register: None, model_summary, model_rows });
+        let changes = self.registered(reconciled, known);
         analysis.threats = self.known.register.clone().unwrap_or_default();
         Ok((analysis, changes))
     }
 
-    /// After an analysis was recorded: remembers the register it left, ranked (with the
-    /// rest of `known`), and answers what it changed. `stored` is the register before it.
-    fn registered(
+    /// The analysis of `model` with the threats it found taken out, those threats, the
+    /// register to reconcile them with (as this connection's last analysis left it, else
+    /// read from the file), and the rest of what this connection knows of the file (which
+    /// the write that follows forgets).
+    fn analysis_and_known(
         &mut self,
-        reconciled: crate::lifecycle::reconcile::Reconciled,
-        stored: Vec<Threat>,
-        known: Known,
-    ) -> RegisterChanges {
-        drop(stored);
+        model: &Model,
+        library: &Library,
+    ) -> Result<(Analysis, Vec<Threat>, Vec<Threat>, Known)> {
+        let overrides = self.read(threats::overrides)?;
+        let mut analysis = rules::analyze(model, library, &rules::Options { overrides });
+        let found = std::mem::take(&mut analysis.threats);
+        let mut known = std::mem::take(&mut self.known);
+        let stored = match known.register.take() {
+            Some(r) => r,
+            None => self.read(threats::load)?,
+        };
+        Ok((analysis, found, stored, known))
+    }
+
+    /// After an analysis was recorded: remembers the register it left, ranked (with the
+    /// rest of `known`), and answers what it changed.
+    fn registered(&mut self, reconciled: crate::lifecycle::reconcile::Reconciled, known: Known) -> RegisterChanges {
         let changes = RegisterChanges {
             appeared: reconciled.new.into_iter().chain(reconciled.revived).collect(),
             resolved: reconciled.obsoleted,
@@ -635,8 +635,7 @@ impl Project {
 /// ever holds models that validate). Diagnostics point into `model` as given.
 fn storable(model: &Model) -> Result<(std::borrow::Cow<'_, Model>, Vec<Diagnostic>)> {
     use std::borrow::Cow;
-    let bare = model.threats.is_empty() && model.mitigations.is_empty() && model.reviews.is_empty();
-    let model = if bare { Cow::Borrowed(model) } else { Cow::Owned(model.without_register()) };
+    let model = if model.has_register() { Cow::Owned(model.without_register()) } else { Cow::Borrowed(model) };
     let diagnostics = crate::model::validate(&model);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::InvalidModel { diagnostics });
