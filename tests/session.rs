@@ -29,6 +29,18 @@ fn not_applicable(reference: &str, reason: &str) -> Action {
     }
 }
 
+/// Accepts a threat with the approver (the lifecycle requires one), reason and expiry given.
+fn accepted(reference: &str, approver: Option<&str>, reason: &str, expires: &str) -> Action {
+    Action::SetStatus {
+        reference: reference.to_owned(),
+        status: ThreatStatus::Accepted,
+        approver: approver.map(str::to_owned),
+        reason: Some(reason.to_owned()),
+        expires: Some(expires.to_owned()),
+        transferred_to: None,
+    }
+}
+
 fn live(v: &DocumentView) -> usize {
     v.threats.iter().filter(|t| t.status != ThreatStatus::Obsolete).count()
 }
@@ -79,28 +91,10 @@ fn adding_a_process_and_a_flow_across_a_boundary_brings_threats_and_undo_redo_ke
     let new_ref = out.appeared[0].clone();
 
     // Accept it with approver and expiry; a missing approver is refused.
-    let refused = s
-        .act(&Action::SetStatus {
-            reference: new_ref.clone(),
-            status: ThreatStatus::Accepted,
-            approver: None,
-            reason: Some("pilot only".into()),
-            expires: Some("2099-01-31".into()),
-            transferred_to: None,
-        })
-        .unwrap_err();
+    let refused = s.act(&accepted(&new_ref, None, "pilot only", "2099-01-31")).unwrap_err();
     assert_eq!(refused.code, FailureCode::Refused, "{}", refused.message);
     assert!(refused.message.contains("approver"), "{}", refused.message);
-    let out = s
-        .act(&Action::SetStatus {
-            reference: new_ref.clone(),
-            status: ThreatStatus::Accepted,
-            approver: Some("CISO".into()),
-            reason: Some("pilot only".into()),
-            expires: Some("2099-01-31".into()),
-            transferred_to: None,
-        })
-        .unwrap();
+    let out = s.act(&accepted(&new_ref, Some("CISO"), "pilot only", "2099-01-31")).unwrap();
     let t = out.view.threats.iter().find(|t| t.reference == new_ref).unwrap();
     assert_eq!(t.status, ThreatStatus::Accepted);
     assert_eq!(t.approver.as_deref(), Some("CISO"));
@@ -130,15 +124,7 @@ fn undoing_an_edit_that_made_an_accepted_threat_obsolete_restores_its_acceptance
     let mut s = open_example(dir.path());
     let v = s.view().unwrap();
     let t = v.threats.iter().find(|t| t.target_kind == "process" && t.status == ThreatStatus::Open).unwrap().clone();
-    s.act(&Action::SetStatus {
-        reference: t.reference.clone(),
-        status: ThreatStatus::Accepted,
-        approver: Some("CISO".into()),
-        reason: Some("compensating control".into()),
-        expires: Some("2099-12-31".into()),
-        transferred_to: None,
-    })
-    .unwrap();
+    s.act(&accepted(&t.reference, Some("CISO"), "compensating control", "2099-12-31")).unwrap();
     let preview = s.preview_delete(std::slice::from_ref(&t.target)).unwrap();
     assert!(preview.iter().any(|p| p.reference == t.reference), "the confirmation lists the threat");
     let out = s.edit(&Edit::Delete { keys: vec![t.target.clone()] }).unwrap();
@@ -477,15 +463,7 @@ fn register_rows_are_fingerprinted_alike_before_and_after_they_are_built() {
     let mut s = open_example(dir.path());
     let refs: Vec<String> = s.view().unwrap().threats.iter().map(|t| t.reference.clone()).collect();
     // Decisions and a mitigation fill the rows' optional fields.
-    s.act(&Action::SetStatus {
-        reference: refs[0].clone(),
-        status: ThreatStatus::Accepted,
-        approver: Some("Ada Approver".into()),
-        reason: Some("low value target".into()),
-        expires: Some("2027-06-30".into()),
-        transferred_to: None,
-    })
-    .unwrap();
+    s.act(&accepted(&refs[0], Some("Ada Approver"), "low value target", "2027-06-30")).unwrap();
     s.act(&not_applicable(&refs[1], "internal only")).unwrap();
     s.act(&Action::AddMitigation {
         title: "Sign webhook payloads".into(),
