@@ -2,6 +2,7 @@
 //! systems. Headless: no UI and no Tauri; the CLI and the desktop shell call into it.
 //! See ARCHITECTURE.md for the map of modules and what each must not know.
 
+pub mod account;
 pub mod cli;
 pub mod config;
 pub mod diff;

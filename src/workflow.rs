@@ -14,16 +14,20 @@ use crate::store::{self, Baseline, Project};
 /// model's item hashes.
 pub fn snapshot(project: &Project) -> store::Result<(String, String, ItemHashes)> {
     let doc = project.document()?;
-    let text = yaml::to_string(&doc)
-        .map_err(|e| store::Error::Corrupt { path: project.path().to_owned(), detail: e.to_string() })?;
-    let fingerprint = review::model_fingerprint(&text);
-    Ok((text, fingerprint, ItemHashes::of(&doc)))
+    snapshot_of(&doc).map_err(|detail| store::Error::Corrupt { path: project.path().to_owned(), detail })
 }
 
-/// Signs off the current model version: a baseline of its canonical YAML.
+/// [`snapshot`] of a document (a model with its register).
+fn snapshot_of(doc: &Model) -> Result<(String, String, ItemHashes), String> {
+    let text = yaml::to_string(doc).map_err(|e| e.to_string())?;
+    let fingerprint = review::model_fingerprint(&text);
+    Ok((text, fingerprint, ItemHashes::of(doc)))
+}
+
+/// Signs off the current model version: a baseline of its canonical YAML, taken in the
+/// signing transaction.
 pub fn sign_model(project: &mut Project, reviewer: &str, note: Option<&str>) -> store::Result<Baseline> {
-    let (text, fingerprint, items) = snapshot(project)?;
-    project.sign_model(reviewer, note, &text, &fingerprint, &items)
+    project.sign_model(reviewer, note, snapshot_of)
 }
 
 /// The model a baseline holds (without its register).
@@ -161,9 +165,21 @@ pub fn latest_signoff_holds(
     out
 }
 
-/// What a report of a project file is made from: its stored state, read only.
+/// What a report of a project file is made from: its stored state, read only. A file
+/// that does not verify (damaged, or changed outside Threatwright) is refused: a report
+/// must never present such a state as evidence.
 pub fn report_input(project: &Project, library: &Library) -> Result<crate::report::Input, String> {
     let err = |e: store::Error| e.to_string();
+    let found = project.verify().map_err(err)?;
+    if !found.ok() {
+        let problems = found.problems();
+        return Err(format!(
+            "{}: refused: the project file does not verify, so no report is made of it ({} problem(s)): {}",
+            project.path().display(),
+            problems.len(),
+            problems.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+        ));
+    }
     let model = project.load_model().map_err(err)?;
     let threats = project.register().map_err(err)?;
     let mitigations = project.mitigations().map_err(err)?;

@@ -166,7 +166,8 @@ fn overrides_need_a_reason_and_are_applied_and_explained() {
     let library = fixture_library();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.twdb");
-    let mut p = Project::create(&db, &model(SHOP)).unwrap();
+    let shop = model(SHOP);
+    let mut p = Project::create(&db, &shop).unwrap();
     let t = p.analyze(&library).unwrap().threats.remove(0);
     let o = threatwright::rank::Override {
         likelihood: Some(1),
@@ -174,11 +175,19 @@ fn overrides_need_a_reason_and_are_applied_and_explained() {
         reason: "only reachable over VPN".into(),
         by: "ana".into(),
     };
-    p.override_ranking(&t.reference, &o).unwrap();
-    let after = p.analyze(&library).unwrap().threats.into_iter().find(|x| x.id == t.id).unwrap();
+    let entries = p.audit_log().unwrap().len();
+    // The override and the re-ranking it causes are one action: both entries, one time.
+    let (after, _) = p.override_ranking(&t.reference, &o, &shop, &library).unwrap();
     assert_eq!(after.likelihood, 1);
     assert!(after.rationale.iter().any(|r| r.ends_with("by ana: only reachable over VPN")), "{:?}", after.rationale);
+    let log = p.audit_log().unwrap();
+    let actions: Vec<&str> = log[entries..].iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["threat.override", "analysis.run"]);
+    assert_eq!(log[entries].at, log[entries + 1].at);
+    let again = p.analyze(&library).unwrap().threats.into_iter().find(|x| x.id == t.id).unwrap();
+    assert_eq!(again, after, "the register was already ranked with the override");
     let empty =
         threatwright::rank::Override { likelihood: Some(2), impact: None, reason: "  ".into(), by: "ana".into() };
-    assert!(p.override_ranking(&t.reference, &empty).is_err(), "a blank reason is refused by the file itself");
+    let err = p.override_ranking(&t.reference, &empty, &shop, &library).unwrap_err();
+    assert_eq!(err.to_string(), "a ranking override needs a reason", "a blank reason is refused by the core");
 }

@@ -338,32 +338,32 @@ fn the_audit_log_records_every_change_and_detects_tampering() {
         ["project.create", "model.replace", "analysis.run", "analysis.run", "threat.status", "mitigation.add"]
     );
     assert!(log.lines().all(|l| l.contains("Ana Architect")), "who is on every entry");
-    assert!(ok(&["log", "verify", d]).contains("audit log intact: 6 entries"));
+    assert!(ok(&["log", "verify", d]).contains("audit log intact (6 entries"));
 
     // Edit one row with the sqlite3 command-line shell: named.
     let copy = dir.path().join("edited.twdb");
     std::fs::copy(&db, &copy).unwrap();
     sqlite3(&copy, "UPDATE audit_log SET who = 'Mallory' WHERE seq = 5;");
     let e = fails(&["log", "verify", copy.to_str().unwrap()], 1);
-    assert!(e.contains("audit log BROKEN at entry 5: its content does not match its hash"), "{e}");
+    assert!(e.contains("audit log broken at entry 5: its content does not match its hash"), "{e}");
     // Delete the newest row: caught by the head kept apart from the log.
     let copy = dir.path().join("truncated.twdb");
     std::fs::copy(&db, &copy).unwrap();
     sqlite3(&copy, "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log);");
     let e = fails(&["log", "verify", copy.to_str().unwrap()], 1);
-    assert!(e.contains("BROKEN at entry 6: the log ends at entry 5, but the recorded head is entry 6"), "{e}");
+    assert!(e.contains("broken at entry 6: the log ends at entry 5, but the recorded head is entry 6"), "{e}");
     // Delete a row in the middle: the gap is named.
     let copy = dir.path().join("holed.twdb");
     std::fs::copy(&db, &copy).unwrap();
     sqlite3(&copy, "DELETE FROM audit_log WHERE seq = 3;");
     let e = fails(&["log", "verify", copy.to_str().unwrap()], 1);
-    assert!(e.contains("BROKEN at entry 3: entry 3 is missing"), "{e}");
+    assert!(e.contains("broken at entry 3: entry 3 is missing"), "{e}");
     // Delete the newest row and the recorded head with it: a log without its head is broken.
     let copy = dir.path().join("headless.twdb");
     std::fs::copy(&db, &copy).unwrap();
     sqlite3(&copy, "DELETE FROM audit_log WHERE seq = 6; DELETE FROM meta WHERE name = 'audit_head';");
     let e = fails(&["log", "verify", copy.to_str().unwrap()], 1);
-    assert!(e.contains("BROKEN at entry 5: the log has 5 entries, but its recorded head is missing"), "{e}");
+    assert!(e.contains("broken at entry 5: the log has 5 entries, but its recorded head is missing"), "{e}");
 
     // A baseline records the head it saw (entry 6). Removing entries 6 and 7 and moving the
     // recorded head back to entry 5 makes a consistent-looking log, but not to the baseline.
@@ -377,10 +377,10 @@ fn the_audit_log_records_every_change_and_detects_tampering() {
     );
     let e = fails(&["log", "verify", copy.to_str().unwrap()], 1);
     assert!(
-        e.contains("BROKEN at entry 6: baseline 1 recorded entry 6, but the log ends at entry 5: entries were removed"),
+        e.contains("broken at entry 6: baseline 1 recorded entry 6, but the log ends at entry 5: entries were removed"),
         "{e}"
     );
-    assert!(ok(&["log", "verify", d]).contains("audit log intact: 7 entries"));
+    assert!(ok(&["log", "verify", d]).contains("audit log intact (7 entries"));
 }
 
 fn sqlite3(db: &Path, sql: &str) {

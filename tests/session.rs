@@ -534,7 +534,7 @@ fn an_edit_its_undo_and_its_redo_each_write_the_model_and_its_analysis_together(
         assert_eq!((pair[0].0, pair[1].0), ("model.replace", "analysis.run"), "{steps:?}");
         assert_eq!(pair[0].1, pair[1].1, "one action's time: {steps:?}");
     }
-    assert!(s.project().verify_log().unwrap().ok());
+    assert!(s.project().verify().unwrap().ok());
 }
 
 /// A boundary that states its own id (as one whose key was renamed does) shows that id on

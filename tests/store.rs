@@ -209,14 +209,20 @@ fn released_fixtures_upgrade_to_the_current_schema() {
             "{fixture}"
         );
         let register = p.register().unwrap();
-        let verified = p.verify_log().unwrap();
-        assert!(verified.ok(), "{fixture}: {:?}", verified.broken);
+        let verified = p.verify().unwrap();
+        assert!(verified.ok(), "{fixture}: {:?}", verified.problems());
+        // The state the old file held is sealed as found, by one logged entry that says so.
+        let log = p.audit_log().unwrap();
+        let last = log.last().unwrap();
+        assert_eq!(last.action, "project.seal", "{fixture}");
+        assert!(last.after.as_deref().unwrap().contains("sealed as found"), "{fixture}: {last:?}");
+        let verified = verified.chain;
         match version {
             1 => assert!(register.is_empty()),
             2 => {
                 assert_eq!(register.len(), 13, "{fixture}");
                 assert!(register.iter().all(|t| t.status == threatwright::model::ThreatStatus::Open));
-                assert_eq!(verified.entries, 0, "v2 had no audit log");
+                assert_eq!(verified.entries, 1, "v2 had no audit log: only the sealing entry");
             }
             _ => {
                 let status = |r: &str| register.iter().find(|t| t.reference == r).unwrap().status.as_str();
@@ -233,7 +239,7 @@ fn released_fixtures_upgrade_to_the_current_schema() {
                 assert_eq!(ms[0].threats, ["TW-0001", "TW-0002"]);
                 assert_eq!(p.reviews().unwrap().len(), 2);
                 assert_eq!(p.baselines().unwrap().len(), 1);
-                assert_eq!(verified.entries, 17);
+                assert_eq!(verified.entries, 17 + 1, "the 17 entries of v3, and the sealing entry");
             }
         }
         drop(p);
@@ -342,20 +348,14 @@ fn an_edit_and_its_analysis_are_one_step_in_the_file() {
     let [.., model, analysis] = log.as_slice() else { panic!("two entries at least") };
     assert_eq!((model.action.as_str(), analysis.action.as_str()), ("model.replace", "analysis.run"));
     assert_eq!(model.at, analysis.at);
-    assert!(p.verify_log().unwrap().ok());
+    assert!(p.verify().unwrap().ok());
 
     // A failure inside the transaction, after the model's rows are written (a trigger made
     // the analysis' own row fail): nothing of the edit stays — model, register and log as
     // they were.
     drop(p);
-    {
-        let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "CREATE TRIGGER fail_analysis BEFORE INSERT ON analysis_runs BEGIN SELECT RAISE(ABORT, 'injected'); END;",
-        )
-        .unwrap();
-    }
     let mut p = Project::open(&path).unwrap();
+    p.fail_inserts_into("analysis_runs").unwrap();
     let mut failing = next.clone();
     failing.processes[0].name = Some("Never stored".into());
     let register = p.register().unwrap();
@@ -367,7 +367,7 @@ fn an_edit_and_its_analysis_are_one_step_in_the_file() {
     assert_eq!(reopened.register().unwrap(), register);
     assert_eq!(reopened.audit_log().unwrap().len(), entries);
     drop(reopened);
-    rusqlite::Connection::open(&path).unwrap().execute_batch("DROP TRIGGER fail_analysis;").unwrap();
+    let mut p = Project::open(&path).unwrap();
     let log = p.audit_log().unwrap();
 
     // A model that does not validate is refused whole: model, register and log as they were.

@@ -55,11 +55,7 @@ fn fields(a: &MitigationFieldArgs) -> MitigationFields {
 pub fn mitigation(cmd: MitigationCommand) -> Outcome {
     match cmd {
         MitigationCommand::Add { file, fields: f, threats } => {
-            let mut p = open(&file)?;
-            let m = p.add_mitigation(&fields(&f))?;
-            if !threats.is_empty() {
-                p.link(&m.reference, &threats)?;
-            }
+            let m = open(&file)?.add_mitigation(&fields(&f), &threats)?;
             print(&format!("{}\n", m.reference))
         }
         MitigationCommand::Link { file, mitigation, threats } => {
@@ -223,22 +219,25 @@ pub fn log(args: LogArgs) -> Outcome {
     match (args.command, args.file) {
         (Some(LogCommand::Verify { file }), _) => {
             let p = open(&file)?;
-            let v = p.verify_log()?;
-            let (seq, hash) = v.head.clone().unwrap_or((0, lifecycle::audit::GENESIS.to_owned()));
-            match &v.broken {
-                None => {
-                    print(&format!(
-                        "{}: audit log intact: {} entries, head {seq}:{hash}\n",
-                        file.display(),
-                        v.entries
-                    ))?;
-                    Ok(Exit::Success)
-                }
-                Some((bad, why)) => {
-                    print(&format!("{}: audit log BROKEN at entry {bad}: {why}\n", file.display()))?;
-                    Ok(Exit::Findings)
-                }
+            let found = p.verify()?;
+            let (seq, hash) = found.chain.head.clone().unwrap_or((0, lifecycle::audit::GENESIS.to_owned()));
+            if found.ok() {
+                print(&format!(
+                    "{}: verified: the file is sound, its audit log intact ({} entries, head {seq}:{hash}), \
+                     and every row is as the log sealed it\n",
+                    file.display(),
+                    found.chain.entries
+                ))?;
+                return Ok(Exit::Success);
             }
+            let problems = found.problems();
+            let mut out = format!("{}: NOT verified: {} problem(s)\n", file.display(), problems.len());
+            for line in &problems {
+                let _ = writeln!(out, "  {line}");
+            }
+            print(&out)?;
+            // Damage is an unreadable input (2); a file changed outside Threatwright is a finding (1).
+            Ok(if found.damage.is_empty() { Exit::Findings } else { Exit::Input })
         }
         (None, Some(file)) => {
             let p = open(&file)?;
@@ -252,6 +251,25 @@ pub fn log(args: LogArgs) -> Outcome {
             Err(Failure::input("give a project file: `threatwright log FILE` or `threatwright log verify FILE`"))
         }
     }
+}
+
+/// Refuses a project file that does not verify (damaged, or changed outside Threatwright):
+/// what it says cannot be relied on.
+pub(crate) fn verified(project: &Project) -> Result<(), Failure> {
+    let found = project.verify()?;
+    if found.ok() {
+        return Ok(());
+    }
+    let mut message = format!(
+        "{}: does not verify, so what it says cannot be relied on ({} problem(s); `threatwright log verify {}` lists them):",
+        project.path().display(),
+        found.problems().len(),
+        project.path().display()
+    );
+    for p in found.problems().iter().take(10) {
+        message.push_str(&format!("\n  {p}"));
+    }
+    Err(Failure::input(message))
 }
 
 pub(crate) fn level(l: LevelArg) -> RiskLevel {
@@ -281,7 +299,9 @@ pub fn check(
     };
     let opts = check::Options { fail_on: level(fail_on), max_expired, today, review: !no_review };
     let report = if is_project_path(file) {
-        workflow::check_project(&open(file)?, &opts)?
+        let project = open(file)?;
+        verified(&project)?;
+        workflow::check_project(&project, &opts)?
     } else {
         let model = super::read_model(file, limits)?;
         let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;

@@ -57,6 +57,8 @@ impl From<store::Error> for Failure {
             | NotAProjectFile { .. }
             | IncompatibleVersion { .. }
             | Corrupt { .. }
+            | ForeignSchema { .. }
+            | Tampered { .. }
             | InUse { .. }
             | AlreadyExists { .. }
             | NotInRegister { .. }
@@ -65,6 +67,9 @@ impl From<store::Error> for Failure {
             Io { .. } | Sqlite { .. } => Exit::Internal,
         };
         let mut message = e.to_string();
+        if let Tampered { path, .. } = &e {
+            message.push_str(&format!("\n  `threatwright log verify {}` lists every problem", path.display()));
+        }
         if let InvalidModel { diagnostics } = &e {
             for d in diagnostics.iter().filter(|d| d.is_error()) {
                 message.push_str(&format!("\n  {d}"));
@@ -304,16 +309,20 @@ fn validate(path: &Path, format: TextOrJson, limits: &Limits) -> Outcome {
 /// its threats get their content back from the rules.
 pub(crate) fn create_project(path: &Path, model: &Model, force: bool) -> Result<(), Failure> {
     let who = lifecycle::who()?;
-    let mut project = if force && path.exists() {
+    let library = || analyze::library(&analyze::rule_dirs(path, &args::RuleOpts { dirs: Vec::new() }));
+    if force && path.exists() {
         let mut project = lifecycle::open(path)?;
-        project.replace_model(model)?;
-        project
+        if project.rules_version()?.is_some() || !model.threats.is_empty() {
+            // A register follows its model: the new model and what it does to the register
+            // are one action.
+            project.replace_analysed(model, &library()?)?;
+        } else {
+            project.replace_model(model)?;
+        }
     } else {
-        Project::create_as(path, model, &who)?
-    };
-    if !model.threats.is_empty() {
-        let library = analyze::library(&analyze::rule_dirs(path, &args::RuleOpts { dirs: Vec::new() }))?;
-        project.analyze(&library)?;
+        // The new file holds the analysis of the register it came with, or does not appear.
+        let library = if model.threats.is_empty() { None } else { Some(library()?) };
+        Project::create_as(path, model, &who, library.as_ref())?;
     }
     Ok(())
 }

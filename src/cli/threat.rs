@@ -62,15 +62,10 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
             }
             let mut p = project(&file)?;
             let o = Override { likelihood, impact, reason, by: p.user().to_owned() };
-            let t = p.override_ranking(&reference, &o)?;
-            // Rule threats take the override when analysed: do it now, so the register is current.
-            let t = if t.rule.is_some() {
-                let library = super::analyze::library(&rules.dirs)?;
-                p.analyze(&library)?;
-                p.register()?.into_iter().find(|x| x.id == t.id).unwrap_or(t)
-            } else {
-                t
-            };
+            let model = p.load_model()?;
+            let library = super::analyze::library(&rules.dirs)?;
+            // The override and the re-ranking it causes are one action.
+            let (t, _) = p.override_ranking(&reference, &o, &model, &library)?;
             print(&render::threat_text(&t))
         }
         ThreatCommand::Set { file, reference, status: s, approver, expires, reason, transferred_to } => {

@@ -31,12 +31,23 @@ pub struct Entry {
     /// JSON before and after; absent for creations and deletions respectively.
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The operating-system account that ran the program (`who` is the name the person
+    /// configured). Absent in entries written before schema 4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
+    /// The digest of the rows this entry sealed (the last entry of each action seals every
+    /// row the action wrote: see `store::seal`). Absent when the action wrote no sealed row,
+    /// and in entries written before schema 4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }
 
 /// The hash of an entry: SHA-256 over every field but `hash`, each length-prefixed so
-/// that no two different entries encode alike.
+/// that no two different entries encode alike. The fields added with schema 4
+/// (`os_user`, `state`) follow the link, each behind its own tag and only when present,
+/// so entries written before them keep their hashes.
 pub fn hash(e: &Entry) -> String {
     let mut h = Sha256::new();
     let mut field = |bytes: &[u8]| {
@@ -59,6 +70,12 @@ pub fn hash(e: &Entry) -> String {
         }
     }
     field(e.prev_hash.as_bytes());
+    for (tag, value) in [(&b"os-user"[..], &e.os_user), (&b"state"[..], &e.state)] {
+        if let Some(v) = value {
+            field(tag);
+            field(v.as_bytes());
+        }
+    }
     hex(&h.finalize())
 }
 
@@ -189,6 +206,8 @@ mod tests {
                     object: format!("TW-{seq:04}"),
                     before: Some("{\"status\":\"open\"}".into()),
                     after: Some("{\"status\":\"accepted\"}".into()),
+                    os_user: None,
+                    state: None,
                     prev_hash: prev.clone(),
                     hash: String::new(),
                 };

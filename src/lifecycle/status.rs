@@ -75,6 +75,40 @@ pub enum LifecycleError {
     NeedsMitigation { status: &'static str },
     #[error("mitigated needs a linked mitigation that is implemented or verified; {count} linked, none in place")]
     NeedsImplemented { count: usize },
+    #[error("a ranking override needs {0}")]
+    Override(&'static str),
+    /// An approval (an acceptance, a sign-off, a baseline) recorded by, or naming, nobody.
+    #[error("{what} needs a known person: {why}")]
+    Anonymous { what: &'static str, why: &'static str },
+}
+
+/// Whether a name says nobody: empty, or the placeholder an unconfigured user gets.
+pub fn is_anonymous(name: &str) -> bool {
+    let n = name.trim();
+    n.is_empty() || n.eq_ignore_ascii_case("unknown")
+}
+
+/// Refuses an approval recorded by nobody in particular (see [`is_anonymous`]).
+pub fn check_approver(what: &'static str, who: &str) -> Result<(), LifecycleError> {
+    if is_anonymous(who) {
+        return Err(LifecycleError::Anonymous { what, why: "the user's name is not set" });
+    }
+    Ok(())
+}
+
+/// Checks a person's override of a threat's ranking: a likelihood or an impact (or both),
+/// each from 1 to 5, and the reason for it.
+pub fn check_override(o: &crate::rank::Override) -> Result<(), LifecycleError> {
+    if o.likelihood.is_none() && o.impact.is_none() {
+        return Err(LifecycleError::Override("a likelihood, an impact or both"));
+    }
+    if [o.likelihood, o.impact].into_iter().flatten().any(|v| !(1..=5).contains(&v)) {
+        return Err(LifecycleError::Override("values from 1 to 5"));
+    }
+    if o.reason.trim().is_empty() {
+        return Err(LifecycleError::Override("a reason"));
+    }
+    Ok(())
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
@@ -142,6 +176,12 @@ pub fn apply(
     let to = req.status.unwrap_or(threat.status);
     if to == Obsolete {
         return Err(LifecycleError::EngineOnly);
+    }
+    if to == Accepted {
+        check_approver("an acceptance", who)?;
+        if req.approver.as_deref().is_some_and(is_anonymous) {
+            return Err(LifecycleError::Anonymous { what: "an acceptance", why: "its approver is named \"unknown\"" });
+        }
     }
     if threat.status == Obsolete {
         return Err(LifecycleError::Obsolete { reference: threat.reference.clone() });

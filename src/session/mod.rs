@@ -151,6 +151,8 @@ impl From<store::Error> for Failure {
             | E::NotAProjectFile { .. }
             | E::IncompatibleVersion { .. }
             | E::Corrupt { .. }
+            | E::ForeignSchema { .. }
+            | E::Tampered { .. }
             | E::Io { .. } => FailureCode::File,
             E::InvalidModel { .. } => FailureCode::Invalid,
             E::Refused { .. } | E::NotInRegister { .. } => FailureCode::Refused,
@@ -303,11 +305,8 @@ impl Session {
                 format!("{} exists already; choose another name or open it", path.display()),
             ));
         }
-        let mut project = Project::create_as(path, model, who)?;
-        if !model.threats.is_empty() || !model.mitigations.is_empty() {
-            project.analyze(&library)?;
-        }
-        drop(project);
+        let analysed = !model.threats.is_empty() || !model.mitigations.is_empty();
+        drop(Project::create_as(path, model, who, analysed.then_some(&library))?);
         Session::open(path, library, who)
     }
 
@@ -422,15 +421,6 @@ impl Session {
             user: self.project.user().to_owned(),
         };
         Ok((view, prints))
-    }
-
-    /// Builds the outcome; after a change to the register's content (a manual threat, a
-    /// ranking override), analyses first. Decisions (status changes, mitigations,
-    /// sign-offs) do not change what the rules find.
-    fn finish(&mut self, message: String, reanalyse: bool) -> R<Outcome> {
-        let analysed =
-            if reanalyse { Some(self.project.analyze_model_changes(&self.model, &self.library)?.1) } else { None };
-        self.answer(message, analysed)
     }
 
     /// The answer to an action, with what an analysis changed in the register (`None`:
@@ -565,27 +555,29 @@ impl Session {
         Ok(edit::copy(&self.placed_model(), keys))
     }
 
-    /// Applies an action on the register.
+    /// Applies an action on the register: one transaction, whatever it does (a ranking
+    /// override re-ranks the register in the same one).
     pub fn act(&mut self, a: &Action) -> R<Outcome> {
         self.began = Instant::now();
         let register = self.project.register()?;
-        let (step, message) = self.perform(a, &register)?;
+        let (step, message, analysed) = self.perform(a, &register)?;
         if let Some(step) = step {
             self.push(step);
         }
-        // A manual threat or a ranking override changes the register's content.
-        let reanalyse = matches!(a, Action::AddThreat { .. } | Action::Rank { .. });
-        self.finish(message, reanalyse)
+        self.answer(message, analysed)
     }
 
-    fn perform(&mut self, a: &Action, register: &[Threat]) -> R<(Option<Step>, String)> {
+    /// Does `a`: the undoable step it makes, the message, and what an analysis it ran
+    /// changed in the register.
+    fn perform(&mut self, a: &Action, register: &[Threat]) -> R<(Option<Step>, String, Option<RegisterChanges>)> {
+        let mut analysed = None;
         let find = |r: &str| {
             register
                 .iter()
                 .find(|t| t.reference == r)
                 .ok_or_else(|| Failure::new(FailureCode::Refused, format!("{r} is not in the register")))
         };
-        Ok(match a {
+        let (step, message) = match a {
             Action::SetStatus { reference, status, approver, reason, expires, transferred_to } => {
                 let t = find(reference)?;
                 let before = (t.status, t.response.clone());
@@ -615,15 +607,8 @@ impl Session {
                     ticket: ticket.clone(),
                     due: due.clone(),
                 };
-                let m = self.project.add_mitigation(&f)?;
-                if !threats.is_empty()
-                    && let Err(e) = self.project.link(&m.reference, threats)
-                {
-                    // One action: without its links the mitigation is not kept either.
-                    let _ = self.project.remove_mitigation(&m.reference);
-                    return Err(e.into());
-                }
-                let m = self.mitigation(&m.reference)?;
+                // One action: the mitigation with its links, or nothing.
+                let m = self.project.add_mitigation(&f, threats)?;
                 let label = format!("add mitigation {} \u{201c}{}\u{201d}", m.reference, m.title);
                 (Some(Step::Mitigation { label: label.clone(), before: None, after: m }), label)
             }
@@ -703,10 +688,9 @@ impl Session {
                     reason: reason.clone(),
                     by: self.project.user().to_owned(),
                 };
-                if reason.trim().is_empty() {
-                    return Err(Failure::new(FailureCode::Refused, "a ranking override needs a reason"));
-                }
-                self.project.override_ranking(reference, &o)?;
+                // The override and the re-ranking it causes are one transaction.
+                let (_, changes) = self.project.override_ranking(reference, &o, &self.model, &self.library)?;
+                analysed = Some(changes);
                 (None, format!("ranking of {reference} overridden"))
             }
             Action::SignThreat { reference, note } => {
@@ -719,7 +703,8 @@ impl Session {
                 let b = crate::workflow::sign_model(&mut self.project, &who, note.as_deref())?;
                 (None, format!("model signed off by {who}: baseline {}", b.id))
             }
-        })
+        };
+        Ok((step, message, analysed))
     }
 
     fn mitigation(&self, reference: &str) -> R<Mitigation> {

@@ -1,22 +1,29 @@
 //! The audit log in the project file: appended in the same transaction as the change it
 //! records, hash-chained (`lifecycle::audit`), its head also kept in `meta`.
 
+use super::seal::{self, Seal};
 use crate::lifecycle::audit::{self, Entry, GENESIS};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use std::cell::Cell;
+use std::cell::RefCell;
 
 /// A user action in progress: the transaction and who is acting. Every change made
 /// through it is logged with [`Action::log`]; `Project::act` refuses to commit an action
-/// that logged nothing.
+/// that logged nothing, and appends its entries when it ends, the last one sealing every
+/// row the action wrote.
 pub struct Action<'t> {
     pub tx: &'t Transaction<'t>,
     pub who: &'t str,
     pub at: String,
-    pub(crate) logged: Cell<usize>,
+    pub(crate) entries: RefCell<Vec<Entry>>,
 }
 
-impl Action<'_> {
-    /// Appends an audit entry: what was done, to what, and the object before and after.
+impl<'t> Action<'t> {
+    pub(crate) fn new(tx: &'t Transaction<'t>, who: &'t str) -> Action<'t> {
+        Action { tx, who, at: crate::lifecycle::now(), entries: RefCell::default() }
+    }
+
+    /// Records an audit entry: what was done, to what, and the object before and after.
+    /// Entries are appended to the log when the action ends (see [`finish`]).
     pub fn log(
         &self,
         action: &str,
@@ -25,9 +32,8 @@ impl Action<'_> {
         before: Option<&serde_json::Value>,
         after: Option<&serde_json::Value>,
     ) -> rusqlite::Result<()> {
-        let (seq, prev) = head(self.tx)?.unwrap_or((0, GENESIS.to_owned()));
-        let mut e = Entry {
-            seq: seq + 1,
+        self.entries.borrow_mut().push(Entry {
+            seq: 0,
             at: self.at.clone(),
             who: self.who.to_owned(),
             action: action.to_owned(),
@@ -35,30 +41,61 @@ impl Action<'_> {
             object: object.to_owned(),
             before: before.map(|v| v.to_string()),
             after: after.map(|v| v.to_string()),
-            prev_hash: prev,
+            os_user: None,
+            state: None,
+            prev_hash: String::new(),
             hash: String::new(),
-        };
-        e.hash = audit::hash(&e);
-        self.tx.execute(
-            "INSERT INTO audit_log (seq, at, who, action, object_kind, object, before, after, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                e.seq as i64,
-                e.at,
-                e.who,
-                e.action,
-                e.object_kind,
-                e.object,
-                e.before,
-                e.after,
-                e.prev_hash,
-                e.hash
-            ],
-        )?;
-        set_head(self.tx, e.seq, &e.hash)?;
-        self.logged.set(self.logged.get() + 1);
+        });
         Ok(())
     }
+}
+
+/// Appends an action's entries to the chain, each with the operating-system account;
+/// the last one records the digest of `seals` (what the action wrote), which are stored
+/// under it. Moves the recorded head.
+pub(crate) fn finish(
+    tx: &Transaction<'_>,
+    mut entries: Vec<Entry>,
+    os_user: &str,
+    seals: &[Seal],
+) -> rusqlite::Result<()> {
+    let (mut seq, mut prev) = head(tx)?.unwrap_or((0, GENESIS.to_owned()));
+    let last = entries.len().saturating_sub(1);
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO audit_log (seq, at, who, action, object_kind, object, before, after, os_user, state, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (i, e) in entries.iter_mut().enumerate() {
+        seq += 1;
+        e.seq = seq;
+        e.os_user = Some(os_user.to_owned());
+        if i == last && !seals.is_empty() {
+            e.state = Some(seal::digest(
+                seals.iter().map(|s| (s.table.as_str(), s.row.as_str(), s.label.as_str(), s.hash.as_deref())),
+            ));
+        }
+        e.prev_hash = std::mem::take(&mut prev);
+        e.hash = audit::hash(e);
+        insert.execute(params![
+            e.seq as i64,
+            e.at,
+            e.who,
+            e.action,
+            e.object_kind,
+            e.object,
+            e.before,
+            e.after,
+            e.os_user,
+            e.state,
+            e.prev_hash,
+            e.hash
+        ])?;
+        prev = e.hash.clone();
+    }
+    if !seals.is_empty() {
+        seal::write(tx, seq, seals)?;
+    }
+    set_head(tx, seq, &prev)
 }
 
 /// The recorded head of the chain (kept in `meta`, apart from the log itself).
@@ -80,10 +117,18 @@ fn set_head(tx: &Transaction<'_>, seq: u64, hash: &str) -> rusqlite::Result<()> 
     Ok(())
 }
 
+/// Each entry's recorded digest of its seals.
+pub fn states(conn: &Connection) -> rusqlite::Result<std::collections::BTreeMap<u64, String>> {
+    let mut stmt = conn.prepare("SELECT seq, state FROM audit_log WHERE state IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))?;
+    rows.collect()
+}
+
 /// The whole log, in order.
 pub fn load(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, who, action, object_kind, object, before, after, prev_hash, hash FROM audit_log ORDER BY seq",
+        "SELECT seq, at, who, action, object_kind, object, before, after, os_user, state, prev_hash, hash
+         FROM audit_log ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(Entry {
@@ -95,8 +140,10 @@ pub fn load(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
             object: r.get(5)?,
             before: r.get(6)?,
             after: r.get(7)?,
-            prev_hash: r.get(8)?,
-            hash: r.get(9)?,
+            os_user: r.get(8)?,
+            state: r.get(9)?,
+            prev_hash: r.get(10)?,
+            hash: r.get(11)?,
         })
     })?;
     rows.collect()

@@ -28,6 +28,24 @@ pub enum Inspection {
     },
 }
 
+/// [`inspect`], read again for a while when the header claims more pages than the file
+/// has: another process's checkpoint writes the first page (with the new size) before
+/// the pages it adds, so a file can look truncated for an instant. A file that really
+/// is truncated still looks so after the retries.
+pub fn inspect_settled(path: &Path) -> std::io::Result<Inspection> {
+    let mut tries = 0;
+    loop {
+        let found = inspect(path)?;
+        match &found {
+            Inspection::Sqlite { claimed_len: Some(c), actual_len, .. } if c > actual_len && tries < 25 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => return Ok(found),
+        }
+    }
+}
+
 pub fn inspect(path: &Path) -> std::io::Result<Inspection> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,

@@ -9,13 +9,17 @@
 
 mod audit;
 pub mod header;
+mod health;
 mod migrate;
 mod model;
 mod register;
+mod seal;
 mod threats;
 
+pub use health::QUICK_CHECK_ON_OPEN;
 pub use migrate::{APPLICATION_ID, LATEST as SCHEMA_VERSION};
 pub use register::{Baseline, MitigationFields, Refusal};
+pub use seal::{Change, FieldChange, Finding};
 
 use crate::model::{Diagnostic, FORMAT_VERSION, Mitigation, Model, Review, Threat, ThreatRecord};
 use crate::rank::Override;
@@ -42,6 +46,17 @@ pub enum Error {
     IncompatibleVersion { path: PathBuf, found: u32, supported: u32 },
     #[error("{}: the project file is damaged: {detail}", path.display())]
     Corrupt { path: PathBuf, detail: String },
+    /// The file's schema holds objects Threatwright does not make (a planted trigger, a
+    /// view): refused before anything is written to it.
+    #[error(
+        "{}: refused: the file holds database objects Threatwright does not make, so it is not opened and is left as it is: {}",
+        path.display(), objects.join("; ")
+    )]
+    ForeignSchema { path: PathBuf, objects: Vec<String> },
+    /// The file was changed outside Threatwright (its audit chain or its sealed state does
+    /// not verify): nothing is written to it.
+    #[error("{}: the project file was changed outside Threatwright, so nothing was written to it: {}", path.display(), summary(.problems))]
+    Tampered { path: PathBuf, problems: Vec<String> },
     #[error("{}: in use by another Threatwright window or process; close it there and try again", path.display())]
     InUse { path: PathBuf },
     #[error("{}: already exists", path.display())]
@@ -57,6 +72,14 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}: SQLite: {source}", path.display())]
     Sqlite { path: PathBuf, source: rusqlite::Error },
+}
+
+fn summary(problems: &[String]) -> String {
+    match problems {
+        [] => "no detail".to_owned(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
+    }
 }
 
 fn count_errors(diagnostics: &[Diagnostic]) -> usize {
@@ -92,8 +115,56 @@ pub struct Project {
     path: PathBuf,
     /// Who acts, for the audit log.
     who: String,
+    /// The operating-system account running this program, for the audit log.
+    os_user: String,
     /// What this connection last wrote, so that the next write need not read it back.
     known: Known,
+    /// `PRAGMA data_version` when this connection last found the file verified; a write
+    /// verifies the file again first when another connection has changed it since.
+    trusted: Option<i64>,
+}
+
+/// What a write checks before it writes (see [`Project::act`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guard {
+    /// The audit chain and the sealed state, when another connection wrote since they
+    /// were last verified.
+    Verify,
+    /// The same, always, and SQLite's structural check: before approvals.
+    Thorough,
+    /// Nothing: the action seals a state that was never sealed (a new file, an upgrade).
+    Unsealed,
+}
+
+/// What verifying a project file found.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Integrity {
+    /// SQLite's structural check (`PRAGMA quick_check`): empty when sound.
+    pub damage: Vec<String>,
+    /// Database objects that differ from those Threatwright makes (a trigger planted
+    /// while the file was open).
+    pub schema: Vec<String>,
+    /// The audit log's hash chain.
+    pub chain: crate::lifecycle::audit::Verification,
+    /// Rows that differ from what the audit chain sealed.
+    pub state: Vec<Finding>,
+}
+
+impl Integrity {
+    pub fn ok(&self) -> bool {
+        self.damage.is_empty() && self.schema.is_empty() && self.chain.ok() && self.state.is_empty()
+    }
+
+    /// Every problem found, one sentence each: damage first, then the chain, then rows.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.damage.iter().map(|d| format!("damaged: {d}")).collect();
+        out.extend(self.schema.iter().map(|o| format!("schema: {o}")));
+        if let Some((seq, why)) = &self.chain.broken {
+            out.push(format!("audit log broken at entry {seq}: {why}"));
+        }
+        out.extend(self.state.iter().map(Finding::to_string));
+        out
+    }
 }
 
 /// State of the file that a write of this connection left behind. Every action forgets it
@@ -113,7 +184,7 @@ impl Project {
     pub fn open(path: &Path) -> Result<Project> {
         let io = |source| Error::Io { path: path.to_owned(), source };
         let not_ours = |reason: &str| Error::NotAProjectFile { path: path.to_owned(), reason: reason.to_owned() };
-        match header::inspect(path).map_err(io)? {
+        let version = match header::inspect_settled(path).map_err(io)? {
             Inspection::Missing => return Err(Error::NotFound { path: path.to_owned() }),
             Inspection::Empty => return Err(not_ours("the file is empty")),
             Inspection::NotSqlite => return Err(not_ours("not a SQLite database")),
@@ -141,26 +212,82 @@ impl Project {
                         detail: format!("it is truncated ({actual_len} bytes; its header says {claimed})"),
                     });
                 }
+                user_version
             }
-        }
+        };
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sql_error(path, e))?;
-        let mut project = Project { conn, path: path.to_owned(), who: "unknown".to_owned(), known: Known::default() };
+        let mut project = Project::over(conn, path);
+        // Nothing is written before the file is known to be ours and whole.
+        project.harden()?;
+        project.inspect(version)?;
         project.configure()?;
         project.migrate()?;
+        project.read(seal::install)?;
         project.check_model_format()?;
+        if version < migrate::SEALED_SINCE {
+            project.seal_as_found(version)?;
+        }
         Ok(project)
+    }
+
+    fn over(conn: Connection, path: &Path) -> Project {
+        Project {
+            conn,
+            path: path.to_owned(),
+            who: "unknown".to_owned(),
+            os_user: crate::account::os_account(),
+            known: Known::default(),
+            trusted: None,
+        }
+    }
+
+    /// Refuses a file whose schema holds what our migrations do not make, and (when small
+    /// enough to cost little) one that SQLite finds damaged. Reads only.
+    fn inspect(&self, version: u32) -> Result<()> {
+        let objects = self.read(|c| health::schema_differences(c, version))?;
+        if !objects.is_empty() {
+            return Err(Error::ForeignSchema { path: self.path.clone(), objects });
+        }
+        let size = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(u64::MAX);
+        if size <= health::QUICK_CHECK_ON_OPEN {
+            let damage = self.read(health::quick_check)?;
+            if !damage.is_empty() {
+                return Err(Error::Corrupt { path: self.path.clone(), detail: damage.join("; ") });
+            }
+        }
+        Ok(())
+    }
+
+    /// Seals the state of a file written before seals existed, as it is found, in one
+    /// logged action: what happened to it before cannot be verified, and the log says so.
+    fn seal_as_found(&mut self, from: u32) -> Result<()> {
+        let file = self.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        self.act_as(Guard::Unsealed, |a| {
+            seal::touch_all(a.tx)?;
+            a.log(
+                "project.seal",
+                "project",
+                &file,
+                None,
+                Some(&serde_json::json!({
+                    "schema": {"from": from, "to": migrate::LATEST},
+                    "note": "rows written before this entry were sealed as found; changes made to them before cannot be told",
+                })),
+            )
+        })
     }
 
     /// Creates a new project file holding `model`. The file appears complete or not at
     /// all: it is built under a temporary name beside `path` and renamed at the end.
     pub fn create(path: &Path, model: &Model) -> Result<Project> {
-        Project::create_as(path, model, "unknown")
+        Project::create_as(path, model, "unknown", None)
     }
 
     /// [`Project::create`], recording `who` in the audit log. A model read from YAML with
-    /// register sections brings its register along.
-    pub fn create_as(path: &Path, model: &Model, who: &str) -> Result<Project> {
+    /// register sections brings its register along; with a `library`, the new file holds
+    /// its analysis too (all of it or nothing: the file is renamed into place at the end).
+    pub fn create_as(path: &Path, model: &Model, who: &str, library: Option<&Library>) -> Result<Project> {
         let io = |source| Error::Io { path: path.to_owned(), source };
         if path.exists() {
             return Err(Error::AlreadyExists { path: path.to_owned() });
@@ -173,13 +300,15 @@ impl Project {
         crate::files::adopt_permissions(tmp.as_file(), path).map_err(io)?;
         {
             let conn = Connection::open(tmp.path()).map_err(|e| sql_error(path, e))?;
-            let mut project =
-                Project { conn, path: tmp.path().to_owned(), who: String::new(), known: Known::default() };
+            let mut project = Project::over(conn, tmp.path());
             project.set_user(who);
+            project.harden()?;
             project.configure()?;
             project.migrate()?;
+            project.read(seal::install)?;
             let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-            project.act(|a| {
+            project.act_as(Guard::Unsealed, |a| {
+                seal::touch_all(a.tx)?;
                 model::set_meta(a.tx, "model_format", &FORMAT_VERSION.to_string())?;
                 model::set_meta(a.tx, "created_by", concat!("threatwright ", env!("CARGO_PKG_VERSION")))?;
                 a.log(
@@ -192,6 +321,9 @@ impl Project {
             })?;
             project.replace_model(model)?;
             project.import_register(model)?;
+            if let Some(library) = library {
+                project.analyze(library)?;
+            }
             // Dropping the connection checkpoints the WAL into the file and removes it.
         }
         tmp.persist_noclobber(path).map_err(|e| {
@@ -215,15 +347,32 @@ impl Project {
         self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| sql_error(&self.path, e))
     }
 
-    fn configure(&mut self) -> Result<()> {
+    /// The connection's defensive settings, before anything of the file is read.
+    fn harden(&mut self) -> Result<()> {
+        use rusqlite::config::DbConfig;
         let path = self.path.clone();
         let c = &self.conn;
         let err = |e| sql_error(&path, e);
         c.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
         // Defensive mode: no writes to the schema table, no dangerous PRAGMAs; a crafted
-        // file cannot make SQLite run functions through views or triggers.
-        c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true).map_err(err)?;
-        c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false).map_err(err)?;
+        // file cannot make SQLite run functions through views or triggers; no extension
+        // loading (rusqlite is built without it, and it stays off here too); no
+        // double-quoted strings taken as literals.
+        c.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true).map_err(err)?;
+        c.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false).map_err(err)?;
+        c.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false).map_err(err)?;
+        c.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false).map_err(err)?;
+        // Damaged b-tree cells are reported instead of being read past their page.
+        c.pragma_update(None, "cell_size_check", true).map_err(err)?;
+        // What an action notes of its writes stays in memory.
+        c.pragma_update(None, "temp_store", "MEMORY").map_err(err)?;
+        Ok(())
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let c = &self.conn;
+        let err = |e| sql_error(&path, e);
         c.pragma_update(None, "foreign_keys", true).map_err(err)?;
         let mode: String = c.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0)).map_err(err)?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -272,27 +421,56 @@ impl Project {
 
     /// Runs one user action in one immediate transaction: committed if `f` returns `Ok`
     /// and logged at least one audit entry, rolled back otherwise. Every change to the
-    /// file goes through here, so every change is in the audit log, in the same commit.
+    /// file goes through here, so every change is in the audit log, in the same commit,
+    /// and every row it wrote is sealed by its last entry. Before writing, the file is
+    /// verified (chain and sealed state) unless this connection verified it and nothing
+    /// else wrote since: a file changed outside Threatwright is never written to.
     pub(crate) fn act<T, E: Into<ActError>>(
         &mut self,
         f: impl FnOnce(&audit::Action<'_>) -> std::result::Result<T, E>,
     ) -> Result<T> {
+        self.act_as(Guard::Verify, f)
+    }
+
+    fn act_as<T, E: Into<ActError>>(
+        &mut self,
+        guard: Guard,
+        f: impl FnOnce(&audit::Action<'_>) -> std::result::Result<T, E>,
+    ) -> Result<T> {
         self.known = Known::default();
         let path = self.path.clone();
-        let tx =
-            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| sql_error(&path, e))?;
-        let action = audit::Action { tx: &tx, who: &self.who, at: crate::lifecycle::now(), logged: Default::default() };
+        let sql = |e| sql_error(&path, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        match guard {
+            Guard::Unsealed => {}
+            Guard::Verify | Guard::Thorough => {
+                let version: i64 = tx.pragma_query_value(None, "data_version", |r| r.get(0)).map_err(sql)?;
+                if guard == Guard::Thorough || self.trusted != Some(version) {
+                    let found = integrity(&tx, &path, guard == Guard::Thorough)?;
+                    if !found.damage.is_empty() {
+                        return Err(Error::Corrupt { path, detail: found.damage.join("; ") });
+                    }
+                    if !found.ok() {
+                        return Err(Error::Tampered { path, problems: found.problems() });
+                    }
+                    self.trusted = Some(version);
+                }
+            }
+        }
+        let action = audit::Action::new(&tx, &self.who);
         let value = match f(&action).map_err(Into::into) {
             Ok(v) => v,
-            Err(ActError::Sql(e)) => return Err(sql_error(&path, e)),
+            Err(ActError::Sql(e)) => return Err(sql(e)),
             Err(ActError::Refused(r)) => return Err(Error::Refused(r)),
         };
-        if action.logged.get() == 0 {
+        let entries = action.entries.into_inner();
+        if entries.is_empty() {
             // A bug, never a user error: a change that would escape the audit log.
             return Err(Error::Sqlite { path, source: rusqlite::Error::InvalidQuery });
         }
-        drop(action);
-        tx.commit().map_err(|e| sql_error(&path, e))?;
+        let seals = seal::pending(&tx).map_err(sql)?;
+        audit::finish(&tx, entries, &self.os_user, &seals).map_err(sql)?;
+        tx.commit().map_err(sql)?;
         Ok(value)
     }
 
@@ -351,6 +529,24 @@ impl Project {
         model: &Model,
         library: &Library,
     ) -> Result<(RegisterChanges, Vec<Diagnostic>)> {
+        self.store_analysed(before, model, library, Docs::Reuse)
+    }
+
+    /// Replaces the stored model by `model` and analyses it, in one transaction (an import
+    /// over an existing project file): [`Project::edit_model`] for a caller that does not
+    /// hold the stored model.
+    pub fn replace_analysed(&mut self, model: &Model, library: &Library) -> Result<(RegisterChanges, Vec<Diagnostic>)> {
+        let before = self.load_model()?;
+        self.store_analysed(&before, model, library, Docs::Serialise)
+    }
+
+    fn store_analysed(
+        &mut self,
+        before: &Model,
+        model: &Model,
+        library: &Library,
+        docs: Docs,
+    ) -> Result<(RegisterChanges, Vec<Diagnostic>)> {
         let (canonical, diagnostics) = storable(model)?;
         let (analysis, found, stored, known) = self.analysis_and_known(&canonical, library)?;
         let Known { model_summary: known_summary, model_rows: known_rows, .. } = known;
@@ -358,7 +554,7 @@ impl Project {
         let after = model_summary(&canonical);
         let (rows, reconciled) = self.act(|a| {
             let before = Some((before, known_rows.as_ref()));
-            let rows = write_rows(a, before, &canonical, Docs::Reuse, Some(&summary), &after)?;
+            let rows = write_rows(a, before, &canonical, docs, Some(&summary), &after)?;
             let reconciled = threats::record(a, &stored, found, &analysis.rules_version)?;
             Ok::<_, rusqlite::Error>((rows, reconciled))
         })?;
@@ -468,11 +664,21 @@ impl Project {
         self.act(|a| threats::add_manual(a, threat))
     }
 
-    /// Records a person's override of a threat's likelihood and/or impact, with the reason.
-    /// Rule threats take it at the next analysis; manual threats at once.
-    pub fn override_ranking(&mut self, reference: &str, o: &Override) -> Result<Threat> {
+    /// Records a person's override of a threat's likelihood and/or impact, with the reason,
+    /// and re-ranks the register with it, in one transaction: a manual threat takes it at
+    /// once, a rule threat through the analysis of `model` (the model the file holds) that
+    /// the same transaction records. Answers the threat as ranked now and what the
+    /// analysis changed (the register is then [`Project::register_known`]).
+    pub fn override_ranking(
+        &mut self,
+        reference: &str,
+        o: &Override,
+        model: &Model,
+        library: &Library,
+    ) -> Result<(Threat, RegisterChanges)> {
+        crate::lifecycle::status::check_override(o).map_err(|e| Error::Refused(Refusal::Lifecycle(e)))?;
         let current = self.threat(reference)?;
-        self.act(|a| {
+        let reconciled = self.act(|a| {
             threats::set_override(a, &current, o)?;
             if current.rule.is_none() {
                 let mut t = current.clone();
@@ -481,10 +687,19 @@ impl Project {
                 t.severity = crate::rank::severity(t.likelihood, t.impact);
                 t.rationale.push(format!("ranking set by {}: {}", o.by, o.reason));
                 threats::put(a.tx, &t, &a.at)?;
+                return Ok::<_, rusqlite::Error>(None);
             }
-            Ok::<(), rusqlite::Error>(())
+            let overrides = threats::overrides(a.tx)?;
+            let mut analysis = rules::analyze(model, library, &rules::Options { overrides });
+            let found = std::mem::take(&mut analysis.threats);
+            let stored = threats::load(a.tx)?;
+            threats::record(a, &stored, found, &analysis.rules_version).map(Some)
         })?;
-        self.threat(reference)
+        let changes = match reconciled {
+            Some(r) => self.registered(r, Known::default()),
+            None => RegisterChanges::default(),
+        };
+        Ok((self.threat(reference)?, changes))
     }
 
     /// Changes a threat's status and decision; the lifecycle table decides what is allowed.
@@ -521,8 +736,16 @@ impl Project {
         self.read(register::mitigations)
     }
 
-    pub fn add_mitigation(&mut self, fields: &MitigationFields) -> Result<Mitigation> {
-        self.act(|a| register::add_mitigation(a, fields, None))
+    /// Creates a mitigation covering `threats`, in one action: it is there with all its
+    /// links, or not at all.
+    pub fn add_mitigation(&mut self, fields: &MitigationFields, threats: &[String]) -> Result<Mitigation> {
+        self.act(|a| {
+            let m = register::add_mitigation(a, fields, None)?;
+            for t in threats {
+                register::link(a, &m.reference, t)?;
+            }
+            register::mitigation(a.tx, &m.reference)
+        })
     }
 
     pub fn update_mitigation(&mut self, reference: &str, fields: &MitigationFields) -> Result<Mitigation> {
@@ -551,21 +774,29 @@ impl Project {
 
     /// Signs off one threat's response as it stands.
     pub fn sign_threat(&mut self, reference: &str, reviewer: &str, note: Option<&str>) -> Result<Review> {
+        crate::lifecycle::status::check_approver("a sign-off", &self.who).map_err(|e| Error::Refused(e.into()))?;
         let model = self.load_model()?;
-        self.act(|a| register::sign_threat(a, reference, reviewer, note, &model))
+        self.act_as(Guard::Thorough, |a| register::sign_threat(a, reference, reviewer, note, &model))
     }
 
-    /// Signs off the model version: `snapshot` is its canonical YAML (with the register)
-    /// and `fingerprint` that text's SHA-256 (computed where YAML is known).
+    /// Signs off the model version: a baseline of the model with its register as the file
+    /// holds it inside the signing transaction (so no other writer can slip a change
+    /// between what is snapshot and what is signed). `snapshot` makes, from that document,
+    /// its canonical YAML, that text's fingerprint and the items' hashes (where YAML is
+    /// known). The file is checked whole first (SQLite's structural check, the chain, the
+    /// sealed state).
     pub fn sign_model(
         &mut self,
         reviewer: &str,
         note: Option<&str>,
-        snapshot: &str,
-        fingerprint: &str,
-        items: &crate::lifecycle::review::ItemHashes,
+        snapshot: impl FnOnce(&Model) -> std::result::Result<(String, String, crate::lifecycle::review::ItemHashes), String>,
     ) -> Result<Baseline> {
-        self.act(|a| register::sign_model(a, reviewer, note, snapshot, fingerprint, items))
+        crate::lifecycle::status::check_approver("a baseline", &self.who).map_err(|e| Error::Refused(e.into()))?;
+        self.act_as(Guard::Thorough, |a| {
+            let doc = document_of(a.tx).map_err(register::Failed::Sql)?;
+            let (text, fingerprint, items) = snapshot(&doc).map_err(Refusal::Invalid)?;
+            register::sign_model(a, reviewer, note, &text, &fingerprint, &items)
+        })
     }
 
     /// The baselines, oldest first, without their snapshots (see `baseline`).
@@ -593,13 +824,7 @@ impl Project {
 
     /// The model with its register, as one document (what YAML export writes).
     pub fn document(&self) -> Result<Model> {
-        let mut m = self.load_model()?;
-        let (t, mi, r) = self.export_register()?;
-        m.threats = t;
-        m.mitigations = mi;
-        m.reviews = r;
-        m.canonicalize();
-        Ok(m)
+        self.read(document_of)
     }
 
     /// The audit log, in order.
@@ -607,27 +832,73 @@ impl Project {
         self.read(audit::load)
     }
 
-    /// Checks the audit log's hash chain and its recorded head.
-    pub fn verify_log(&self) -> Result<crate::lifecycle::audit::Verification> {
-        let log = self.audit_log()?;
-        let head = self.read(audit::head)?;
-        let anchors: Vec<_> = self
-            .baselines()?
-            .into_iter()
-            .filter(|b| b.audit_seq > 0)
-            .map(|b| crate::lifecycle::audit::Anchor {
-                seq: b.audit_seq,
-                hash: b.audit_hash,
-                holder: format!("baseline {}", b.id),
-            })
-            .collect();
-        Ok(crate::lifecycle::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())), &anchors))
+    /// Verifies the file: SQLite's structural check, the audit log's hash chain (with its
+    /// recorded head and the heads baselines recorded), and every sealed row against the
+    /// chain. Reads only.
+    pub fn verify(&self) -> Result<Integrity> {
+        integrity(&self.conn, &self.path, true)
+    }
+
+    /// Makes this connection's next insert into `table` fail (a temporary trigger, never
+    /// in the file): for tests that a failure inside an action leaves nothing behind.
+    #[doc(hidden)]
+    pub fn fail_inserts_into(&self, table: &str) -> Result<()> {
+        let Some(s) = seal::SEALED.iter().find(|s| s.table == table) else {
+            return Err(Error::Refused(Refusal::Invalid(format!("no sealed table {table}"))));
+        };
+        self.read(|c| {
+            c.execute_batch(&format!(
+                "CREATE TEMP TRIGGER tw_fail_{0} BEFORE INSERT ON main.{0} BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+                s.table
+            ))
+        })
     }
 
     /// `PRAGMA integrity_check`: "ok", or what SQLite found.
     pub fn integrity_check(&self) -> Result<String> {
         self.read(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
     }
+}
+
+/// The model with its register, as one document, read through `conn`.
+fn document_of(conn: &Connection) -> rusqlite::Result<Model> {
+    let mut m = model::load(conn).map_err(|e| match e {
+        model::LoadError::Sql(e) => e,
+        model::LoadError::Decode(detail) => threats::decode_err(detail),
+    })?;
+    let (t, mi, r) = register::export(conn)?;
+    m.threats = t;
+    m.mitigations = mi;
+    m.reviews = r;
+    m.canonicalize();
+    Ok(m)
+}
+
+/// Verifies the file through `conn` (see [`Project::verify`]); `thorough` adds SQLite's
+/// structural check, after which nothing else is read when it finds damage.
+fn integrity(conn: &Connection, path: &Path, thorough: bool) -> Result<Integrity> {
+    let sql = |e| sql_error(path, e);
+    let damage = if thorough { health::quick_check(conn).map_err(sql)? } else { Vec::new() };
+    let unverified = crate::lifecycle::audit::Verification { entries: 0, head: None, broken: None };
+    if !damage.is_empty() {
+        return Ok(Integrity { damage, schema: Vec::new(), chain: unverified, state: Vec::new() });
+    }
+    let schema = health::schema_differences(conn, migrate::LATEST).map_err(sql)?;
+    let log = audit::load(conn).map_err(sql)?;
+    let head = audit::head(conn).map_err(sql)?;
+    let anchors: Vec<_> = register::baselines(conn)
+        .map_err(sql)?
+        .into_iter()
+        .filter(|b| b.audit_seq > 0)
+        .map(|b| crate::lifecycle::audit::Anchor {
+            seq: b.audit_seq,
+            hash: b.audit_hash,
+            holder: format!("baseline {}", b.id),
+        })
+        .collect();
+    let chain = crate::lifecycle::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())), &anchors);
+    let state = seal::verify(conn, &audit::states(conn).map_err(sql)?).map_err(sql)?;
+    Ok(Integrity { damage, schema, chain, state })
 }
 
 /// `model` as the file holds it (canonical, without its register), borrowed when it is

@@ -77,7 +77,7 @@ pub fn mitigations(conn: &Connection) -> rusqlite::Result<Vec<Mitigation>> {
     Ok(out)
 }
 
-fn mitigation(conn: &Connection, reference: &str) -> R<Mitigation> {
+pub(crate) fn mitigation(conn: &Connection, reference: &str) -> R<Mitigation> {
     mitigations(conn)?
         .into_iter()
         .find(|m| m.reference == reference)

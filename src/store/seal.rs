@@ -1,0 +1,575 @@
+//! The state under the audit chain: every row that the gate, the reports and the editor
+//! read is sealed by the audit entry that last wrote it.
+//!
+//! How: each connection that writes installs temporary triggers (they live in the
+//! connection, never in the file) that note every row of a sealed table an action
+//! inserts, changes or removes. When the action ends, [`pending`] reads each noted row
+//! back and makes its seal — the row's content hash, or "removed" — and the action's last
+//! audit entry records the digest of its seals ([`digest`]) in its hashed `state` field.
+//! [`verify`] checks the seals against their entries and every row against its latest
+//! seal: a row changed, added or removed by anything but Threatwright (the sqlite3
+//! shell, another program) is found and named, down to the field, because a row's
+//! latest seal keeps the content it sealed.
+//!
+//! A row's hash is two-level — SHA-256 over each column's name and the SHA-256 of its
+//! typed value — so that the kept content may show a long value by its hash alone and
+//! still prove itself against the seal.
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use serde_json::{Map, Value as Json};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+/// A sealed table: its primary key's columns, how people name its rows (an SQL
+/// expression over the row as `t`), and what one row is, in words.
+pub(crate) struct Sealed {
+    pub table: &'static str,
+    pub key: &'static [&'static str],
+    label: &'static str,
+    pub what: &'static str,
+}
+
+/// Every table whose rows decisions, reports or the editor read. (`audit_log` is the chain
+/// itself and `seals` its seals; the chain's head in `meta` is checked by the chain.)
+pub(crate) const SEALED: &[Sealed] = &[
+    Sealed { table: "meta", key: &["name"], label: "t.name", what: "setting" },
+    Sealed { table: "system", key: &["id"], label: "'system'", what: "system" },
+    Sealed { table: "boundaries", key: &["id"], label: "t.key", what: "boundary" },
+    Sealed { table: "elements", key: &["id"], label: "t.key", what: "element" },
+    Sealed {
+        table: "boundary_members",
+        key: &["boundary_id", "element_id"],
+        label: "coalesce((SELECT key FROM boundaries WHERE id = t.boundary_id), t.boundary_id) || ' ∋ ' || \
+                coalesce((SELECT key FROM elements WHERE id = t.element_id), t.element_id)",
+        what: "boundary member",
+    },
+    Sealed { table: "data_assets", key: &["id"], label: "t.key", what: "data asset" },
+    Sealed {
+        table: "store_assets",
+        key: &["element_id", "asset_id"],
+        label: "coalesce((SELECT key FROM elements WHERE id = t.element_id), t.element_id) || ' stores ' || \
+                coalesce((SELECT key FROM data_assets WHERE id = t.asset_id), t.asset_id)",
+        what: "stored asset",
+    },
+    Sealed { table: "flows", key: &["id"], label: "t.key", what: "flow" },
+    Sealed {
+        table: "flow_assets",
+        key: &["flow_id", "asset_id"],
+        label: "coalesce((SELECT key FROM flows WHERE id = t.flow_id), t.flow_id) || ' carries ' || \
+                coalesce((SELECT key FROM data_assets WHERE id = t.asset_id), t.asset_id)",
+        what: "carried asset",
+    },
+    Sealed { table: "apis", key: &["id"], label: "t.key", what: "API" },
+    Sealed {
+        table: "api_consumers",
+        key: &["api_id", "element_id"],
+        label: "coalesce((SELECT key FROM apis WHERE id = t.api_id), t.api_id) || ' consumed by ' || \
+                coalesce((SELECT key FROM elements WHERE id = t.element_id), t.element_id)",
+        what: "API consumer",
+    },
+    Sealed { table: "threats", key: &["id"], label: "t.ref", what: "threat" },
+    Sealed {
+        table: "threat_overrides",
+        key: &["threat_id"],
+        label: "coalesce((SELECT ref FROM threats WHERE id = t.threat_id), t.threat_id)",
+        what: "ranking override",
+    },
+    Sealed { table: "analysis_runs", key: &["id"], label: "'run ' || t.id", what: "analysis run" },
+    Sealed { table: "mitigations", key: &["id"], label: "t.ref", what: "mitigation" },
+    Sealed {
+        table: "threat_mitigations",
+        key: &["threat_id", "mitigation_id"],
+        label: "coalesce((SELECT ref FROM mitigations WHERE id = t.mitigation_id), t.mitigation_id) || ' covers ' || \
+                coalesce((SELECT ref FROM threats WHERE id = t.threat_id), t.threat_id)",
+        what: "mitigation link",
+    },
+    Sealed { table: "baselines", key: &["id"], label: "'baseline ' || t.id", what: "baseline" },
+    Sealed {
+        table: "reviews",
+        key: &["id"],
+        label: "CASE WHEN t.scope = 'model' THEN 'baseline ' || t.baseline_id \
+                ELSE coalesce((SELECT ref FROM threats WHERE id = t.threat_id), t.threat_id) END || ' by ' || t.reviewer",
+        what: "sign-off",
+    },
+];
+
+/// Text values longer than this are kept in a seal's content by their hash only (a
+/// baseline's snapshot would otherwise be stored twice).
+const KEPT_TEXT: usize = 4096;
+
+fn spec(table: &str) -> Option<&'static Sealed> {
+    SEALED.iter().find(|s| s.table == table)
+}
+
+/// Installs the connection's temporary triggers that note what an action writes.
+/// They are not part of the file: another program's connection has none.
+pub(crate) fn install(conn: &Connection) -> rusqlite::Result<()> {
+    let mut sql = String::from(
+        // No key: a trigger's conflict clause would give way to the writing statement's
+        // own (an upsert's), so repeats are kept and read once (`pending`).
+        "CREATE TEMP TABLE IF NOT EXISTS touched (tbl TEXT NOT NULL, k1 ANY NOT NULL, k2 ANY NOT NULL);\n",
+    );
+    for s in SEALED {
+        let keys = |row: &str| {
+            let k2 = s.key.get(1).map_or_else(|| "''".to_owned(), |k| format!("{row}.{k}"));
+            format!("INSERT INTO temp.touched VALUES ('{}', {row}.{}, {k2});", s.table, s.key[0])
+        };
+        // The chain's own head is not state: the chain checks it.
+        let when = |row: &str| {
+            if s.table == "meta" { format!("WHEN {row}.name <> 'audit_head'") } else { String::new() }
+        };
+        let t = s.table;
+        sql.push_str(&format!(
+            "CREATE TEMP TRIGGER IF NOT EXISTS tw_seal_{t}_i AFTER INSERT ON main.{t} {} BEGIN {} END;\n\
+             CREATE TEMP TRIGGER IF NOT EXISTS tw_seal_{t}_u AFTER UPDATE ON main.{t} {} BEGIN {} {} END;\n\
+             CREATE TEMP TRIGGER IF NOT EXISTS tw_seal_{t}_d AFTER DELETE ON main.{t} {} BEGIN {} END;\n",
+            when("NEW"),
+            keys("NEW"),
+            when("NEW"),
+            keys("OLD"),
+            keys("NEW"),
+            when("OLD"),
+            keys("OLD"),
+        ));
+    }
+    conn.execute_batch(&sql)
+}
+
+/// Notes every row of every sealed table as written (sealing a whole state: a new file,
+/// or a file upgraded from before seals).
+pub(crate) fn touch_all(conn: &Connection) -> rusqlite::Result<()> {
+    for s in SEALED {
+        let k2 = s.key.get(1).copied().unwrap_or("''");
+        let when = if s.table == "meta" { " WHERE name <> 'audit_head'" } else { "" };
+        conn.execute(
+            &format!("INSERT INTO temp.touched SELECT '{}', {}, {k2} FROM main.{}{when}", s.table, s.key[0], s.table),
+            [],
+        )?;
+    }
+    Ok(())
+}
+
+/// Forgets what was noted (an action rolled back).
+pub(crate) fn forget(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM temp.touched", []).map(|_| ())
+}
+
+/// One seal: a row's hash as an action left it (`None`: removed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Seal {
+    pub table: String,
+    pub row: String,
+    pub label: String,
+    pub hash: Option<String>,
+    /// The sealed content (JSON), for naming later changes.
+    pub content: Option<String>,
+}
+
+/// The digest an entry records of the seals it wrote, in (table, row) order.
+pub(crate) fn digest<'a>(seals: impl IntoIterator<Item = (&'a str, &'a str, &'a str, Option<&'a str>)>) -> String {
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    };
+    for (table, row, label, hash) in seals {
+        field(table.as_bytes());
+        field(row.as_bytes());
+        field(label.as_bytes());
+        field(hash.unwrap_or("-").as_bytes());
+    }
+    crate::lifecycle::audit::hex(&h.finalize())
+}
+
+/// The seals of what the action in progress wrote (rows whose content is what their
+/// latest seal says are left out), in (table, row) order; forgets the notes.
+pub(crate) fn pending(conn: &Connection) -> rusqlite::Result<Vec<Seal>> {
+    let noted: Vec<(String, Value, Value)> = {
+        let mut stmt = conn.prepare("SELECT DISTINCT tbl, k1, k2 FROM temp.touched")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
+    };
+    forget(conn)?;
+    let mut out = Vec::with_capacity(noted.len());
+    for (table, k1, k2) in noted {
+        let Some(s) = spec(&table) else { continue };
+        let keys: Vec<Value> = if s.key.len() == 2 { vec![k1, k2] } else { vec![k1] };
+        let row = key_text(keys.iter().map(ValueRef::from));
+        let cond: Vec<String> = s.key.iter().enumerate().map(|(i, k)| format!("t.{k} = ?{}", i + 1)).collect();
+        let sql = format!("SELECT {}, t.* FROM main.{} AS t WHERE {}", s.label, s.table, cond.join(" AND "));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let found = stmt
+            .query_row(params_from_iter(keys.iter()), |r| {
+                let label: Option<String> = r.get(0)?;
+                Ok((label, Sealing::of(r, 1)?))
+            })
+            .optional()?;
+        let latest: Option<(Option<String>, String)> = conn
+            .prepare_cached("SELECT hash, label FROM seals WHERE tbl = ?1 AND row = ?2 ORDER BY seq DESC LIMIT 1")?
+            .query_row(params![table, row], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let seal = match found {
+            Some((label, sealing)) => {
+                if latest.as_ref().is_some_and(|(h, _)| h.as_deref() == Some(sealing.hash.as_str())) {
+                    continue;
+                }
+                Seal {
+                    table,
+                    label: label.unwrap_or_else(|| row.clone()),
+                    row,
+                    hash: Some(sealing.hash),
+                    content: Some(sealing.content),
+                }
+            }
+            // Removed: sealed as gone, under the name it had (nothing to seal if it never was).
+            None => match latest {
+                Some((Some(_), label)) => Seal { table, row, label, hash: None, content: None },
+                _ => continue,
+            },
+        };
+        out.push(seal);
+    }
+    out.sort_by(|a, b| (&a.table, &a.row).cmp(&(&b.table, &b.row)));
+    Ok(out)
+}
+
+/// Writes the seals of entry `seq` (already in the log); earlier seals of the same rows
+/// drop their kept content.
+pub(crate) fn write(conn: &Connection, seq: u64, seals: &[Seal]) -> rusqlite::Result<()> {
+    let mut drop_content =
+        conn.prepare_cached("UPDATE seals SET content = NULL WHERE tbl = ?1 AND row = ?2 AND content IS NOT NULL")?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO seals (tbl, row, seq, label, hash, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    for s in seals {
+        drop_content.execute(params![s.table, s.row])?;
+        insert.execute(params![s.table, s.row, seq as i64, s.label, s.hash, s.content])?;
+    }
+    Ok(())
+}
+
+/// A row's key as seals name it: its key columns' values, space-separated.
+fn key_text<'a>(values: impl Iterator<Item = ValueRef<'a>>) -> String {
+    let parts: Vec<String> = values
+        .map(|v| match v {
+            ValueRef::Integer(i) => i.to_string(),
+            ValueRef::Real(f) => f.to_string(),
+            ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+            ValueRef::Null => String::new(),
+        })
+        .collect();
+    parts.join(" ")
+}
+
+/// A column value's digest: SHA-256 over a type tag and the value's bytes.
+fn value_digest(v: ValueRef<'_>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    match v {
+        ValueRef::Null => h.update(b"n"),
+        ValueRef::Integer(i) => {
+            h.update(b"i");
+            h.update(i.to_be_bytes());
+        }
+        ValueRef::Real(f) => {
+            h.update(b"r");
+            h.update(f.to_bits().to_be_bytes());
+        }
+        ValueRef::Text(t) => {
+            h.update(b"t");
+            h.update(t);
+        }
+        ValueRef::Blob(b) => {
+            h.update(b"b");
+            h.update(b);
+        }
+    }
+    h.finalize().into()
+}
+
+/// A row's hash from its columns' names and value digests.
+fn row_hash<'a>(columns: impl IntoIterator<Item = (&'a str, [u8; 32])>) -> String {
+    let mut h = Sha256::new();
+    for (name, digest) in columns {
+        h.update((name.len() as u64).to_be_bytes());
+        h.update(name.as_bytes());
+        h.update(digest);
+    }
+    crate::lifecycle::audit::hex(&h.finalize())
+}
+
+/// A row read for sealing: its hash and the content a seal keeps.
+struct Sealing {
+    hash: String,
+    content: String,
+}
+
+impl Sealing {
+    /// The row whose columns start at `from` in `r`.
+    fn of(r: &rusqlite::Row<'_>, from: usize) -> rusqlite::Result<Sealing> {
+        let names = r.as_ref().column_names();
+        let mut digests = Vec::with_capacity(names.len() - from);
+        let mut content = Map::new();
+        for (i, name) in names.iter().enumerate().skip(from) {
+            let v = r.get_ref(i)?;
+            let d = value_digest(v);
+            content.insert((*name).to_owned(), kept(v, &d));
+            digests.push((*name, d));
+        }
+        Ok(Sealing { hash: row_hash(digests), content: Json::Object(content).to_string() })
+    }
+}
+
+/// How a seal keeps a value: as it is, or (long text, blobs) by its digest.
+fn kept(v: ValueRef<'_>, digest: &[u8; 32]) -> Json {
+    let by_hash = || serde_json::json!({ "sha256": crate::lifecycle::audit::hex(digest) });
+    match v {
+        ValueRef::Null => Json::Null,
+        ValueRef::Integer(i) => Json::from(i),
+        ValueRef::Real(f) => serde_json::Number::from_f64(f).map_or_else(by_hash, Json::Number),
+        ValueRef::Text(t) if t.len() <= KEPT_TEXT => match std::str::from_utf8(t) {
+            Ok(s) => Json::String(s.to_owned()),
+            Err(_) => by_hash(),
+        },
+        ValueRef::Text(_) | ValueRef::Blob(_) => by_hash(),
+    }
+}
+
+/// The digest of a kept value (the inverse of [`kept`]).
+fn kept_digest(v: &Json) -> Option<[u8; 32]> {
+    Some(match v {
+        Json::Null => value_digest(ValueRef::Null),
+        Json::Number(n) if n.is_i64() => value_digest(ValueRef::Integer(n.as_i64()?)),
+        Json::Number(n) => value_digest(ValueRef::Real(n.as_f64()?)),
+        Json::String(s) => value_digest(ValueRef::Text(s.as_bytes())),
+        Json::Object(o) => {
+            let hex = o.get("sha256")?.as_str()?;
+            let mut out = [0u8; 32];
+            for (i, b) in out.iter_mut().enumerate() {
+                *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+            }
+            out
+        }
+        Json::Bool(_) | Json::Array(_) => return None,
+    })
+}
+
+/// What verification found wrong with one row or one entry's seals.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// The table (`threats`, `mitigations`, `elements`…).
+    pub table: String,
+    /// What one of its rows is, in words (`threat`).
+    pub what: String,
+    /// How people name the row (`TW-0007`, an element's key); for seals, the entry.
+    pub row: String,
+    pub change: Change,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Change {
+    /// Its content differs from what was sealed; `fields` names what (empty when the
+    /// sealed content is no longer kept, or was changed as well).
+    Changed { fields: Vec<FieldChange> },
+    /// A row no action wrote.
+    Added,
+    /// A row an action wrote and none removed.
+    Removed,
+    /// The seals of audit entry `entry` do not match the digest it recorded.
+    Seals { entry: u64 },
+}
+
+/// One field of a changed row: its path (`status`, `doc.response.expires`), the value
+/// sealed and the value found (JSON text; `None`: absent).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub sealed: Option<String>,
+    pub found: Option<String>,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Finding { table, what, row, change } = self;
+        match change {
+            Change::Added => write!(f, "{table}: {what} `{row}` was added outside Threatwright"),
+            Change::Removed => write!(f, "{table}: {what} `{row}` was removed outside Threatwright"),
+            Change::Seals { entry } => {
+                write!(
+                    f,
+                    "seals: the rows sealed by audit entry {entry} were changed (its recorded digest no longer matches)"
+                )
+            }
+            Change::Changed { fields } if fields.is_empty() => {
+                write!(f, "{table}: {what} `{row}` was changed outside Threatwright (its sealed copy was changed too)")
+            }
+            Change::Changed { fields } => {
+                write!(f, "{table}: {what} `{row}` was changed outside Threatwright: ")?;
+                for (i, c) in fields.iter().enumerate() {
+                    let show = |v: &Option<String>| v.as_deref().map_or_else(|| "(absent)".to_owned(), shorten);
+                    if i > 0 {
+                        write!(f, "; ")?;
+                    }
+                    write!(f, "{} sealed {}, now {}", c.field, show(&c.sealed), show(&c.found))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX { s.to_owned() } else { format!("{}…", s.chars().take(MAX).collect::<String>()) }
+}
+
+/// The latest seal of each row, and what the seals of each entry add up to.
+struct Seals {
+    /// (table, row) → (label, hash) of the latest seal.
+    latest: HashMap<(String, String), (String, Option<String>)>,
+    /// Entry → the digest of its seals.
+    digests: BTreeMap<u64, String>,
+}
+
+fn load_seals(conn: &Connection) -> rusqlite::Result<Seals> {
+    let mut stmt = conn.prepare("SELECT tbl, row, seq, label, hash FROM seals ORDER BY tbl, row, seq")?;
+    let mut rows = stmt.query([])?;
+    let mut latest = HashMap::new();
+    let mut by_entry: BTreeMap<u64, Sha256> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let (table, row, seq, label, hash): (String, String, i64, String, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        // The same encoding as `digest`, fed record by record ((table, row) order holds
+        // within each entry).
+        let h = by_entry.entry(seq as u64).or_default();
+        for bytes in [table.as_bytes(), row.as_bytes(), label.as_bytes(), hash.as_deref().unwrap_or("-").as_bytes()] {
+            h.update((bytes.len() as u64).to_be_bytes());
+            h.update(bytes);
+        }
+        latest.insert((table, row), (label, hash));
+    }
+    let digests = by_entry.into_iter().map(|(seq, h)| (seq, crate::lifecycle::audit::hex(&h.finalize()))).collect();
+    Ok(Seals { latest, digests })
+}
+
+/// Checks every entry's seals against the digest it recorded (`states`: each entry's
+/// `state`) and every row of every sealed table against its latest seal.
+pub(crate) fn verify(conn: &Connection, states: &BTreeMap<u64, String>) -> rusqlite::Result<Vec<Finding>> {
+    let Seals { mut latest, digests } = load_seals(conn)?;
+    let mut findings = Vec::new();
+    for (seq, d) in &digests {
+        if states.get(seq) != Some(d) {
+            findings.push(seals_finding(*seq));
+        }
+    }
+    for seq in states.keys().filter(|s| !digests.contains_key(s)) {
+        findings.push(seals_finding(*seq));
+    }
+    for s in SEALED {
+        let mut stmt = conn.prepare(&format!("SELECT {}, t.* FROM main.{} AS t", s.label, s.table))?;
+        let key_at: Vec<usize> = {
+            let names = stmt.column_names();
+            s.key.iter().filter_map(|k| names.iter().skip(1).position(|n| n == k).map(|i| i + 1)).collect()
+        };
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if s.table == "meta" && r.get_ref(1)?.as_str().ok() == Some("audit_head") {
+                continue;
+            }
+            let row = key_text(key_at.iter().map(|&i| r.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
+            let label: Option<String> = r.get(0)?;
+            let label = label.unwrap_or_else(|| row.clone());
+            let sealing = Sealing::of(r, 1)?;
+            let finding = |change| Finding { table: s.table.into(), what: s.what.into(), row: label.clone(), change };
+            match latest.remove(&(s.table.to_owned(), row.clone())) {
+                Some((_, Some(h))) if h == sealing.hash => {}
+                Some((_, Some(_))) => {
+                    let fields = changed_fields(conn, s.table, &row, &sealing.content)?;
+                    findings.push(finding(Change::Changed { fields }));
+                }
+                Some((_, None)) | None => findings.push(finding(Change::Added)),
+            }
+        }
+    }
+    let mut gone: Vec<_> = latest.into_iter().filter(|(_, (_, h))| h.is_some()).collect();
+    gone.sort();
+    for ((table, _), (label, _)) in gone {
+        let what = spec(&table).map_or("row", |s| s.what);
+        findings.push(Finding { what: what.into(), row: label, change: Change::Removed, table });
+    }
+    Ok(findings)
+}
+
+fn seals_finding(seq: u64) -> Finding {
+    Finding {
+        table: "seals".into(),
+        what: "audit entry".into(),
+        row: seq.to_string(),
+        change: Change::Seals { entry: seq },
+    }
+}
+
+/// What differs between a row's sealed content (proved against its seal) and its
+/// `found` content; empty when the sealed content is not kept or does not prove itself.
+fn changed_fields(conn: &Connection, table: &str, row: &str, found: &str) -> rusqlite::Result<Vec<FieldChange>> {
+    let sealed: Option<(Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT hash, content FROM seals WHERE tbl = ?1 AND row = ?2 ORDER BY seq DESC LIMIT 1",
+            params![table, row],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((Some(hash), Some(content))) = sealed else { return Ok(Vec::new()) };
+    let (Ok(Json::Object(sealed)), Ok(Json::Object(found))) =
+        (serde_json::from_str::<Json>(&content), serde_json::from_str::<Json>(found))
+    else {
+        return Ok(Vec::new());
+    };
+    let digests: Option<Vec<(&str, [u8; 32])>> =
+        sealed.iter().map(|(k, v)| kept_digest(v).map(|d| (k.as_str(), d))).collect();
+    if digests.is_none_or(|d| row_hash(d) != hash) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for (column, before) in &sealed {
+        let after = found.get(column).unwrap_or(&Json::Null);
+        if kept_digest(before) != kept_digest(after) {
+            diff_value(column, before, after, &mut out);
+        }
+    }
+    Ok(out)
+}
+
+/// The fields that differ between two column values; JSON documents are compared down
+/// to their leaves (`doc.response.expires`).
+fn diff_value(path: &str, before: &Json, after: &Json, out: &mut Vec<FieldChange>) {
+    let as_doc = |v: &Json| match v {
+        Json::String(s) if s.starts_with('{') => serde_json::from_str::<Json>(s).ok(),
+        _ => None,
+    };
+    match (as_doc(before), as_doc(after)) {
+        (Some(b), Some(a)) => diff_json(path, Some(&b), Some(&a), out),
+        _ => out.push(FieldChange { field: path.to_owned(), sealed: shown(Some(before)), found: shown(Some(after)) }),
+    }
+}
+
+fn diff_json(path: &str, before: Option<&Json>, after: Option<&Json>, out: &mut Vec<FieldChange>) {
+    match (before, after) {
+        (Some(Json::Object(b)), Some(Json::Object(a))) => {
+            for (k, v) in b {
+                diff_json(&format!("{path}.{k}"), Some(v), a.get(k), out);
+            }
+            for (k, v) in a.iter().filter(|(k, _)| !b.contains_key(*k)) {
+                diff_json(&format!("{path}.{k}"), None, Some(v), out);
+            }
+        }
+        (b, a) if b != a => out.push(FieldChange { field: path.to_owned(), sealed: shown(b), found: shown(a) }),
+        _ => {}
+    }
+}
+
+fn shown(v: Option<&Json>) -> Option<String> {
+    v.map(|v| match v {
+        Json::Object(o) if o.len() == 1 && o.contains_key("sha256") => "(a long value)".to_owned(),
+        other => other.to_string(),
+    })
+}

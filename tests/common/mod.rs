@@ -1,0 +1,81 @@
+//! The one way integration tests run the `threatwright` binary: hermetic, so that no test
+//! reads the developer's own settings or identity. Every run gets the same user name
+//! ("Ana Architect"), a settings path that does not exist, and no `SOURCE_DATE_EPOCH`
+//! unless the test gives one.
+#![allow(dead_code)] // each test crate uses the part it needs
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The name every test run acts as.
+pub const USER: &str = "Ana Architect";
+
+/// A hermetic command for the binary, with `args`.
+pub fn command(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_threatwright"));
+    c.args(args)
+        .env("THREATWRIGHT_USER", USER)
+        .env("THREATWRIGHT_CONFIG", "/nonexistent/threatwright-test-config.yaml")
+        .env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+/// Runs the binary with `args`.
+pub fn tw(args: &[&str]) -> Output {
+    command(args).output().expect("the threatwright binary runs")
+}
+
+/// Runs the binary with `args` and extra environment variables.
+pub fn tw_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = command(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("the threatwright binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The exit code (-1 when killed by a signal).
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// Runs `args` and asserts it exits 0; returns standard output.
+pub fn ok(args: &[&str]) -> String {
+    let o = tw(args);
+    assert_eq!(code(&o), 0, "threatwright {}: {}{}", args.join(" "), stdout(&o), stderr(&o));
+    stdout(&o)
+}
+
+/// A path as a `&str` argument.
+pub fn arg(p: &Path) -> &str {
+    p.to_str().expect("test paths are UTF-8")
+}
+
+/// Runs SQL on a project file with the real `sqlite3` shell, as someone editing the file
+/// by hand would.
+pub fn sqlite3(db: &Path, sql: &str) {
+    let o = Command::new("sqlite3").arg(db).arg(sql).output().expect("the sqlite3 shell is installed");
+    assert!(o.status.success(), "sqlite3 {sql}: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// One value out of a project file, read with the `sqlite3` shell.
+pub fn sqlite3_value(db: &Path, sql: &str) -> String {
+    let o = Command::new("sqlite3").arg(db).arg(sql).output().expect("the sqlite3 shell is installed");
+    assert!(o.status.success(), "sqlite3 {sql}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// The SHA-256 of a file's bytes (to show a file was left untouched).
+pub fn file_hash(p: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(p).expect("readable");
+    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

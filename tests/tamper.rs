@@ -1,0 +1,273 @@
+//! A project file that cannot lie: changes made outside Threatwright — with the real
+//! `sqlite3` shell, as an auditor or an attacker would — are found and named by
+//! `log verify`, stop `check` and reports, and are never written over; hostile schemas
+//! and damaged pages are refused before anything is written.
+
+mod common;
+
+use common::{arg, code, file_hash, ok, sqlite3, sqlite3_value, stderr, stdout, tw};
+use std::path::{Path, PathBuf};
+use threatwright::lifecycle::Request;
+use threatwright::model::ThreatStatus;
+use threatwright::store::{self, Project};
+
+/// A triaged payments project: analysed, TW-0001 accepted until 2030, a mitigation
+/// covering TW-0002, a baseline.
+fn triaged(dir: &Path) -> PathBuf {
+    let db = dir.join("payments.twdb");
+    let d = arg(&db);
+    ok(&["new", d, "--from", "models/examples/payments-api.yaml"]);
+    ok(&["analyze", d]);
+    ok(&[
+        "threat",
+        "set",
+        d,
+        "TW-0001",
+        "--status",
+        "accepted",
+        "--approver",
+        "CISO",
+        "--reason",
+        "compensating control",
+        "--expires",
+        "2030-01-01",
+    ]);
+    ok(&["mitigation", "add", d, "--title", "Rate limiting at the gateway", "--threat", "TW-0002"]);
+    ok(&["review", "sign", d, "--reviewer", "Lead Reviewer"]);
+    let v = ok(&["log", "verify", d]);
+    assert!(v.contains("verified"), "{v}");
+    db
+}
+
+/// A copy of `db` under `name`, to tamper with.
+fn copy(db: &Path, name: &str) -> PathBuf {
+    let to = db.with_file_name(name);
+    std::fs::copy(db, &to).unwrap();
+    to
+}
+
+#[test]
+fn a_status_changed_with_the_sqlite_shell_is_named_and_stops_check_reports_and_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    let before = sqlite3_value(&db, "SELECT status FROM threats WHERE ref = 'TW-0003'");
+    sqlite3(&db, "UPDATE threats SET status = 'not-applicable' WHERE ref = 'TW-0003'");
+
+    let v = tw(&["log", "verify", d]);
+    assert_eq!(code(&v), 1, "{}{}", stdout(&v), stderr(&v));
+    let out = stdout(&v);
+    assert!(out.contains("NOT verified: 1 problem(s)"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "threats: threat `TW-0003` was changed outside Threatwright: status sealed \"{before}\", now \"not-applicable\""
+        )),
+        "{out}"
+    );
+
+    // The gate does not judge a file that does not verify.
+    let c = tw(&["check", d, "--fail-on", "critical"]);
+    assert_eq!(code(&c), 2, "{}", stderr(&c));
+    assert!(stderr(&c).contains("does not verify"), "{}", stderr(&c));
+    assert!(stderr(&c).contains("`TW-0003`"), "{}", stderr(&c));
+
+    // No report presents it as evidence.
+    for format in ["md", "html", "json", "sarif"] {
+        let r = tw(&["report", d, "--format", format]);
+        assert_eq!(code(&r), 2, "{format}: {}", stderr(&r));
+        assert!(stderr(&r).contains("refused: the project file does not verify"), "{}", stderr(&r));
+    }
+
+    // Nothing is written over it: the next action is refused whole.
+    let entries = sqlite3_value(&db, "SELECT count(*) FROM audit_log");
+    let w = tw(&["threat", "set", d, "TW-0004", "--status", "not-applicable", "--reason", "x"]);
+    assert_eq!(code(&w), 2, "{}", stderr(&w));
+    assert!(stderr(&w).contains("changed outside Threatwright, so nothing was written to it"), "{}", stderr(&w));
+    assert!(stderr(&w).contains("threatwright log verify"), "the CLI says how to see every problem: {}", stderr(&w));
+    assert_eq!(sqlite3_value(&db, "SELECT count(*) FROM audit_log"), entries);
+    assert_eq!(sqlite3_value(&db, "SELECT status FROM threats WHERE ref = 'TW-0004'"), "open");
+
+    // Put back as sealed, the file verifies again.
+    sqlite3(&db, &format!("UPDATE threats SET status = '{before}' WHERE ref = 'TW-0003'"));
+    ok(&["log", "verify", d]);
+}
+
+#[test]
+fn an_acceptance_expiry_edited_inside_the_document_is_named_down_to_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    sqlite3(&db, "UPDATE threats SET doc = json_set(doc, '$.response.expires', '2099-12-31') WHERE ref = 'TW-0001'");
+    let v = tw(&["log", "verify", d]);
+    assert_eq!(code(&v), 1);
+    assert!(
+        stdout(&v).contains(
+            "threats: threat `TW-0001` was changed outside Threatwright: doc.response.expires sealed \"2030-01-01\", now \"2099-12-31\""
+        ),
+        "{}",
+        stdout(&v)
+    );
+    let c = tw(&["check", d, "--max-expired", "0", "--as-of", "2031-01-01"]);
+    assert_eq!(code(&c), 2, "{}", stderr(&c));
+}
+
+#[test]
+fn rows_removed_added_and_seals_rewritten_are_each_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+
+    let removed = copy(&db, "removed.twdb");
+    sqlite3(&removed, "DELETE FROM threat_mitigations");
+    let out = stdout(&tw(&["log", "verify", arg(&removed)]));
+    assert!(
+        out.contains("threat_mitigations: mitigation link `M-0001 covers TW-0002` was removed outside Threatwright"),
+        "{out}"
+    );
+
+    let added = copy(&db, "added.twdb");
+    sqlite3(
+        &added,
+        "INSERT INTO mitigations (id, ref, status, doc) VALUES ('00000000-0000-4000-8000-000000000001', 'M-0099', \
+         'verified', '{\"title\": \"Trust me\"}')",
+    );
+    let out = stdout(&tw(&["log", "verify", arg(&added)]));
+    assert!(out.contains("mitigations: mitigation `M-0099` was added outside Threatwright"), "{out}");
+
+    // Changing the row and its seal together does not help: the seal no longer matches
+    // the digest its audit entry recorded.
+    let resealed = copy(&db, "resealed.twdb");
+    sqlite3(&resealed, "UPDATE mitigations SET status = 'verified'");
+    sqlite3(&resealed, "UPDATE seals SET hash = 'forged' WHERE tbl = 'mitigations' AND content IS NOT NULL");
+    let out = stdout(&tw(&["log", "verify", arg(&resealed)]));
+    assert!(out.contains("seals: the rows sealed by audit entry"), "{out}");
+
+    // A baseline's sign-off rewritten to name someone else.
+    let reviewer = copy(&db, "reviewer.twdb");
+    sqlite3(&reviewer, "UPDATE baselines SET reviewer = 'CISO'");
+    let out = stdout(&tw(&["log", "verify", arg(&reviewer)]));
+    assert!(
+        out.contains("baselines: baseline `baseline 1` was changed outside Threatwright: reviewer sealed \"Lead Reviewer\", now \"CISO\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_planted_trigger_is_refused_on_open_and_the_file_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    sqlite3(&db, "CREATE TRIGGER wipe AFTER INSERT ON audit_log BEGIN DELETE FROM threats; END;");
+    let before = file_hash(&db);
+    for args in [
+        vec!["validate", d],
+        vec!["log", "verify", d],
+        vec!["threat", "set", d, "TW-0004", "--status", "not-applicable", "--reason", "x"],
+        vec!["report", d, "--format", "md"],
+    ] {
+        let o = tw(&args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("refused: the file holds database objects Threatwright does not make")
+                && stderr(&o).contains("trigger `wipe` on `audit_log` is not one Threatwright makes"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(file_hash(&db), before, "the file is left as it is");
+    assert!(sqlite3_value(&db, "SELECT count(*) FROM threats").parse::<u32>().unwrap() > 10, "nothing wiped");
+}
+
+#[test]
+fn a_view_or_index_of_someone_elses_is_refused_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let view = copy(&db, "view.twdb");
+    sqlite3(&view, "CREATE VIEW open_threats AS SELECT * FROM threats WHERE status = 'open'");
+    let o = tw(&["log", "verify", arg(&view)]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("view `open_threats` is not one Threatwright makes"), "{}", stderr(&o));
+    let index = copy(&db, "index.twdb");
+    sqlite3(&index, "DROP INDEX threats_target");
+    let o = tw(&["log", "verify", arg(&index)]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("index `threats_target` on `threats` is missing"), "{}", stderr(&o));
+}
+
+/// Overwrites one page of the file with pseudo-random bytes (4 KiB, a whole page).
+fn scribble(db: &Path, page: u64) {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let mut f = std::fs::OpenOptions::new().write(true).open(db).unwrap();
+    f.seek(SeekFrom::Start((page - 1) * 4096)).unwrap();
+    f.write_all(&bytes).unwrap();
+}
+
+#[test]
+fn random_bytes_inside_the_threats_table_are_damage_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    assert_eq!(sqlite3_value(&db, "PRAGMA page_size"), "4096");
+    // A leaf page of the threats table (dbstat lists each table's pages).
+    let page: u64 =
+        sqlite3_value(&db, "SELECT pageno FROM dbstat WHERE name = 'threats' AND pagetype = 'leaf' LIMIT 1")
+            .parse()
+            .unwrap();
+    scribble(&db, page);
+    let before = file_hash(&db);
+    for args in [
+        vec!["log", "verify", d],
+        vec!["threat", "set", d, "TW-0004", "--status", "not-applicable", "--reason", "x"],
+        vec!["check", d],
+    ] {
+        let o = tw(&args);
+        assert_eq!(code(&o), 2, "{args:?}: {}{}", stdout(&o), stderr(&o));
+        assert!(stderr(&o).contains("the project file is damaged: threats:"), "{args:?}: {}", stderr(&o));
+    }
+    assert_eq!(file_hash(&db), before, "nothing was written to the damaged file");
+}
+
+#[test]
+fn a_write_from_an_open_project_verifies_again_after_someone_else_changed_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let na = |reason: &str| Request {
+        status: Some(ThreatStatus::NotApplicable),
+        reason: Some(reason.into()),
+        ..Default::default()
+    };
+    let today = threatwright::lifecycle::today();
+    let mut p = Project::open(&db).unwrap();
+    p.set_status("TW-0005", &na("one"), today).unwrap();
+    // Another Threatwright process writes: honest, so the next write goes ahead.
+    ok(&["threat", "set", arg(&db), "TW-0006", "--status", "not-applicable", "--reason", "two"]);
+    p.set_status("TW-0007", &na("three"), today).unwrap();
+    // The sqlite3 shell writes: the open project notices and refuses.
+    sqlite3(&db, "UPDATE threats SET severity = 'low' WHERE ref = 'TW-0008'");
+    let err = p.set_status("TW-0009", &na("four"), today).unwrap_err();
+    assert!(matches!(err, store::Error::Tampered { .. }), "{err:?}");
+    assert!(err.to_string().contains("threat `TW-0008` was changed outside Threatwright: severity sealed"), "{err}");
+}
+
+#[test]
+fn every_entry_records_the_operating_system_account_beside_the_configured_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let log: serde_json::Value = serde_json::from_str(&ok(&["log", arg(&db), "--format", "json"])).unwrap();
+    let entries = log.as_array().unwrap();
+    assert!(entries.len() > 5);
+    for e in entries {
+        assert_eq!(e["who"], common::USER);
+        assert!(e["os_user"].as_str().unwrap().contains("uid "), "{e}");
+    }
+    // The last entry of each action seals what it wrote.
+    assert!(entries.iter().any(|e| e["state"].as_str().is_some_and(|s| s.len() == 64)));
+}
