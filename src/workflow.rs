@@ -19,9 +19,19 @@ pub fn snapshot(project: &Project) -> store::Result<(String, String, ItemHashes)
 
 /// [`snapshot`] of a document (a model with its register).
 fn snapshot_of(doc: &Model) -> Result<(String, String, ItemHashes), String> {
-    let text = yaml::to_string(doc).map_err(|e| e.to_string())?;
+    let text = yaml::to_string(&state_of(doc)).map_err(|e| e.to_string())?;
     let fingerprint = review::model_fingerprint(&text);
     Ok((text, fingerprint, ItemHashes::of(doc)))
+}
+
+/// What a fingerprint and a baseline's snapshot cover: the model with its register,
+/// mitigations and threat sign-offs. Sign-offs of the model version are left out: each
+/// approves a state, so it cannot be part of it — and the state right after a sign-off
+/// is the state signed.
+fn state_of(doc: &Model) -> Model {
+    let mut state = doc.clone();
+    state.reviews.retain(|r| r.scope != crate::model::ReviewScope::Model);
+    state
 }
 
 /// Signs off the current model version: a baseline of its canonical YAML, taken in the
@@ -169,6 +179,15 @@ pub fn latest_signoff_holds(
 /// that does not verify (damaged, or changed outside Threatwright) is refused: a report
 /// must never present such a state as evidence.
 pub fn report_input(project: &Project, library: &Library) -> Result<crate::report::Input, String> {
+    report_input_at(project, library, None)
+}
+
+/// [`report_input`], dated `timestamp` when given (re-making a report as it was made).
+pub fn report_input_at(
+    project: &Project,
+    library: &Library,
+    timestamp: Option<&str>,
+) -> Result<crate::report::Input, String> {
     let err = |e: store::Error| e.to_string();
     let found = project.verify().map_err(err)?;
     if !found.ok() {
@@ -195,7 +214,10 @@ pub fn report_input(project: &Project, library: &Library) -> Result<crate::repor
             fingerprint: b.fingerprint.clone(),
             diff,
         });
-    let timestamp = report_time(audit.last().map(|e| e.at.as_str()))?;
+    let timestamp = match timestamp {
+        Some(t) => Some(t.to_owned()),
+        None => report_time(audit.last().map(|e| e.at.as_str()))?,
+    };
     Ok(crate::report::Input {
         source_name: project.path().file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         source_kind: crate::report::content::SourceKind::Project,
@@ -222,6 +244,17 @@ pub fn report_input_yaml(
     model: &Model,
     library: &Library,
 ) -> Result<crate::report::Input, String> {
+    report_input_yaml_at(name, text, model, library, None)
+}
+
+/// [`report_input_yaml`], dated `timestamp` when given.
+pub fn report_input_yaml_at(
+    name: &str,
+    text: &str,
+    model: &Model,
+    library: &Library,
+    timestamp: Option<&str>,
+) -> Result<crate::report::Input, String> {
     // The latest decision or sign-off recorded in the file dates the state.
     let latest = model
         .threats
@@ -229,7 +262,10 @@ pub fn report_input_yaml(
         .filter_map(|t| t.response.decided_at.clone())
         .chain(model.reviews.iter().map(|r| r.at.clone()))
         .max();
-    let timestamp = report_time(latest.as_deref())?;
+    let timestamp = match timestamp {
+        Some(t) => Some(t.to_owned()),
+        None => report_time(latest.as_deref())?,
+    };
     let at = timestamp.clone().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let analysis = analyze_document_at(model, library, &at);
     let plain = model.without_register();
@@ -241,7 +277,7 @@ pub fn report_input_yaml(
     doc.mitigations = model.mitigations.clone();
     doc.reviews = model.reviews.clone();
     doc.canonicalize();
-    let canonical = yaml::to_string(&doc).map_err(|e| e.to_string())?;
+    let canonical = yaml::to_string(&state_of(&doc)).map_err(|e| e.to_string())?;
     let mut mitigations = model.mitigations.clone();
     mitigations.sort_by(|a, b| reference_order(&a.reference, &b.reference));
     Ok(crate::report::Input {
@@ -337,4 +373,109 @@ pub fn load_version(
     };
     let threats = analyze_document(&model, library).threats;
     Ok((model, threats))
+}
+
+/// What `verify-report` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportCheck {
+    /// Whether the report shows a state of the file truthfully.
+    pub matches: bool,
+    pub message: String,
+}
+
+/// Where a report to verify was made from.
+pub enum ReportSource<'a> {
+    Project(&'a Project),
+    /// A model YAML file: its name, its text and the model read from it.
+    Yaml {
+        name: &'a str,
+        text: &'a str,
+        model: &'a Model,
+    },
+}
+
+/// Checks a report against what it was made from: makes it again from the recipe it
+/// carries (the state, the time, the configuration) and compares bytes. A report of a
+/// project file that has moved on since cannot be made again; then its audit-log head and
+/// fingerprint say where it stands. A project file that does not verify is refused.
+pub fn verify_report(bytes: &[u8], source: &ReportSource<'_>, library: &Library) -> Result<ReportCheck, String> {
+    use crate::report::recipe;
+    let format = recipe::format_of(bytes).ok_or("not a Threatwright report (CSV exports carry no fingerprint)")?;
+    let Some(r) = recipe::read(format, bytes)? else {
+        return Err(
+            "carries no recipe: it was not made by this version of Threatwright, or its recipe was removed".into()
+        );
+    };
+    let remake = |input: &crate::report::Input| crate::report::render(input, &r.config, format).0;
+    let compare = |made: Vec<u8>, state: String| {
+        if made == bytes {
+            ReportCheck {
+                matches: true,
+                message: format!("made again from {state}: identical, byte for byte (fingerprint {})", r.fingerprint),
+            }
+        } else {
+            ReportCheck {
+                matches: false,
+                message: format!(
+                    "does NOT match: made again from {state}, it differs first at {}: the report was changed after it was written",
+                    recipe::first_difference(format, &made, bytes)
+                ),
+            }
+        }
+    };
+    match source {
+        ReportSource::Yaml { name, text, model } => {
+            let input = report_input_yaml_at(name, text, model, library, r.timestamp.as_deref())?;
+            if input.fingerprint != r.fingerprint {
+                return Ok(ReportCheck {
+                    matches: false,
+                    message: format!(
+                        "does NOT match {name}: the report shows fingerprint {}, the file is {}",
+                        r.fingerprint, input.fingerprint
+                    ),
+                });
+            }
+            Ok(compare(remake(&input), format!("{name}")))
+        }
+        ReportSource::Project(project) => {
+            let err = |e: store::Error| e.to_string();
+            let file = project.path().display().to_string();
+            let log = project.audit_log().map_err(err)?;
+            let now = log.last().map(|e| format!("{}:{}", e.seq, e.hash));
+            if r.head == now {
+                let input = report_input_at(project, library, r.timestamp.as_deref())?;
+                return Ok(compare(remake(&input), format!("the current state of {file}")));
+            }
+            // Made earlier: its head must be an entry of this file's log.
+            let entry = r.head.as_deref().and_then(|h| h.split_once(':')).and_then(|(seq, hash)| {
+                let seq: u64 = seq.parse().ok()?;
+                log.get(usize::try_from(seq).ok()?.checked_sub(1)?).filter(|e| e.hash == hash).map(|e| e.seq)
+            });
+            let Some(seq) = entry else {
+                return Ok(ReportCheck {
+                    matches: false,
+                    message: format!(
+                        "does NOT match {file}: the audit-log head it names is not an entry of this file's log"
+                    ),
+                });
+            };
+            let baseline = project.baselines().map_err(err)?.into_iter().find(|b| b.fingerprint == r.fingerprint);
+            Ok(match baseline {
+                Some(b) => ReportCheck {
+                    matches: true,
+                    message: format!(
+                        "made from {file} at audit entry {seq} (the log holds it), showing the state signed off as baseline {} by {} at {} (fingerprint {}); the project has changed since, so the report's content was checked by its fingerprint only",
+                        b.id, b.reviewer, b.at, r.fingerprint
+                    ),
+                },
+                None => ReportCheck {
+                    matches: false,
+                    message: format!(
+                        "made from {file} at audit entry {seq}, but the project has changed since and no baseline has its state (fingerprint {}): it shows a state that was never signed off",
+                        r.fingerprint
+                    ),
+                },
+            })
+        }
+    }
 }

@@ -271,3 +271,65 @@ fn every_entry_records_the_operating_system_account_beside_the_configured_name()
     // The last entry of each action seals what it wrote.
     assert!(entries.iter().any(|e| e["state"].as_str().is_some_and(|s| s.len() == 64)));
 }
+
+/// One changed byte in a report of each format is caught by making the report again from
+/// the state it names, and the place named; the untouched report is identical.
+#[test]
+fn verify_report_makes_each_format_again_and_catches_one_changed_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    for format in ["pdf", "html", "md", "json", "sarif"] {
+        let report = dir.path().join(format!("report.{format}"));
+        ok(&["report", d, "--format", format, "-o", arg(&report)]);
+        let same = ok(&["verify-report", arg(&report), d]);
+        assert!(
+            same.contains("made again from the current state") && same.contains("identical, byte for byte"),
+            "{same}"
+        );
+        let mut bytes = std::fs::read(&report).unwrap();
+        // One byte: a letter in the middle of the text formats, one bit in the PDF.
+        let mut i = bytes.len() / 2;
+        if format == "pdf" {
+            bytes[i] ^= 1;
+        } else {
+            while !bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            bytes[i] = if bytes[i] == b'x' { b'y' } else { b'x' };
+        }
+        let changed = dir.path().join(format!("changed.{format}"));
+        std::fs::write(&changed, &bytes).unwrap();
+        let o = tw(&["verify-report", arg(&changed), d]);
+        assert_eq!(code(&o), 1, "{format}: {}{}", stdout(&o), stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("does NOT match: made again from the current state"), "{format}: {out}");
+        let place = match format {
+            "pdf" => "differs first at page ",
+            "json" | "sarif" => "differs first at field ",
+            _ => "differs first at section “",
+        };
+        assert!(out.contains(place), "{format}: {out}");
+    }
+}
+
+/// The state right after a sign-off is the state signed: a report made then verifies
+/// against that baseline once the project has moved on, and one made of a state that
+/// was never signed off does not.
+#[test]
+fn a_report_made_after_a_sign_off_verifies_against_that_sign_offs_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    let signed = dir.path().join("signed.md");
+    ok(&["report", d, "--format", "md", "-o", arg(&signed)]);
+    ok(&["threat", "set", d, "TW-0004", "--status", "not-applicable", "--reason", "moved on"]);
+    let unsigned = dir.path().join("unsigned.md");
+    ok(&["report", d, "--format", "md", "-o", arg(&unsigned)]);
+    ok(&["threat", "set", d, "TW-0005", "--status", "not-applicable", "--reason", "moved on again"]);
+    let out = ok(&["verify-report", arg(&signed), d]);
+    assert!(out.contains("showing the state signed off as baseline 1 by Lead Reviewer"), "{out}");
+    let o = tw(&["verify-report", arg(&unsigned), d]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("no baseline has its state"), "{}", stdout(&o));
+}

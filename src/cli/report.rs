@@ -73,64 +73,33 @@ pub fn report(
     }
 }
 
-/// The fingerprint a report carries, whatever its format.
-fn report_fingerprint(path: &Path) -> Result<String, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))?;
-    let missing = || {
-        Failure::input(format!(
-            "{}: carries no Threatwright fingerprint (is it a Threatwright report? CSV exports carry none)",
-            path.display()
-        ))
-    };
-    if bytes.starts_with(b"%PDF-") {
-        return report::pdf::read_fingerprint(&bytes)
-            .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?
-            .ok_or_else(missing);
-    }
-    let text = String::from_utf8_lossy(&bytes);
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
-        let fp =
-            v["evidence"]["fingerprint"].as_str().or_else(|| v["runs"][0]["properties"]["modelFingerprint"].as_str());
-        return fp.map(str::to_owned).ok_or_else(missing);
-    }
-    for marker in ["name=\"threatwright-fingerprint\" content=\"", "canonical model and register): `"] {
-        if let Some(at) = text.find(marker) {
-            let hex: String = text[at + marker.len()..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
-            if hex.len() == 64 {
-                return Ok(hex);
-            }
-        }
-    }
-    Err(missing())
-}
-
+/// Checks a report against the file it was made from (see `workflow::verify_report`):
+/// exit 0 when it shows a state of the file truthfully, 1 when it does not.
 pub fn verify(report_path: &Path, file: &Path, rules: &RuleOpts, limits: &Limits) -> Outcome {
-    let claimed = report_fingerprint(report_path)?;
-    let input = input(file, rules, limits)?;
-    let r = report_path.display();
-    if claimed == input.fingerprint {
-        return print(&format!("{r}: matches the current state of {} (fingerprint {claimed})\n", file.display()))
-            .map(|_| Exit::Success);
-    }
-    if is_project_path(file) {
+    let bytes = std::fs::read(report_path)
+        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", report_path.display())))?;
+    let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
+    let checked = if is_project_path(file) {
         let project = Project::open(file)?;
-        if let Some(b) = project.baselines()?.into_iter().find(|b| b.fingerprint == claimed) {
-            return print(&format!(
-                "{r}: matches baseline {} of {} (signed off by {} at {}); the project has changed since (now {})\n",
-                b.id,
-                file.display(),
-                b.reviewer,
-                b.at,
-                &input.fingerprint[..16]
-            ))
-            .map(|_| Exit::Success);
-        }
+        super::lifecycle::verified(&project)?;
+        crate::workflow::verify_report(&bytes, &crate::workflow::ReportSource::Project(&project), &library)
+    } else {
+        let text = std::fs::read(file).map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
+        let name = file.display().to_string();
+        let loaded = yaml::load_bytes(&text, &name, limits);
+        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+        let Some(model) = loaded.model.filter(|_| errors == 0) else {
+            eprint!("{}", super::render::diagnostics_text(&loaded.diagnostics));
+            return Err(Failure::input(format!("{name}: the model has {} error(s)", errors.max(1))));
+        };
+        let text = String::from_utf8_lossy(&text);
+        crate::workflow::verify_report(
+            &bytes,
+            &crate::workflow::ReportSource::Yaml { name: &name, text: &text, model: &model },
+            &library,
+        )
     }
-    print(&format!(
-        "{r}: does NOT match {}: the report's fingerprint is {claimed}, the current state's is {}{}\n",
-        file.display(),
-        input.fingerprint,
-        if is_project_path(file) { ", and no baseline has the report's" } else { "" }
-    ))?;
-    Ok(Exit::Findings)
+    .map_err(|e| Failure::input(format!("{}: {e}", report_path.display())))?;
+    print(&format!("{}: {}\n", report_path.display(), checked.message))?;
+    Ok(if checked.matches { Exit::Success } else { Exit::Findings })
 }

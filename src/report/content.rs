@@ -311,6 +311,8 @@ pub struct Evidence {
     pub rules_version: String,
     pub generator: String,
     pub timestamp: Option<String>,
+    /// What the report was made of, for `verify-report` to make it again.
+    pub recipe: super::recipe::Recipe,
 }
 
 /// The whole report.
@@ -654,6 +656,12 @@ pub fn build(input: &Input, config: &Config) -> Report {
         rules_version: input.rules_version.clone(),
         generator: format!("threatwright {}", env!("CARGO_PKG_VERSION")),
         timestamp: input.timestamp.clone(),
+        recipe: super::recipe::Recipe {
+            fingerprint: input.fingerprint.clone(),
+            head: input.audit.last().map(|e| format!("{}:{}", e.seq, e.hash)),
+            timestamp: input.timestamp.clone(),
+            config: config.clone(),
+        },
     };
 
     let mut assets: Vec<AssetUse> = input

@@ -65,9 +65,10 @@ pub fn render(r: &Report, diagram: Option<&Diagram>) -> Vec<u8> {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n\
 <meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"generator\" content=\"{}\">\n\
-<meta name=\"threatwright-fingerprint\" content=\"{}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
+<meta name=\"threatwright-fingerprint\" content=\"{}\">\n<meta name=\"threatwright-recipe\" content=\"{}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
         esc(&r.evidence.generator),
         esc(&r.evidence.fingerprint),
+        esc(&r.evidence.recipe.to_line()),
         esc(&f.title),
         CSS
     );

@@ -226,5 +226,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "- Rule library: {}", e.rules_version);
         let _ = writeln!(o, "- Generator: {}", e.generator);
     }
+    // What the report was made of, for `threatwright verify-report` (not shown when rendered).
+    let _ = writeln!(o, "\n<!-- {}{} -->", super::recipe::TAG, r.evidence.recipe.to_line());
     o
 }

@@ -12,6 +12,7 @@ pub mod json;
 pub mod markdown;
 pub mod method;
 pub mod pdf;
+pub mod recipe;
 pub mod register;
 pub mod sarif;
 pub mod tracker;

@@ -1454,6 +1454,7 @@ fn save(pages: Vec<Page>, headings: &[(String, usize)], r: &Report, regular: Par
     if let Some((seq, h)) = &r.evidence.audit_head {
         info.keywords.push(format!("audit-head:{seq}:{h}"));
     }
+    info.keywords.push(format!("{}{}", super::recipe::TAG, r.evidence.recipe.to_line()));
     info.identifier = r.evidence.fingerprint.clone();
     for (i, (title, page)) in headings.iter().enumerate() {
         doc.bookmarks.map.insert(
@@ -1499,8 +1500,8 @@ fn fix_trailer_id(bytes: &mut [u8]) {
     bytes[second..second + len].copy_from_slice(&id);
 }
 
-/// The fingerprint a PDF report carries in its document information, if any.
-pub fn read_fingerprint(bytes: &[u8]) -> Result<Option<String>, String> {
+/// The strings a PDF report keeps in its document information (keywords, subject).
+pub fn read_keywords(bytes: &[u8]) -> Result<Vec<String>, String> {
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| format!("not a readable PDF: {e}"))?;
     let info = doc
         .trailer
@@ -1509,24 +1510,54 @@ pub fn read_fingerprint(bytes: &[u8]) -> Result<Option<String>, String> {
         .and_then(|o| o.as_reference().ok())
         .and_then(|id| doc.get_dictionary(id).ok())
         .cloned();
-    let Some(info) = info else { return Ok(None) };
+    let Some(info) = info else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
     for key in [b"Keywords".as_slice(), b"Subject".as_slice()] {
-        if let Ok(v) = info.get(key) {
-            let text = match v {
-                lopdf::Object::String(s, _) => {
-                    lopdf::decode_text_string(&lopdf::Object::String(s.clone(), lopdf::StringFormat::Literal))
-                        .unwrap_or_else(|_| String::from_utf8_lossy(s).into_owned())
-                }
-                _ => continue,
-            };
-            if let Some(at) = text.find(FINGERPRINT_TAG) {
-                let hex: String =
-                    text[at + FINGERPRINT_TAG.len()..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
-                if hex.len() == 64 {
-                    return Ok(Some(hex));
-                }
-            }
+        if let Ok(lopdf::Object::String(s, _)) = info.get(key) {
+            out.push(
+                lopdf::decode_text_string(&lopdf::Object::String(s.clone(), lopdf::StringFormat::Literal))
+                    .unwrap_or_else(|_| String::from_utf8_lossy(s).into_owned()),
+            );
         }
     }
-    Ok(None)
+    // Each tagged value may sit inside a longer string (keywords are joined): start each
+    // at its tag.
+    let tags = [FINGERPRINT_TAG, super::recipe::TAG];
+    Ok(out
+        .iter()
+        .flat_map(|text| tags.iter().filter_map(move |t| text.find(t).map(|at| text[at..].to_owned())))
+        .collect())
+}
+
+/// The fingerprint a PDF report carries in its document information, if any.
+pub fn read_fingerprint(bytes: &[u8]) -> Result<Option<String>, String> {
+    Ok(read_keywords(bytes)?.iter().find_map(|text| {
+        let hex: String = text.strip_prefix(FINGERPRINT_TAG)?.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+        (hex.len() == 64).then_some(hex)
+    }))
+}
+
+/// The first page where two PDF reports differ, with the section it belongs to (from the
+/// outline of `made`).
+pub fn first_difference(made: &[u8], given: &[u8]) -> String {
+    let (Ok(a), Ok(b)) = (lopdf::Document::load_mem(made), lopdf::Document::load_mem(given)) else {
+        return "the file is no longer a readable PDF".to_owned();
+    };
+    let (pa, pb) = (a.get_pages(), b.get_pages());
+    let differs = pa.iter().zip(&pb).find(|((_, x), (_, y))| a.get_page_content(**x) != b.get_page_content(**y));
+    let page = match differs {
+        Some(((n, _), _)) => *n,
+        None if pa.len() != pb.len() => {
+            return format!("the number of pages ({} made, {} in the report)", pa.len(), pb.len());
+        }
+        // The pages are the same: the document information, fonts or structure differ.
+        None => return "the document information or structure (not a page)".to_owned(),
+    };
+    let section = a.get_toc().ok().and_then(|toc| {
+        toc.toc.into_iter().filter(|t| t.page <= page as usize).max_by_key(|t| t.page).map(|t| t.title)
+    });
+    match section {
+        Some(s) => format!("page {page}, in section “{s}”"),
+        None => format!("page {page}"),
+    }
 }

@@ -148,6 +148,7 @@ pub fn render(r: &Report, input: &Input) -> Vec<u8> {
         "properties": {
             "modelFingerprint": r.evidence.fingerprint,
             "system": r.front.system,
+            "threatwrightRecipe": r.evidence.recipe,
         },
     });
     if !input.lines.is_empty() {
