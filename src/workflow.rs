@@ -435,7 +435,7 @@ pub fn verify_report(bytes: &[u8], source: &ReportSource<'_>, library: &Library)
                     ),
                 });
             }
-            Ok(compare(remake(&input), format!("{name}")))
+            Ok(compare(remake(&input), name.to_string()))
         }
         ReportSource::Project(project) => {
             let err = |e: store::Error| e.to_string();
