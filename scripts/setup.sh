@@ -48,7 +48,7 @@ case "${1:-core}" in
   # pdftoppm) and qpdf; the SARIF schema comes from npm (below).
   # The desktop end-to-end tests run the built app under Xvfb through WebKitWebDriver
   # (webkit2gtk-driver); ImageMagick's `import` takes screenshots of the X screen.
-  test) packages+=(build-essential pkg-config sqlite3 poppler-utils qpdf "${desktop_libs[@]}" xvfb xauth webkit2gtk-driver imagemagick) ;;
+  test) packages+=(build-essential pkg-config sqlite3 openssh-client poppler-utils qpdf "${desktop_libs[@]}" xvfb xauth webkit2gtk-driver imagemagick) ;;
   *) echo "setup: unknown profile $1" >&2; exit 2 ;;
 esac
 missing=()

@@ -15,6 +15,7 @@ pub mod rank;
 pub mod report;
 pub mod rules;
 pub mod session;
+pub mod sshsig;
 pub mod store;
 pub mod summary;
 pub mod synth;

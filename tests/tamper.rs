@@ -333,3 +333,135 @@ fn a_report_made_after_a_sign_off_verifies_against_that_sign_offs_state() {
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("no baseline has its state"), "{}", stdout(&o));
 }
+
+/// An acceptance signed with the approver's SSH key: kept in the log, shown in reports,
+/// and verifiable by an auditor with plain `ssh-keygen -Y verify` and an allowed-signers
+/// file; a changed signed decision no longer verifies.
+#[test]
+fn an_ssh_signed_acceptance_is_verified_with_ssh_keygen() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    let key = dir.path().join("ciso_key");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "ciso@paystream.example", "-f"])
+        .arg(&key)
+        .status()
+        .expect("OpenSSH's ssh-keygen is installed");
+    assert!(made.success());
+    ok(&[
+        "threat",
+        "set",
+        d,
+        "TW-0006",
+        "--status",
+        "accepted",
+        "--approver",
+        "Carla CISO",
+        "--reason",
+        "WAF rule 42",
+        "--expires",
+        "2030-06-30",
+        "--sign-with",
+        arg(&key),
+    ]);
+    let sigs = dir.path().join("sigs");
+    let listed = ok(&["log", "signatures", d, "--dir", arg(&sigs)]);
+    assert!(listed.contains("threat.status TW-0006 by Ana Architect") && listed.contains("good signature"), "{listed}");
+    let seq: u64 = listed.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let statement = sigs.join(format!("entry-{seq:06}.txt"));
+    let text = std::fs::read_to_string(&statement).unwrap();
+    assert!(
+        text.contains(
+            "object: TW-0006\nstatus: accepted\napprover: Carla CISO\nreason: WAF rule 42\nexpires: 2030-06-30\n"
+        ),
+        "{text}"
+    );
+
+    // The auditor's check: plain ssh-keygen and an allowed-signers file.
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let allowed = dir.path().join("allowed_signers");
+    let mut fields = public.split_whitespace();
+    std::fs::write(&allowed, format!("ciso@paystream.example {} {}\n", fields.next().unwrap(), fields.next().unwrap()))
+        .unwrap();
+    let verify = |statement: &Path| {
+        Command::new("ssh-keygen")
+            .args(["-Y", "verify", "-f"])
+            .arg(&allowed)
+            .args(["-I", "ciso@paystream.example", "-n", "threatwright-approval", "-s"])
+            .arg(sigs.join(format!("entry-{seq:06}.txt.sig")))
+            .stdin(std::fs::File::open(statement).unwrap())
+            .output()
+            .unwrap()
+    };
+    let good = verify(&statement);
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    assert!(
+        String::from_utf8_lossy(&good.stdout)
+            .contains("Good \"threatwright-approval\" signature for ciso@paystream.example")
+    );
+    let forged = sigs.join("forged.txt");
+    std::fs::write(&forged, text.replace("2030-06-30", "2099-12-31")).unwrap();
+    assert!(!verify(&forged).status.success(), "a changed statement does not verify");
+
+    // Reports show which approvals are signed.
+    let html = ok(&["report", d, "--format", "html"]);
+    assert!(
+        html.contains("approved by Carla CISO, until 2030-06-30; SSH-signed with key SHA256:"),
+        "the signed acceptance is marked"
+    );
+    assert!(
+        html.contains("approved by CISO, until 2030-01-01; not signed"),
+        "the unsigned acceptance of TW-0001 is marked as such"
+    );
+    ok(&["log", "verify", d]);
+}
+
+#[test]
+fn approvals_need_a_known_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    let nobody = |args: &[&str]| {
+        common::command(args).env_remove("THREATWRIGHT_USER").env_remove("USER").env_remove("LOGNAME").output().unwrap()
+    };
+    for args in [
+        vec![
+            "threat",
+            "set",
+            d,
+            "TW-0007",
+            "--status",
+            "accepted",
+            "--approver",
+            "CISO",
+            "--reason",
+            "r",
+            "--expires",
+            "2030-01-01",
+        ],
+        vec!["review", "sign", d, "--reviewer", "Someone"],
+        vec!["review", "sign", d, "--threat", "TW-0001", "--reviewer", "Someone"],
+    ] {
+        let o = nobody(&args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("needs a known person: the user's name is not set"), "{}", stderr(&o));
+    }
+    let o = tw(&[
+        "threat",
+        "set",
+        d,
+        "TW-0007",
+        "--status",
+        "accepted",
+        "--approver",
+        "unknown",
+        "--reason",
+        "r",
+        "--expires",
+        "2030-01-01",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("its approver is named \"unknown\""), "{}", stderr(&o));
+}

@@ -227,6 +227,10 @@ pub enum ThreatCommand {
         /// Who the risk is transferred to.
         #[arg(long = "to", value_name = "PARTY")]
         transferred_to: Option<String>,
+        /// Sign the decision with this SSH key (a private key file, or a public key whose
+        /// private half is in ssh-agent), through `ssh-keygen -Y sign`; see docs/audit.md.
+        #[arg(long, value_name = "KEY")]
+        sign_with: Option<PathBuf>,
     },
 }
 
@@ -328,6 +332,9 @@ pub enum ReviewCommand {
         reviewer: String,
         #[arg(long)]
         note: Option<String>,
+        /// Sign the sign-off with this SSH key (see `threat set --sign-with`).
+        #[arg(long, value_name = "KEY")]
+        sign_with: Option<PathBuf>,
     },
     /// List sign-offs, and whether each still holds.
     List {
@@ -363,8 +370,17 @@ pub struct LogArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
-    /// Check the hash chain; names the first broken entry. Exit 1 if broken.
+    /// Verify the file: SQLite's structural check, the hash chain, every row against what
+    /// the chain sealed, and the SSH signatures of approvals. Exit 1 if anything was
+    /// changed outside Threatwright, 2 if the file is damaged.
     Verify { file: PathBuf },
+    /// List the SSH-signed approvals and check each signature; with --dir, write each
+    /// statement and its signature for `ssh-keygen -Y verify` (docs/audit.md).
+    Signatures {
+        file: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

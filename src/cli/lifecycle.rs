@@ -102,15 +102,24 @@ pub fn mitigation(cmd: MitigationCommand) -> Outcome {
 
 pub fn review(cmd: ReviewCommand) -> Outcome {
     match cmd {
-        ReviewCommand::Sign { file, threat, reviewer, note } => {
+        ReviewCommand::Sign { file, threat, reviewer, note, sign_with } => {
             let mut p = open(&file)?;
             match threat {
                 Some(t) => {
+                    if let Some(key) = &sign_with {
+                        let mut decision = vec![("reviewer".to_owned(), reviewer.trim().to_owned())];
+                        decision.extend(note.clone().map(|n| ("note".to_owned(), n)));
+                        workflow::sign_approval(&mut p, key, "review.threat", &t, decision).map_err(Failure::input)?;
+                    }
                     let r = p.sign_threat(&t, &reviewer, note.as_deref())?;
                     print(&format!("{} signed off by {} at {}\n", t, r.reviewer, r.at))
                 }
                 None => {
-                    let b = workflow::sign_model(&mut p, &reviewer, note.as_deref())?;
+                    let b = match &sign_with {
+                        Some(key) => workflow::sign_model_signed(&mut p, &reviewer, note.as_deref(), key)
+                            .map_err(Failure::input)?,
+                        None => workflow::sign_model(&mut p, &reviewer, note.as_deref())?,
+                    };
                     print(&format!(
                         "baseline {} signed off by {} at {}\nfingerprint {}\naudit log head before sign-off {}:{}\n",
                         b.id, b.reviewer, b.at, b.fingerprint, b.audit_seq, b.audit_hash
@@ -219,7 +228,20 @@ pub fn log(args: LogArgs) -> Outcome {
     match (args.command, args.file) {
         (Some(LogCommand::Verify { file }), _) => {
             let p = open(&file)?;
-            let found = p.verify()?;
+            let mut found = p.verify()?;
+            if found.damage.is_empty() {
+                // Signatures are checked with OpenSSH's ssh-keygen: a bad one is a change.
+                for a in workflow::signed_approvals(&p.audit_log()?) {
+                    if let Err(why) = a.checked {
+                        found.state.push(crate::store::Finding {
+                            table: "audit_log".into(),
+                            what: "signed approval".into(),
+                            row: format!("entry {}", a.seq),
+                            change: crate::store::Change::Signature { why },
+                        });
+                    }
+                }
+            }
             let (seq, hash) = found.chain.head.clone().unwrap_or((0, lifecycle::audit::GENESIS.to_owned()));
             if found.ok() {
                 print(&format!(
@@ -238,6 +260,52 @@ pub fn log(args: LogArgs) -> Outcome {
             print(&out)?;
             // Damage is an unreadable input (2); a file changed outside Threatwright is a finding (1).
             Ok(if found.damage.is_empty() { Exit::Findings } else { Exit::Input })
+        }
+        (Some(LogCommand::Signatures { file, dir }), _) => {
+            let p = open(&file)?;
+            let approvals = workflow::signed_approvals(&p.audit_log()?);
+            if let Some(dir) = &dir {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Failure::input(format!("{}: cannot create: {e}", dir.display())))?;
+            }
+            let mut out = String::new();
+            for a in &approvals {
+                let _ = writeln!(
+                    out,
+                    "entry {}  {} {} by {} at {}: signed with {}: {}",
+                    a.seq,
+                    a.action,
+                    a.object,
+                    a.who,
+                    a.at,
+                    a.signature.key,
+                    match &a.checked {
+                        Ok(_) => "good signature".to_owned(),
+                        Err(why) => format!("BAD: {why}"),
+                    }
+                );
+                if let Some(dir) = &dir {
+                    let write = |name: String, text: &str| {
+                        crate::files::write_atomic(&dir.join(&name), text.as_bytes())
+                            .map_err(|e| Failure::input(format!("{}: cannot write: {e}", dir.join(&name).display())))
+                    };
+                    let name = format!("entry-{:06}.txt", a.seq);
+                    write(name.clone(), &a.signature.statement)?;
+                    write(format!("{name}.sig"), &a.signature.sshsig)?;
+                    let _ = writeln!(
+                        out,
+                        "  ssh-keygen -Y verify -f allowed_signers -I IDENTITY -n {} -s {}/{name}.sig < {}/{name}",
+                        a.signature.namespace,
+                        dir.display(),
+                        dir.display()
+                    );
+                }
+            }
+            if approvals.is_empty() {
+                out.push_str("no signed approvals\n");
+            }
+            print(&out)?;
+            Ok(if approvals.iter().all(|a| a.checked.is_ok()) { Exit::Success } else { Exit::Findings })
         }
         (None, Some(file)) => {
             let p = open(&file)?;

@@ -68,9 +68,14 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
             let (t, _) = p.override_ranking(&reference, &o, &model, &library)?;
             print(&render::threat_text(&t))
         }
-        ThreatCommand::Set { file, reference, status: s, approver, expires, reason, transferred_to } => {
+        ThreatCommand::Set { file, reference, status: s, approver, expires, reason, transferred_to, sign_with } => {
             let mut p = project(&file)?;
             let req = crate::lifecycle::Request { status: s.map(status), approver, reason, expires, transferred_to };
+            if let Some(key) = sign_with {
+                let decision = crate::workflow::decision_lines(&req);
+                crate::workflow::sign_approval(&mut p, &key, "threat.status", &reference, decision)
+                    .map_err(Failure::input)?;
+            }
             let t = p.set_status(&reference, &req, crate::lifecycle::today())?;
             print(&format!("{}: {}\n", t.reference, render::status_text(&t)))
         }

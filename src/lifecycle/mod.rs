@@ -6,6 +6,7 @@
 //! baseline (`review`), and the CI gate (`check`). Knows nothing of SQL or YAML: `store`
 //! persists, `cli` asks.
 
+pub mod approval;
 pub mod audit;
 pub mod check;
 pub mod reconcile;

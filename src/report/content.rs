@@ -734,6 +734,18 @@ fn history_line(e: &Entry) -> HistoryLine {
         ("threat.add", _) => "entered by hand".into(),
         (a, _) => a.to_owned(),
     };
+    // Approvals say whether they were signed with the approver's SSH key (the signature
+    // itself is checked by `log verify` and `log signatures`).
+    let approval = match (e.action.as_str(), &after) {
+        ("threat.status", Some(v)) => v["status"] == "accepted",
+        ("review.threat" | "baseline.create", _) => true,
+        _ => false,
+    };
+    let summary = match after.as_ref().and_then(|v| v["signature"]["key"].as_str()) {
+        Some(key) => format!("{summary}; SSH-signed with key {key}"),
+        None if approval => format!("{summary}; not signed"),
+        None => summary,
+    };
     HistoryLine { seq: e.seq, at: e.at.clone(), who: e.who.clone(), action: e.action.clone(), summary }
 }
 

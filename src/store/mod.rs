@@ -21,6 +21,7 @@ pub use migrate::{APPLICATION_ID, LATEST as SCHEMA_VERSION};
 pub use register::{Baseline, MitigationFields, Refusal};
 pub use seal::{Change, FieldChange, Finding};
 
+use crate::lifecycle::approval::{Signature, Statement};
 use crate::model::{Diagnostic, FORMAT_VERSION, Mitigation, Model, Review, Threat, ThreatRecord};
 use crate::rank::Override;
 use crate::rules::{self, Analysis, Library};
@@ -122,6 +123,8 @@ pub struct Project {
     /// `PRAGMA data_version` when this connection last found the file verified; a write
     /// verifies the file again first when another connection has changed it since.
     trusted: Option<i64>,
+    /// A signed approval for the next action (see [`Project::sign_next`]).
+    signed: Option<(Statement, Signature)>,
 }
 
 /// What a write checks before it writes (see [`Project::act`]).
@@ -239,7 +242,35 @@ impl Project {
             os_user: crate::account::os_account(),
             known: Known::default(),
             trusted: None,
+            signed: None,
         }
+    }
+
+    /// The statement a person signs to approve `action` on `object` (`decision`: what is
+    /// decided, as `field: value`), as the file stands now: signed, it is given to
+    /// [`Project::sign_next`] before the action.
+    pub fn approval_statement(&self, action: &str, object: &str, decision: Vec<(String, String)>) -> Result<Statement> {
+        let follows = self
+            .read(audit::head)?
+            .map_or_else(|| format!("0:{}", crate::lifecycle::audit::GENESIS), |(s, h)| format!("{s}:{h}"));
+        Ok(Statement {
+            project: self.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+            action: action.to_owned(),
+            object: object.to_owned(),
+            decision,
+            by: self.who.clone(),
+            os_user: self.os_user.clone(),
+            at: crate::lifecycle::now(),
+            follows,
+        })
+    }
+
+    /// Attaches a signed approval to the next action: it must log `statement.action` on
+    /// `statement.object`, at the statement's time, right after the head the statement
+    /// follows — else it is refused and nothing is written. The signature is kept in that
+    /// audit entry.
+    pub fn sign_next(&mut self, statement: Statement, signature: Signature) {
+        self.signed = Some((statement, signature));
     }
 
     /// Refuses a file whose schema holds what our migrations do not make, and (when small
@@ -457,16 +488,47 @@ impl Project {
                 }
             }
         }
-        let action = audit::Action::new(&tx, &self.who);
+        let signed = self.signed.take();
+        let mut action = audit::Action::new(&tx, &self.who);
+        if let Some((statement, _)) = &signed {
+            let head = audit::head(&tx).map_err(sql)?;
+            let now =
+                head.map_or_else(|| format!("0:{}", crate::lifecycle::audit::GENESIS), |(s, h)| format!("{s}:{h}"));
+            if statement.follows != now {
+                return Err(Error::Refused(Refusal::Invalid(
+                    "the project changed while the approval was being signed; sign it again".into(),
+                )));
+            }
+            action.at = statement.at.clone();
+        }
         let value = match f(&action).map_err(Into::into) {
             Ok(v) => v,
             Err(ActError::Sql(e)) => return Err(sql(e)),
             Err(ActError::Refused(r)) => return Err(Error::Refused(r)),
         };
-        let entries = action.entries.into_inner();
+        let mut entries = action.entries.into_inner();
         if entries.is_empty() {
             // A bug, never a user error: a change that would escape the audit log.
             return Err(Error::Sqlite { path, source: rusqlite::Error::InvalidQuery });
+        }
+        if let Some((statement, signature)) = signed {
+            // A baseline's number is given as it is made: its statement names "model".
+            let entry = entries.iter_mut().find(|e| {
+                e.action == statement.action && (e.object == statement.object || statement.object == "model")
+            });
+            let Some(entry) = entry else {
+                return Err(Error::Refused(Refusal::Invalid(format!(
+                    "the signed statement approves {} of {}, which this action does not do",
+                    statement.action, statement.object
+                ))));
+            };
+            let mut after: serde_json::Value = entry
+                .after
+                .as_deref()
+                .and_then(|a| serde_json::from_str(a).ok())
+                .unwrap_or_else(|| serde_json::json!({}));
+            after["signature"] = serde_json::to_value(&signature).unwrap_or_default();
+            entry.after = Some(after.to_string());
         }
         let seals = seal::pending(&tx).map_err(sql)?;
         audit::finish(&tx, entries, &self.os_user, &seals).map_err(sql)?;

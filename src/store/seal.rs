@@ -376,6 +376,8 @@ pub enum Change {
     Removed,
     /// The seals of audit entry `entry` do not match the digest it recorded.
     Seals { entry: u64 },
+    /// An approval's SSH signature does not hold (checked outside the store).
+    Signature { why: String },
 }
 
 /// One field of a changed row: its path (`status`, `doc.response.expires`), the value
@@ -393,6 +395,7 @@ impl std::fmt::Display for Finding {
         match change {
             Change::Added => write!(f, "{table}: {what} `{row}` was added outside Threatwright"),
             Change::Removed => write!(f, "{table}: {what} `{row}` was removed outside Threatwright"),
+            Change::Signature { why } => write!(f, "{table}: {what} `{row}`: its SSH signature does not hold: {why}"),
             Change::Seals { entry } => {
                 write!(
                     f,
