@@ -1,7 +1,8 @@
 //! Lifecycle benchmarks on real project files on disk (WAL):
 //! - status changes, one transaction (and one audit entry) each: 10k in a row;
 //! - `log verify` over an audit log of 100k entries;
-//! - `check` (the CI gate) on a 10k-element model with its register and a baseline.
+//! - `check` (the CI gate) on a 10k-element model with its register and a baseline;
+//! - opening that project file, and one writing command's open + verify + action.
 //!
 //! Run: `cargo bench --bench lifecycle`. Figures are recorded in BENCHMARKS.md.
 
@@ -101,12 +102,32 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(
             || (),
             |()| {
-                // What `threatwright check FILE.twdb` does: open, read, compare, decide.
+                // What `threatwright check FILE.twdb` does: open, verify, read, compare, decide.
                 let p = Project::open(&path).expect("opens");
+                assert!(p.verify().expect("verifies").ok());
                 workflow::check_project(&p, &opts).expect("checks").passed
             },
             BatchSize::PerIteration,
         )
+    });
+    // Opening alone: the header, the schema compared with the migrations' own, SQLite's
+    // structural check when the file is small enough (see `store::QUICK_CHECK_ON_OPEN`).
+    let size = std::fs::metadata(&path).expect("exists").len();
+    group.bench_function(BenchmarkId::new("open", format!("{n}_elements_{}_MiB", size >> 20)), |b| {
+        b.iter(|| Project::open(&path).expect("opens"))
+    });
+    // What one writing command costs: open, verify the file (chain and sealed state), one
+    // status change with its seal.
+    let first = Project::open(&path).expect("opens").register().expect("reads")[0].reference.clone();
+    let mut toggle = 0usize;
+    group.bench_function(BenchmarkId::new("open_verify_and_one_action", n), |b| {
+        b.iter(|| {
+            let mut p = Project::open(&path).expect("opens");
+            p.set_user("Bench Runner");
+            toggle += 1;
+            let req = if toggle % 2 == 1 { not_applicable() } else { reopen() };
+            p.set_status(&first, &req, lifecycle::today()).expect("status changes");
+        })
     });
     // The same gate on the model YAML: parse, analyse, check (no baselines in a YAML file).
     let mut model = api_platform(n, 1);

@@ -21,6 +21,21 @@ pub fn os_account() -> String {
     }
 }
 
+/// The operating-system account's name alone (`$USER` and friends, else the password
+/// database), when known.
+pub fn os_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::getuid() };
+        env("USER").or_else(|| env("LOGNAME")).or_else(|| passwd_name(uid))
+    }
+    #[cfg(not(unix))]
+    {
+        env("USERNAME")
+    }
+}
+
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }

@@ -39,14 +39,12 @@ pub fn path() -> Option<PathBuf> {
 }
 
 /// Who is acting: `THREATWRIGHT_USER`, else the configured `user.name`, else the
-/// operating-system user, else "unknown".
+/// operating-system user (`account::os_name`), else "unknown".
 pub fn who(config: &Config) -> String {
     let env = |k: &str| std::env::var(k).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     env("THREATWRIGHT_USER")
         .or_else(|| config.user.name.clone().filter(|s| !s.trim().is_empty()))
-        .or_else(|| env("USER"))
-        .or_else(|| env("LOGNAME"))
-        .or_else(|| env("USERNAME"))
+        .or_else(crate::account::os_name)
         .unwrap_or_else(|| "unknown".to_owned())
 }
 

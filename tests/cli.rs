@@ -1,23 +1,10 @@
 //! The `threatwright` command as users and CI pipelines run it: real binary, real files,
 //! exit codes and output.
 
-use std::process::{Command, Output};
+mod common;
 
-fn tw(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_threatwright")).args(args).output().expect("binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
+use common::{code, stderr, stdout, tw};
+use std::process::Command;
 
 const EXAMPLES: [&str; 3] = [
     "models/examples/public-api-platform.yaml",
@@ -246,11 +233,10 @@ fn analyze_a_project_file_keeps_references_and_records_overrides() {
     assert_eq!(first["threats"], second["threats"], "re-analysing keeps every reference and status");
 
     let r = first["threats"][0]["reference"].as_str().unwrap().to_owned();
-    let o = Command::new(env!("CARGO_BIN_EXE_threatwright"))
-        .args(["threat", "rank", d, &r, "--likelihood", "1", "--reason", "behind the VPN"])
-        .env("THREATWRIGHT_USER", "ana")
-        .output()
-        .unwrap();
+    let o = common::tw_env(
+        &["threat", "rank", d, &r, "--likelihood", "1", "--reason", "behind the VPN"],
+        &[("THREATWRIGHT_USER", "ana")],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("likelihood set to 1"), "{}", stdout(&o));
     assert!(stdout(&o).contains("by ana: behind the VPN"), "{}", stdout(&o));

@@ -3,6 +3,8 @@
 //! built-in rules; the JSON diff is snapshotted. Plus a rename that keeps identity, and the
 //! CLI's exit code with --fail-on.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use threatwright::diff::{self, Change, Direction, ThreatChangeKind};
@@ -106,7 +108,7 @@ fn a_renamed_key_with_the_same_identity_is_a_rename_and_keeps_its_threats() {
 #[test]
 fn the_cli_fails_on_new_high_threats_and_prints_markdown() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff/analytics-vendor-gets-personal-data");
-    let out = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+    let out = common::command(&[])
         .args(["diff", "--format", "md", "--fail-on", "high"])
         .arg(dir.join("old.yaml"))
         .arg(dir.join("new.yaml"))
@@ -116,17 +118,14 @@ fn the_cli_fails_on_new_high_threats_and_prints_markdown() {
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("## Threat model review"));
     assert!(md.contains("| new threats | 0 | 2 | 2 | 0 |"), "{md}");
-    let out = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+    let out = common::command(&[])
         .args(["diff", "--fail-on", "critical"])
         .arg(dir.join("old.yaml"))
         .arg(dir.join("new.yaml"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let bad = Command::new(env!("CARGO_BIN_EXE_threatwright"))
-        .args(["diff", "nope.yaml@baseline", "x.yaml"])
-        .output()
-        .unwrap();
+    let bad = common::command(&[]).args(["diff", "nope.yaml@baseline", "x.yaml"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("only a project file"));
 }
@@ -147,7 +146,7 @@ fn two_git_revisions_of_a_model_are_compared() {
     git(&["commit", "-q", "-m", "before"]);
     std::fs::write(repo.path().join("m.yaml"), std::fs::read(fixtures.join("new.yaml")).unwrap()).unwrap();
     git(&["commit", "-q", "-am", "after"]);
-    let out = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+    let out = common::command(&[])
         .args(["diff", "git:HEAD~1:m.yaml", "git:HEAD:m.yaml", "--format", "json"])
         .current_dir(repo.path())
         .output()
@@ -156,7 +155,7 @@ fn two_git_revisions_of_a_model_are_compared() {
     let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(d["verdict"]["risk"], "down");
     assert_eq!(d["items"][0]["key"], "processor-webhook-receiver");
-    let bad = Command::new(env!("CARGO_BIN_EXE_threatwright"))
+    let bad = common::command(&[])
         .args(["diff", "git:HEAD~5:m.yaml", "git:HEAD:m.yaml"])
         .current_dir(repo.path())
         .output()

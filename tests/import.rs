@@ -4,24 +4,10 @@
 //! through the real CLI into real project files. Imported models and reports are
 //! snapshotted; malformed and hostile inputs must fail with the file named, never panic.
 
+mod common;
+
+use common::{ok, tw};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn tw(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_threatwright")).args(args).output().expect("the CLI runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = tw(args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{args:?}\nstdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 fn fails(args: &[&str]) -> String {
     let o = tw(args);

@@ -2,29 +2,11 @@
 //! their required fields, mitigations, sign-offs and baselines, the audit log and its
 //! tamper evidence, model-as-code round trips, and the CI gate.
 
+mod common;
+
+use common::{ok, sqlite3, tw};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn tw(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_threatwright"))
-        .args(args)
-        .env("THREATWRIGHT_USER", "Ana Architect")
-        .env("THREATWRIGHT_CONFIG", "/nonexistent/threatwright-test-config.yaml")
-        .output()
-        .expect("binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = tw(args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{args:?}\nstdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use std::process::Command;
 
 fn fails(args: &[&str], code: i32) -> String {
     let o = tw(args);
@@ -62,7 +44,7 @@ fn statuses_need_their_fields_and_forbidden_moves_are_explained() {
     let t = reference(d, "VENDOR-SOC2-TYPE1-ONLY", "fraud-vendor");
 
     let e = fails(&["threat", "set", d, &t, "--status", "accepted", "--approver", "CISO"], 2);
-    assert!(e.contains("accepted needs a reason (--reason)"), "{e}");
+    assert!(e.contains("accepted needs a reason (--reason TEXT)"), "{e}");
     let e = fails(
         &[
             "threat",
@@ -383,26 +365,12 @@ fn the_audit_log_records_every_change_and_detects_tampering() {
     assert!(ok(&["log", "verify", d]).contains("audit log intact (7 entries"));
 }
 
-fn sqlite3(db: &Path, sql: &str) {
-    let o = Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 command-line shell is installed (apt: sqlite3)");
-    assert!(o.status.success(), "sqlite3: {}", String::from_utf8_lossy(&o.stderr));
-}
-
 #[test]
 fn config_user_name_is_who_acts() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.yaml");
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_threatwright"))
-            .args(args)
-            .env_remove("THREATWRIGHT_USER")
-            .env("THREATWRIGHT_CONFIG", &config)
-            .output()
-            .unwrap()
+        common::command(args).env_remove("THREATWRIGHT_USER").env("THREATWRIGHT_CONFIG", &config).output().unwrap()
     };
     assert!(run(&["config", "user.name", "Chen Security"]).status.success());
     assert_eq!(String::from_utf8_lossy(&run(&["config", "user.name"]).stdout), "Chen Security\n");

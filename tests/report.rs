@@ -3,38 +3,13 @@
 //! for SARIF, our published schema for JSON; snapshots for the text formats.
 //! The tools are installed by `scripts/setup.sh test`; a missing tool fails the test.
 
+mod common;
+
+use common::{ok, tw, tw_env};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const EXAMPLES: [&str; 3] = ["payments-api", "public-api-platform", "communications-platform"];
-
-fn tw_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_threatwright"));
-    c.args(args)
-        .env("THREATWRIGHT_USER", "Ana Architect")
-        .env("THREATWRIGHT_CONFIG", "/nonexistent/threatwright-test-config.yaml")
-        .env_remove("SOURCE_DATE_EPOCH");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("binary runs")
-}
-
-fn tw(args: &[&str]) -> Output {
-    tw_env(args, &[])
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = tw(args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{args:?}\nstdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// Runs an external tool; a missing one fails loudly (never a skipped check).
 fn tool(name: &str, args: &[&str]) -> Output {

@@ -80,3 +80,80 @@ fn only_the_pdf_writer_knows_printpdf_and_only_the_diagram_knows_dagre() {
     assert_eq!(offenders("lopdf", &["src/report/pdf.rs"]), Vec::<String>::new());
     assert_eq!(offenders("dagre", &["src/report/diagram.rs"]), Vec::<String>::new());
 }
+
+/// The modules of `src/` in dependency order, as ARCHITECTURE.md states it: each may use
+/// the ones before it, never the ones after.
+const ORDER: &[&str] = &[
+    "account",
+    "files",
+    "model",
+    "synth",
+    "graph",
+    "rank",
+    "rules",
+    "lifecycle",
+    "sshsig",
+    "store",
+    "io::yaml",
+    "summary",
+    "diff",
+    "report",
+    "io::import",
+    "config",
+    "workflow",
+    "session",
+    "cli",
+];
+
+/// The module a source file belongs to (`io::yaml` for `src/io/yaml/…`).
+fn module_of(path: &str) -> Option<String> {
+    let rel = path.strip_prefix("src/")?;
+    let mut parts = rel.split('/');
+    let top = parts.next()?.trim_end_matches(".rs");
+    if top == "io" {
+        let sub = parts.next()?.trim_end_matches(".rs");
+        return (sub != "mod").then(|| format!("io::{sub}"));
+    }
+    (!matches!(top, "lib" | "main")).then(|| top.to_owned())
+}
+
+#[test]
+fn modules_use_only_the_modules_before_them() {
+    let mut files = Vec::new();
+    rust_files(Path::new("src"), &mut files);
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let name = f.to_string_lossy().replace('\\', "/");
+        let Some(module) = module_of(&name) else { continue };
+        let at = ORDER.iter().position(|m| *m == module).unwrap_or_else(|| panic!("{module} is not in ORDER"));
+        let text = std::fs::read_to_string(&f).unwrap();
+        // Unit tests may build what they need from anywhere.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (i, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            let mut rest = line;
+            while let Some(p) = rest.find("crate::") {
+                rest = &rest[p + "crate::".len()..];
+                let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let used = if word == "io" {
+                    let sub: String = rest["io::".len().min(rest.len())..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    format!("io::{sub}")
+                } else {
+                    word
+                };
+                if used == module {
+                    continue;
+                }
+                match ORDER.iter().position(|m| *m == used) {
+                    Some(u) if u < at => {}
+                    _ => out.push(format!("{name}:{}: {module} uses {used}", i + 1)),
+                }
+            }
+        }
+    }
+    assert_eq!(out, Vec::<String>::new(), "a module uses one after it in the order ARCHITECTURE.md states");
+}

@@ -67,6 +67,9 @@ impl From<store::Error> for Failure {
             Io { .. } | Sqlite { .. } => Exit::Internal,
         };
         let mut message = e.to_string();
+        if let Some(hint) = hint(&e) {
+            message.push_str(&format!(" ({hint})"));
+        }
         if let Tampered { path, .. } = &e {
             message.push_str(&format!("\n  `threatwright log verify {}` lists every problem", path.display()));
         }
@@ -77,6 +80,28 @@ impl From<store::Error> for Failure {
         }
         Failure { exit, message }
     }
+}
+
+/// How to do, on the command line, what a refusal says is missing (the core's messages
+/// name no flags: the desktop app shows them too).
+fn hint(e: &store::Error) -> Option<String> {
+    use crate::lifecycle::{LifecycleError as L, status::Needed};
+    use store::Refusal as R;
+    let store::Error::Refused(r) = e else { return None };
+    Some(match r {
+        R::Lifecycle(L::Missing { what, .. }) => match *what {
+            Needed::APPROVER => "--approver NAME".into(),
+            Needed::REASON => "--reason TEXT".into(),
+            Needed::EXPIRY => "--expires YYYY-MM-DD".into(),
+            Needed::PARTY => "--to PARTY".into(),
+            _ => return None,
+        },
+        R::Lifecycle(L::NeedsMitigation { .. }) => "`threatwright mitigation link` or `adopt`".into(),
+        R::Lifecycle(L::Anonymous { .. }) => "set it with `threatwright config user.name NAME`".into(),
+        R::NoSuggestion(_) => "add one with `threatwright mitigation add`".into(),
+        R::SeveralSuggestions { .. } => "with --template".into(),
+        _ => return None,
+    })
 }
 
 impl From<yaml::Error> for Failure {

@@ -71,15 +71,47 @@ pub enum LifecycleError {
     BadDate { value: String },
     #[error("the acceptance would expire on {expires}, which is not after today ({today})")]
     ExpiryPassed { expires: String, today: String },
-    #[error("{status} needs at least one linked mitigation (`threatwright mitigation link` or `adopt`)")]
+    #[error("{status} needs at least one linked mitigation")]
     NeedsMitigation { status: &'static str },
     #[error("mitigated needs a linked mitigation that is implemented or verified; {count} linked, none in place")]
     NeedsImplemented { count: usize },
     #[error("a ranking override needs {0}")]
     Override(&'static str),
+    #[error("a mitigation needs a title")]
+    Untitled,
+    #[error("a sign-off needs a reviewer")]
+    NoReviewer,
+    #[error("{reference} is obsolete: there is nothing to sign off")]
+    NothingToSign { reference: String },
     /// An approval (an acceptance, a sign-off, a baseline) recorded by, or naming, nobody.
     #[error("{what} needs a known person: {why}")]
     Anonymous { what: &'static str, why: &'static str },
+}
+
+/// What a status can need, in words (the front doors say how to give it).
+pub struct Needed;
+
+impl Needed {
+    pub const APPROVER: &'static str = "an approver";
+    pub const REASON: &'static str = "a reason";
+    pub const EXPIRY: &'static str = "an expiry date";
+    pub const PARTY: &'static str = "the party it is transferred to";
+}
+
+/// A mitigation's title as it is kept (trimmed); refused when blank.
+pub fn mitigation_title(title: &str) -> Result<&str, LifecycleError> {
+    Some(title.trim()).filter(|t| !t.is_empty()).ok_or(LifecycleError::Untitled)
+}
+
+/// Refuses a sign-off without a reviewer, or of a threat that is obsolete.
+pub fn check_sign_off(reviewer: &str, threat: Option<&Threat>) -> Result<(), LifecycleError> {
+    if reviewer.trim().is_empty() {
+        return Err(LifecycleError::NoReviewer);
+    }
+    match threat {
+        Some(t) if t.status == Obsolete => Err(LifecycleError::NothingToSign { reference: t.reference.clone() }),
+        _ => Ok(()),
+    }
 }
 
 /// Whether a name says nobody: empty, or the placeholder an unconfigured user gets.
@@ -129,13 +161,13 @@ pub fn requirements(
     match status {
         Accepted => {
             if non_empty(&response.approver).is_none() {
-                return missing("an approver (--approver)");
+                return missing(Needed::APPROVER);
             }
             if non_empty(&response.reason).is_none() {
-                return missing("a reason (--reason)");
+                return missing(Needed::REASON);
             }
             let Some(expires) = non_empty(&response.expires) else {
-                return missing("an expiry date (--expires YYYY-MM-DD)");
+                return missing(Needed::EXPIRY);
             };
             let Some(date) = parse_date(&expires) else {
                 return Err(LifecycleError::BadDate { value: expires });
@@ -147,9 +179,9 @@ pub fn requirements(
             }
         }
         Transferred if non_empty(&response.transferred_to).is_none() => {
-            return missing("the party it is transferred to (--to)");
+            return missing(Needed::PARTY);
         }
-        NotApplicable if non_empty(&response.reason).is_none() => return missing("a reason (--reason)"),
+        NotApplicable if non_empty(&response.reason).is_none() => return missing(Needed::REASON),
         MitigationPlanned if mitigations.is_empty() => {
             return Err(LifecycleError::NeedsMitigation { status: status.as_str() });
         }
@@ -328,15 +360,15 @@ mod tests {
         let run = |rq: Request| apply(&t, &rq, &[], today(), "ana", "now").map(|(s, _)| s);
         assert_eq!(
             run(req(None, Some("r"), Some("2027-01-01"))),
-            Err(LifecycleError::Missing { status: "accepted", what: "an approver (--approver)" })
+            Err(LifecycleError::Missing { status: "accepted", what: Needed::APPROVER })
         );
         assert_eq!(
             run(req(Some("cto"), Some("  "), Some("2027-01-01"))),
-            Err(LifecycleError::Missing { status: "accepted", what: "a reason (--reason)" })
+            Err(LifecycleError::Missing { status: "accepted", what: Needed::REASON })
         );
         assert_eq!(
             run(req(Some("cto"), Some("r"), None)),
-            Err(LifecycleError::Missing { status: "accepted", what: "an expiry date (--expires YYYY-MM-DD)" })
+            Err(LifecycleError::Missing { status: "accepted", what: Needed::EXPIRY })
         );
         assert_eq!(
             run(req(Some("cto"), Some("r"), Some("next year"))),

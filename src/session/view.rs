@@ -3,6 +3,20 @@
 //! changed since the baseline. Built by the core after every action; the UI only draws it.
 //! These types cross the desktop shell's IPC: their TypeScript twins are generated
 //! (`tests/bindings.rs` fails when the committed ones are stale).
+//!
+//! Answers as changes: opening a document (and `get_view`) gives the UI the whole
+//! `DocumentView` (`Session::show`); every later answer (`Outcome.change`) carries only the
+//! changes from the view last shown — nodes, edges, register rows and mitigations upserted
+//! or removed by name, the new order only when it changed ([`ViewDelta`]). The session keeps
+//! fingerprints of what it showed ([`Shown`]), not a second copy of the view; register rows
+//! are shared (`Arc`) between views and reused when the fingerprint of what a row is built
+//! of matches a row of the previous view ([`RowCache`]). The UI applies them
+//! (`store.applyDelta`): unchanged items keep their object identity (so memoised nodes and
+//! rows skip them), and a delta that does not fit the view held makes it ask for the whole
+//! view. The session draws the view from the register its `Project` remembers of its last
+//! analysis (`Project::register_known`), without copying it. Each answer says how long the
+//! core took (`Outcome.core_ms`), which the performance E2E sets against the round trip the
+//! page sees (BENCHMARKS.md).
 
 use crate::model::{Diagnostic, Key, Mitigation, MitigationStatus, Model, RiskLevel, Stride, Threat, ThreatStatus};
 use crate::report::diagram::{self, Diagram, Shape};

@@ -24,6 +24,10 @@ pub enum Refusal {
     Lifecycle(#[from] lifecycle::LifecycleError),
     #[error("{0}")]
     Invalid(String),
+    #[error("{0} has no suggested mitigation")]
+    NoSuggestion(String),
+    #[error("{threat} suggests {}; pick one", .templates.join(", "))]
+    SeveralSuggestions { threat: String, templates: Vec<String> },
 }
 
 /// A register operation's outcome: SQL failures and refusals kept apart.
@@ -142,8 +146,7 @@ pub struct MitigationFields {
 
 /// Creates a mitigation; returns its reference.
 pub fn add_mitigation(act: &Action<'_>, f: &MitigationFields, template: Option<String>) -> R<Mitigation> {
-    let title = f.title.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let Some(title) = title else { return Err(Refusal::Invalid("a mitigation needs a title".into()).into()) };
+    let title = lifecycle::status::mitigation_title(f.title.as_deref().unwrap_or(""))?;
     let n = counter(act.tx, "next_mitigation_ref")?;
     set_counter(act.tx, "next_mitigation_ref", n + 1)?;
     let m = Mitigation {
@@ -167,11 +170,8 @@ pub fn add_mitigation(act: &Action<'_>, f: &MitigationFields, template: Option<S
 pub fn update_mitigation(act: &Action<'_>, reference: &str, f: &MitigationFields) -> R<Mitigation> {
     let before = mitigation(act.tx, reference)?;
     let mut m = before.clone();
-    if let Some(t) = f.title.as_deref().map(str::trim) {
-        if t.is_empty() {
-            return Err(Refusal::Invalid("a mitigation needs a title".into()).into());
-        }
-        m.title = t.to_owned();
+    if let Some(t) = f.title.as_deref() {
+        m.title = lifecycle::status::mitigation_title(t)?.to_owned();
     }
     if let Some(d) = &f.description {
         m.description = d.clone();
@@ -258,12 +258,12 @@ pub fn adopt(act: &Action<'_>, threat_ref: &str, template: Option<&str>) -> R<Mi
         None => t.mitigations.first(),
     };
     let Some(s) = suggestion else {
-        let ids: Vec<&str> = t.mitigations.iter().map(|m| m.id.as_str()).collect();
-        return Err(Refusal::Invalid(if ids.is_empty() {
-            format!("{threat_ref} has no suggested mitigation; add one with `threatwright mitigation add`")
+        let templates: Vec<String> = t.mitigations.iter().map(|m| m.id.clone()).collect();
+        return Err(if templates.is_empty() {
+            Refusal::NoSuggestion(threat_ref.to_owned())
         } else {
-            format!("{threat_ref} suggests {}; pick one with --template", ids.join(", "))
-        })
+            Refusal::SeveralSuggestions { threat: threat_ref.to_owned(), templates }
+        }
         .into());
     };
     let existing = mitigations(act.tx)?.into_iter().find(|m| m.template.as_deref() == Some(s.id.as_str()));
@@ -307,13 +307,8 @@ pub fn reviews(conn: &Connection) -> rusqlite::Result<Vec<Review>> {
 
 /// Signs off one threat's response.
 pub fn sign_threat(act: &Action<'_>, threat_ref: &str, reviewer: &str, note: Option<&str>, model: &Model) -> R<Review> {
-    if reviewer.trim().is_empty() {
-        return Err(Refusal::Invalid("a review needs a reviewer".into()).into());
-    }
     let t = threat(act.tx, threat_ref)?;
-    if matches!(t.status, ThreatStatus::Obsolete) {
-        return Err(Refusal::Invalid(format!("{threat_ref} is obsolete: there is nothing to sign off")).into());
-    }
+    lifecycle::status::check_sign_off(reviewer, Some(&t))?;
     let review = Review {
         id: Uuid::new_v4(),
         scope: ReviewScope::Threat,
@@ -365,9 +360,7 @@ pub fn sign_model(
     items: &crate::lifecycle::review::ItemHashes,
 ) -> R<Baseline> {
     let register = crate::lifecycle::review::Standing::of(&threats::load(act.tx)?);
-    if reviewer.trim().is_empty() {
-        return Err(Refusal::Invalid("a review needs a reviewer".into()).into());
-    }
+    lifecycle::status::check_sign_off(reviewer, None)?;
     let (seq, hash) = super::audit::head(act.tx)?.unwrap_or((0, crate::lifecycle::audit::GENESIS.to_owned()));
     act.tx.execute(
         "INSERT INTO baselines (at, reviewer, note, fingerprint, snapshot, items, register, audit_seq, audit_hash)
