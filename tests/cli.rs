@@ -4,7 +4,6 @@
 mod common;
 
 use common::{code, stderr, stdout, tw};
-use std::process::Command;
 
 const EXAMPLES: [&str; 3] = [
     "models/examples/public-api-platform.yaml",

@@ -6,7 +6,6 @@ mod common;
 
 use common::{ok, sqlite3, tw};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fails(args: &[&str], code: i32) -> String {
     let o = tw(args);
