@@ -940,16 +940,41 @@ fn document_of(conn: &Connection) -> rusqlite::Result<Model> {
 /// structural check, after which nothing else is read when it finds damage.
 fn integrity(conn: &Connection, path: &Path, thorough: bool) -> Result<Integrity> {
     let sql = |e| sql_error(path, e);
-    let damage = if thorough { health::quick_check(conn).map_err(sql)? } else { Vec::new() };
-    let unverified = crate::lifecycle::audit::Verification { entries: 0, head: None, broken: None };
+    // SQLite's structural check reads the whole file: it runs on a connection of its own,
+    // beside the rest (WAL lets both read), and damage it finds stands for everything.
+    let (damage, rest) = std::thread::scope(|s| {
+        let structure = thorough.then(|| s.spawn(|| structural_check(path)));
+        let rest = chain_and_state(conn);
+        let damage = structure.map(|h| h.join().unwrap_or_else(|_| Err(rusqlite::Error::InvalidQuery)));
+        (damage, rest)
+    });
+    let damage = damage.transpose().map_err(sql)?.unwrap_or_default();
     if !damage.is_empty() {
+        let unverified = crate::lifecycle::audit::Verification { entries: 0, head: None, broken: None };
         return Ok(Integrity { damage, schema: Vec::new(), chain: unverified, state: Vec::new() });
     }
-    let schema = health::schema_differences(conn, migrate::LATEST).map_err(sql)?;
-    let log = audit::load(conn).map_err(sql)?;
-    let head = audit::head(conn).map_err(sql)?;
-    let anchors: Vec<_> = register::baselines(conn)
-        .map_err(sql)?
+    let (schema, chain, state) = rest.map_err(sql)?;
+    Ok(Integrity { damage, schema, chain, state })
+}
+
+/// `PRAGMA quick_check` of the file at `path`, on a read-only connection of its own.
+fn structural_check(path: &Path) -> rusqlite::Result<Vec<String>> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    health::quick_check(&conn)
+}
+
+/// The schema's differences from ours, the audit chain, and the sealed state.
+fn chain_and_state(
+    conn: &Connection,
+) -> rusqlite::Result<(Vec<String>, crate::lifecycle::audit::Verification, Vec<Finding>)> {
+    let schema = health::schema_differences(conn, migrate::LATEST)?;
+    let log = audit::load(conn)?;
+    let head = audit::head(conn)?;
+    let anchors: Vec<_> = register::baselines(conn)?
         .into_iter()
         .filter(|b| b.audit_seq > 0)
         .map(|b| crate::lifecycle::audit::Anchor {
@@ -959,8 +984,8 @@ fn integrity(conn: &Connection, path: &Path, thorough: bool) -> Result<Integrity
         })
         .collect();
     let chain = crate::lifecycle::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())), &anchors);
-    let state = seal::verify(conn, &audit::states(conn).map_err(sql)?).map_err(sql)?;
-    Ok(Integrity { damage, schema, chain, state })
+    let state = seal::verify(conn, &audit::states(conn)?)?;
+    Ok((schema, chain, state))
 }
 
 /// `model` as the file holds it (canonical, without its register), borrowed when it is

@@ -9,15 +9,16 @@
 //! [`verify`] checks the seals against their entries and every row against its latest
 //! seal: a row changed, added or removed by anything but Threatwright (the sqlite3
 //! shell, another program) is found and named, down to the field, because a row's
-//! latest seal keeps the content it sealed.
+//! content a row was last sealed with is kept (`sealed_content`).
 //!
 //! A row's hash is two-level — SHA-256 over each column's name and the SHA-256 of its
 //! typed value — so that the kept content may show a long value by its hash alone and
-//! still prove itself against the seal.
+//! still prove itself against the seal. Verifying hashes each row once and builds no
+//! content unless the row differs (BENCHMARKS.md).
 
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 
@@ -162,8 +163,8 @@ pub(crate) struct Seal {
     pub row: String,
     pub label: String,
     pub hash: Option<String>,
-    /// The sealed content (JSON), for naming later changes.
-    pub content: Option<String>,
+    /// The sealed content ([`encode`]), for naming later changes.
+    pub content: Option<Vec<u8>>,
 }
 
 /// The digest an entry records of the seals it wrote, in (table, row) order.
@@ -218,7 +219,7 @@ pub(crate) fn pending(conn: &Connection) -> rusqlite::Result<Vec<Seal>> {
                     label: label.unwrap_or_else(|| row.clone()),
                     row,
                     hash: Some(sealing.hash),
-                    content: Some(sealing.content),
+                    content: Some(compress(&sealing.content)),
                 }
             }
             // Removed: sealed as gone, under the name it had (nothing to seal if it never was).
@@ -233,16 +234,22 @@ pub(crate) fn pending(conn: &Connection) -> rusqlite::Result<Vec<Seal>> {
     Ok(out)
 }
 
-/// Writes the seals of entry `seq` (already in the log); earlier seals of the same rows
-/// drop their kept content.
+/// Writes the seals of entry `seq` (already in the log), and the content each row is
+/// sealed with in place of the one it had.
 pub(crate) fn write(conn: &Connection, seq: u64, seals: &[Seal]) -> rusqlite::Result<()> {
-    let mut drop_content =
-        conn.prepare_cached("UPDATE seals SET content = NULL WHERE tbl = ?1 AND row = ?2 AND content IS NOT NULL")?;
     let mut insert =
-        conn.prepare_cached("INSERT INTO seals (tbl, row, seq, label, hash, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+        conn.prepare_cached("INSERT INTO seals (tbl, row, seq, label, hash) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut keep = conn.prepare_cached(
+        "INSERT INTO sealed_content (tbl, row, content) VALUES (?1, ?2, ?3)
+         ON CONFLICT (tbl, row) DO UPDATE SET content = excluded.content",
+    )?;
+    let mut forget = conn.prepare_cached("DELETE FROM sealed_content WHERE tbl = ?1 AND row = ?2")?;
     for s in seals {
-        drop_content.execute(params![s.table, s.row])?;
-        insert.execute(params![s.table, s.row, seq as i64, s.label, s.hash, s.content])?;
+        insert.execute(params![s.table, s.row, seq as i64, s.label, s.hash])?;
+        match &s.content {
+            Some(c) => keep.execute(params![s.table, s.row, c])?,
+            None => forget.execute(params![s.table, s.row])?,
+        };
     }
     Ok(())
 }
@@ -299,7 +306,7 @@ fn row_hash<'a>(columns: impl IntoIterator<Item = (&'a str, [u8; 32])>) -> Strin
 /// A row read for sealing: its hash and the content a seal keeps.
 struct Sealing {
     hash: String,
-    content: String,
+    content: Vec<u8>,
 }
 
 impl Sealing {
@@ -307,49 +314,118 @@ impl Sealing {
     fn of(r: &rusqlite::Row<'_>, from: usize) -> rusqlite::Result<Sealing> {
         let names = r.as_ref().column_names();
         let mut digests = Vec::with_capacity(names.len() - from);
-        let mut content = Map::new();
+        let mut content = Vec::new();
         for (i, name) in names.iter().enumerate().skip(from) {
             let v = r.get_ref(i)?;
             let d = value_digest(v);
-            content.insert((*name).to_owned(), kept(v, &d));
+            encode(&mut content, name, v, &d);
             digests.push((*name, d));
         }
-        Ok(Sealing { hash: row_hash(digests), content: Json::Object(content).to_string() })
+        Ok(Sealing { hash: row_hash(digests), content })
     }
 }
 
-/// How a seal keeps a value: as it is, or (long text, blobs) by its digest.
-fn kept(v: ValueRef<'_>, digest: &[u8; 32]) -> Json {
-    let by_hash = || serde_json::json!({ "sha256": crate::lifecycle::audit::hex(digest) });
-    match v {
-        ValueRef::Null => Json::Null,
-        ValueRef::Integer(i) => Json::from(i),
-        ValueRef::Real(f) => serde_json::Number::from_f64(f).map_or_else(by_hash, Json::Number),
-        ValueRef::Text(t) if t.len() <= KEPT_TEXT => match std::str::from_utf8(t) {
-            Ok(s) => Json::String(s.to_owned()),
-            Err(_) => by_hash(),
-        },
-        ValueRef::Text(_) | ValueRef::Blob(_) => by_hash(),
+/// The hash of the row whose columns (named `names`) start at `from` in `r`: what
+/// [`Sealing::of`] makes, without the content.
+fn hash_of(r: &rusqlite::Row<'_>, from: usize, names: &[&str]) -> rusqlite::Result<String> {
+    let mut digests = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate().skip(from) {
+        digests.push((*name, value_digest(r.get_ref(i)?)));
     }
+    Ok(row_hash(digests))
 }
 
-/// The digest of a kept value (the inverse of [`kept`]).
-fn kept_digest(v: &Json) -> Option<[u8; 32]> {
-    Some(match v {
-        Json::Null => value_digest(ValueRef::Null),
-        Json::Number(n) if n.is_i64() => value_digest(ValueRef::Integer(n.as_i64()?)),
-        Json::Number(n) => value_digest(ValueRef::Real(n.as_f64()?)),
-        Json::String(s) => value_digest(ValueRef::Text(s.as_bytes())),
-        Json::Object(o) => {
-            let hex = o.get("sha256")?.as_str()?;
-            let mut out = [0u8; 32];
-            for (i, b) in out.iter_mut().enumerate() {
-                *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-            }
-            out
+/// A value as sealed content keeps it.
+#[derive(Clone, Debug, PartialEq)]
+enum Kept {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    /// A long value or a blob, by its digest.
+    Digest([u8; 32]),
+}
+
+impl Kept {
+    fn digest(&self) -> [u8; 32] {
+        match self {
+            Kept::Null => value_digest(ValueRef::Null),
+            Kept::Integer(i) => value_digest(ValueRef::Integer(*i)),
+            Kept::Real(f) => value_digest(ValueRef::Real(*f)),
+            Kept::Text(t) => value_digest(ValueRef::Text(t.as_bytes())),
+            Kept::Digest(d) => *d,
         }
-        Json::Bool(_) | Json::Array(_) => return None,
-    })
+    }
+
+    /// As a person reads it: JSON-like (`"open"`, `3`, `null`).
+    fn shown(&self) -> String {
+        match self {
+            Kept::Null => "null".into(),
+            Kept::Integer(i) => i.to_string(),
+            Kept::Real(f) => f.to_string(),
+            Kept::Text(t) => Json::String(t.clone()).to_string(),
+            Kept::Digest(_) => "(a long value)".into(),
+        }
+    }
+}
+
+/// Appends one column to sealed content: its name (length-prefixed), a type tag and the
+/// value — long text and blobs by their digest.
+fn encode(out: &mut Vec<u8>, name: &str, v: ValueRef<'_>, digest: &[u8; 32]) {
+    out.extend_from_slice(&(name.len() as u16).to_be_bytes());
+    out.extend_from_slice(name.as_bytes());
+    match v {
+        ValueRef::Null => out.push(b'n'),
+        ValueRef::Integer(i) => {
+            out.push(b'i');
+            out.extend_from_slice(&i.to_be_bytes());
+        }
+        ValueRef::Real(f) => {
+            out.push(b'r');
+            out.extend_from_slice(&f.to_bits().to_be_bytes());
+        }
+        ValueRef::Text(t) if t.len() <= KEPT_TEXT && std::str::from_utf8(t).is_ok() => {
+            out.push(b't');
+            out.extend_from_slice(&(t.len() as u32).to_be_bytes());
+            out.extend_from_slice(t);
+        }
+        ValueRef::Text(_) | ValueRef::Blob(_) => {
+            out.push(b'h');
+            out.extend_from_slice(digest);
+        }
+    }
+}
+
+/// Sealed content as it is kept: deflated (JSON documents shrink to a fifth or so).
+fn compress(content: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec(content, 1)
+}
+
+/// The columns of sealed content, in order; `None` when it is not what [`encode`] writes.
+fn decode(mut bytes: &[u8]) -> Option<Vec<(String, Kept)>> {
+    fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (bytes.get(..n)?, bytes.get(n..)?);
+        *bytes = rest;
+        Some(head)
+    }
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let len = u16::from_be_bytes(take(&mut bytes, 2)?.try_into().ok()?) as usize;
+        let name = std::str::from_utf8(take(&mut bytes, len)?).ok()?.to_owned();
+        let kept = match take(&mut bytes, 1)?[0] {
+            b'n' => Kept::Null,
+            b'i' => Kept::Integer(i64::from_be_bytes(take(&mut bytes, 8)?.try_into().ok()?)),
+            b'r' => Kept::Real(f64::from_bits(u64::from_be_bytes(take(&mut bytes, 8)?.try_into().ok()?))),
+            b't' => {
+                let n = u32::from_be_bytes(take(&mut bytes, 4)?.try_into().ok()?) as usize;
+                Kept::Text(std::str::from_utf8(take(&mut bytes, n)?).ok()?.to_owned())
+            }
+            b'h' => Kept::Digest(take(&mut bytes, 32)?.try_into().ok()?),
+            _ => return None,
+        };
+        out.push((name, kept));
+    }
+    Some(out)
 }
 
 /// What verification found wrong with one row or one entry's seals.
@@ -469,10 +545,10 @@ pub(crate) fn verify(conn: &Connection, states: &BTreeMap<u64, String>) -> rusql
     }
     for s in SEALED {
         let mut stmt = conn.prepare(&format!("SELECT {}, t.* FROM main.{} AS t", s.label, s.table))?;
-        let key_at: Vec<usize> = {
-            let names = stmt.column_names();
-            s.key.iter().filter_map(|k| names.iter().skip(1).position(|n| n == k).map(|i| i + 1)).collect()
-        };
+        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let key_at: Vec<usize> =
+            s.key.iter().filter_map(|k| names.iter().skip(1).position(|n| n == k).map(|i| i + 1)).collect();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             if s.table == "meta" && r.get_ref(1)?.as_str().ok() == Some("audit_head") {
@@ -481,12 +557,12 @@ pub(crate) fn verify(conn: &Connection, states: &BTreeMap<u64, String>) -> rusql
             let row = key_text(key_at.iter().map(|&i| r.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
             let label: Option<String> = r.get(0)?;
             let label = label.unwrap_or_else(|| row.clone());
-            let sealing = Sealing::of(r, 1)?;
+            let hash = hash_of(r, 1, &names)?;
             let finding = |change| Finding { table: s.table.into(), what: s.what.into(), row: label.clone(), change };
             match latest.remove(&(s.table.to_owned(), row.clone())) {
-                Some((_, Some(h))) if h == sealing.hash => {}
-                Some((_, Some(_))) => {
-                    let fields = changed_fields(conn, s.table, &row, &sealing.content)?;
+                Some((_, Some(h))) if h == hash => {}
+                Some((_, Some(h))) => {
+                    let fields = changed_fields(conn, s.table, &row, &h, &Sealing::of(r, 1)?.content)?;
                     findings.push(finding(Change::Changed { fields }));
                 }
                 Some((_, None)) | None => findings.push(finding(Change::Added)),
@@ -511,32 +587,31 @@ fn seals_finding(seq: u64) -> Finding {
     }
 }
 
-/// What differs between a row's sealed content (proved against its seal) and its
-/// `found` content; empty when the sealed content is not kept or does not prove itself.
-fn changed_fields(conn: &Connection, table: &str, row: &str, found: &str) -> rusqlite::Result<Vec<FieldChange>> {
-    let sealed: Option<(Option<String>, Option<String>)> = conn
-        .query_row(
-            "SELECT hash, content FROM seals WHERE tbl = ?1 AND row = ?2 ORDER BY seq DESC LIMIT 1",
-            params![table, row],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+/// What differs between a row's sealed content (proved against `hash`, its latest seal)
+/// and its `found` content; empty when the sealed content is missing or does not prove
+/// itself (it was changed too).
+fn changed_fields(
+    conn: &Connection,
+    table: &str,
+    row: &str,
+    hash: &str,
+    found: &[u8],
+) -> rusqlite::Result<Vec<FieldChange>> {
+    let sealed: Option<Vec<u8>> = conn
+        .query_row("SELECT content FROM sealed_content WHERE tbl = ?1 AND row = ?2", params![table, row], |r| r.get(0))
         .optional()?;
-    let Some((Some(hash), Some(content))) = sealed else { return Ok(Vec::new()) };
-    let (Ok(Json::Object(sealed)), Ok(Json::Object(found))) =
-        (serde_json::from_str::<Json>(&content), serde_json::from_str::<Json>(found))
-    else {
+    let sealed = sealed.and_then(|c| miniz_oxide::inflate::decompress_to_vec_with_limit(&c, 64 << 20).ok());
+    let (Some(sealed), Some(found)) = (sealed.as_deref().and_then(decode), decode(found)) else {
         return Ok(Vec::new());
     };
-    let digests: Option<Vec<(&str, [u8; 32])>> =
-        sealed.iter().map(|(k, v)| kept_digest(v).map(|d| (k.as_str(), d))).collect();
-    if digests.is_none_or(|d| row_hash(d) != hash) {
+    if row_hash(sealed.iter().map(|(k, v)| (k.as_str(), v.digest()))) != hash {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
     for (column, before) in &sealed {
-        let after = found.get(column).unwrap_or(&Json::Null);
-        if kept_digest(before) != kept_digest(after) {
-            diff_value(column, before, after, &mut out);
+        let after = found.iter().find(|(k, _)| k == column).map_or(Kept::Null, |(_, v)| v.clone());
+        if before.digest() != after.digest() {
+            diff_value(column, before, &after, &mut out);
         }
     }
     Ok(out)
@@ -544,14 +619,14 @@ fn changed_fields(conn: &Connection, table: &str, row: &str, found: &str) -> rus
 
 /// The fields that differ between two column values; JSON documents are compared down
 /// to their leaves (`doc.response.expires`).
-fn diff_value(path: &str, before: &Json, after: &Json, out: &mut Vec<FieldChange>) {
-    let as_doc = |v: &Json| match v {
-        Json::String(s) if s.starts_with('{') => serde_json::from_str::<Json>(s).ok(),
+fn diff_value(path: &str, before: &Kept, after: &Kept, out: &mut Vec<FieldChange>) {
+    let as_doc = |v: &Kept| match v {
+        Kept::Text(s) if s.starts_with('{') => serde_json::from_str::<Json>(s).ok(),
         _ => None,
     };
     match (as_doc(before), as_doc(after)) {
         (Some(b), Some(a)) => diff_json(path, Some(&b), Some(&a), out),
-        _ => out.push(FieldChange { field: path.to_owned(), sealed: shown(Some(before)), found: shown(Some(after)) }),
+        _ => out.push(FieldChange { field: path.to_owned(), sealed: Some(before.shown()), found: Some(after.shown()) }),
     }
 }
 
@@ -571,8 +646,5 @@ fn diff_json(path: &str, before: Option<&Json>, after: Option<&Json>, out: &mut 
 }
 
 fn shown(v: Option<&Json>) -> Option<String> {
-    v.map(|v| match v {
-        Json::Object(o) if o.len() == 1 && o.contains_key("sha256") => "(a long value)".to_owned(),
-        other => other.to_string(),
-    })
+    v.map(Json::to_string)
 }

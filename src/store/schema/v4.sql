@@ -4,8 +4,8 @@
 -- of each action records, in `state`, the digest of the seals it wrote — one per row the
 -- action inserted, changed or removed, with the row's content hash. A row changed, added
 -- or removed outside Threatwright no longer matches its latest seal, and a seal changed
--- to match it no longer matches its entry. The latest seal of a row keeps the row's sealed
--- content, so that a change can be named down to the field.
+-- to match it no longer matches its entry. The content a row was last sealed with is kept,
+-- so that a change can be named down to the field.
 -- Entries also record the operating-system account that ran the program.
 
 ALTER TABLE audit_log ADD COLUMN os_user TEXT;
@@ -19,7 +19,14 @@ CREATE TABLE seals (
     label   TEXT NOT NULL,
     -- The row's content hash; NULL: the row was removed.
     hash    TEXT,
-    -- The row as sealed (JSON), kept on the row's latest seal only.
-    content TEXT,
     PRIMARY KEY (tbl, row, seq)
 ) STRICT, WITHOUT ROWID;
+
+-- Each live sealed row's content as its latest seal saw it (its columns, length-prefixed;
+-- long values by their hash), to name what a change outside Threatwright changed.
+CREATE TABLE sealed_content (
+    tbl     TEXT NOT NULL,
+    row     TEXT NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (tbl, row)
+) STRICT;
