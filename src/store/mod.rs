@@ -395,8 +395,10 @@ impl Project {
         c.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false).map_err(err)?;
         // Damaged b-tree cells are reported instead of being read past their page.
         c.pragma_update(None, "cell_size_check", true).map_err(err)?;
-        // What an action notes of its writes stays in memory.
+        // What an action notes of its writes stays in memory, in a small page cache (the
+        // temporary database's cache is scanned whole each time it is emptied).
         c.pragma_update(None, "temp_store", "MEMORY").map_err(err)?;
+        c.pragma_update(Some("temp"), "cache_size", 64).map_err(err)?;
         Ok(())
     }
 

@@ -153,7 +153,7 @@ pub(crate) fn touch_all(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Forgets what was noted (an action rolled back).
 pub(crate) fn forget(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM temp.touched", []).map(|_| ())
+    conn.prepare_cached("DELETE FROM temp.touched")?.execute([]).map(|_| ())
 }
 
 /// One seal: a row's hash as an action left it (`None`: removed).
@@ -187,7 +187,7 @@ pub(crate) fn digest<'a>(seals: impl IntoIterator<Item = (&'a str, &'a str, &'a 
 /// latest seal says are left out), in (table, row) order; forgets the notes.
 pub(crate) fn pending(conn: &Connection) -> rusqlite::Result<Vec<Seal>> {
     let noted: Vec<(String, Value, Value)> = {
-        let mut stmt = conn.prepare("SELECT DISTINCT tbl, k1, k2 FROM temp.touched")?;
+        let mut stmt = conn.prepare_cached("SELECT DISTINCT tbl, k1, k2 FROM temp.touched")?;
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
     };
     forget(conn)?;
