@@ -552,3 +552,29 @@ fn a_boundary_with_its_own_id_shows_that_id() {
     assert_eq!(node(&v, &key).kind, NodeKind::Boundary);
     assert_eq!(node(&v, &key).id, own.to_string());
 }
+
+/// The app refuses to open (and so to write to) a project file changed outside
+/// Threatwright, with a message that names the change.
+#[test]
+fn a_file_changed_outside_threatwright_is_refused_with_the_change_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open_example(dir.path());
+    let path = s.path().to_owned();
+    drop(s);
+    let o = std::process::Command::new("sqlite3")
+        .arg(&path)
+        .arg("UPDATE threats SET status = 'not-applicable' WHERE ref = 'TW-0001'")
+        .output()
+        .expect("the sqlite3 shell is installed");
+    assert!(o.status.success());
+    let lib = session::builtin_library().unwrap();
+    let err = Session::open(&path, lib, "Tess Tester").err().expect("refused");
+    assert_eq!(err.code, FailureCode::File);
+    assert!(err.message.contains("changed outside Threatwright, so nothing was written to it"), "{}", err.message);
+    assert!(
+        err.message.contains("threat `TW-0001` was changed outside Threatwright: status sealed"),
+        "{}",
+        err.message
+    );
+    assert!(!err.message.contains("threatwright log verify"), "the app's message names no CLI command");
+}

@@ -8,6 +8,7 @@
 //! killing the process at any instant loses at most the transaction in flight.
 
 mod audit;
+mod error;
 pub mod header;
 mod health;
 mod migrate;
@@ -15,90 +16,29 @@ mod model;
 mod register;
 mod seal;
 mod threats;
+mod verify;
 
+pub use error::{Error, Result};
 pub use health::QUICK_CHECK_ON_OPEN;
 pub use migrate::{APPLICATION_ID, LATEST as SCHEMA_VERSION};
 pub use register::{Baseline, MitigationFields, Refusal};
 pub use seal::{Change, FieldChange, Finding};
+pub use verify::Integrity;
 
 use crate::lifecycle::approval::{Signature, Statement};
 use crate::model::{Diagnostic, FORMAT_VERSION, Mitigation, Model, Review, Threat, ThreatRecord};
 use crate::rank::Override;
 use crate::rules::{self, Analysis, Library};
+use error::{ActError, sql_error};
 use header::Inspection;
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use verify::integrity;
 
 /// How long a write waits for another process's transaction before giving up with
 /// [`Error::InUse`].
-const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{}: no such file", path.display())]
-    NotFound { path: PathBuf },
-    #[error("{}: not a Threatwright project file: {reason}", path.display())]
-    NotAProjectFile { path: PathBuf, reason: String },
-    #[error(
-        "{}: written by a newer Threatwright (schema version {found}; this build reads up to {supported}); upgrade Threatwright to open it",
-        path.display()
-    )]
-    IncompatibleVersion { path: PathBuf, found: u32, supported: u32 },
-    #[error("{}: the project file is damaged: {detail}", path.display())]
-    Corrupt { path: PathBuf, detail: String },
-    /// The file's schema holds objects Threatwright does not make (a planted trigger, a
-    /// view): refused before anything is written to it.
-    #[error(
-        "{}: refused: the file holds database objects Threatwright does not make, so it is not opened and is left as it is: {}",
-        path.display(), objects.join("; ")
-    )]
-    ForeignSchema { path: PathBuf, objects: Vec<String> },
-    /// The file was changed outside Threatwright (its audit chain or its sealed state does
-    /// not verify): nothing is written to it.
-    #[error("{}: the project file was changed outside Threatwright, so nothing was written to it: {}", path.display(), summary(.problems))]
-    Tampered { path: PathBuf, problems: Vec<String> },
-    #[error("{}: in use by another Threatwright window or process; close it there and try again", path.display())]
-    InUse { path: PathBuf },
-    #[error("{}: already exists", path.display())]
-    AlreadyExists { path: PathBuf },
-    #[error("the model has {} error(s); fix them before saving it", count_errors(.diagnostics))]
-    InvalidModel { diagnostics: Vec<Diagnostic> },
-    #[error("no threat {reference} in the register")]
-    NotInRegister { reference: String },
-    /// A change the lifecycle or the register refused (forbidden transition, missing field...).
-    #[error("{0}")]
-    Refused(register::Refusal),
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{}: SQLite: {source}", path.display())]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
-}
-
-fn summary(problems: &[String]) -> String {
-    match problems {
-        [] => "no detail".to_owned(),
-        [one] => one.clone(),
-        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
-    }
-}
-
-fn count_errors(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics.iter().filter(|d| d.is_error()).count()
-}
-
-pub type Result<T> = std::result::Result<T, Error>;
-
-/// Maps a SQLite error to what it means for the user of this file.
-fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
-    let path = path.to_owned();
-    match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::InUse { path },
-        Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt { path, detail: e.to_string() },
-        Some(ErrorCode::NotADatabase) => Error::NotAProjectFile { path, reason: "not a SQLite database".into() },
-        _ => Error::Sqlite { path, source: e },
-    }
-}
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What an analysis changed in the register.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,37 +77,6 @@ enum Guard {
     Thorough,
     /// Nothing: the action seals a state that was never sealed (a new file, an upgrade).
     Unsealed,
-}
-
-/// What verifying a project file found.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Integrity {
-    /// SQLite's structural check (`PRAGMA quick_check`): empty when sound.
-    pub damage: Vec<String>,
-    /// Database objects that differ from those Threatwright makes (a trigger planted
-    /// while the file was open).
-    pub schema: Vec<String>,
-    /// The audit log's hash chain.
-    pub chain: crate::lifecycle::audit::Verification,
-    /// Rows that differ from what the audit chain sealed.
-    pub state: Vec<Finding>,
-}
-
-impl Integrity {
-    pub fn ok(&self) -> bool {
-        self.damage.is_empty() && self.schema.is_empty() && self.chain.ok() && self.state.is_empty()
-    }
-
-    /// Every problem found, one sentence each: damage first, then the chain, then rows.
-    pub fn problems(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.damage.iter().map(|d| format!("damaged: {d}")).collect();
-        out.extend(self.schema.iter().map(|o| format!("schema: {o}")));
-        if let Some((seq, why)) = &self.chain.broken {
-            out.push(format!("audit log broken at entry {seq}: {why}"));
-        }
-        out.extend(self.state.iter().map(Finding::to_string));
-        out
-    }
 }
 
 /// State of the file that a write of this connection left behind. Every action forgets it
@@ -938,58 +847,6 @@ fn document_of(conn: &Connection) -> rusqlite::Result<Model> {
     Ok(m)
 }
 
-/// Verifies the file through `conn` (see [`Project::verify`]); `thorough` adds SQLite's
-/// structural check, after which nothing else is read when it finds damage.
-fn integrity(conn: &Connection, path: &Path, thorough: bool) -> Result<Integrity> {
-    let sql = |e| sql_error(path, e);
-    // SQLite's structural check reads the whole file: it runs on a connection of its own,
-    // beside the rest (WAL lets both read), and damage it finds stands for everything.
-    let (damage, rest) = std::thread::scope(|s| {
-        let structure = thorough.then(|| s.spawn(|| structural_check(path)));
-        let rest = chain_and_state(conn);
-        let damage = structure.map(|h| h.join().unwrap_or_else(|_| Err(rusqlite::Error::InvalidQuery)));
-        (damage, rest)
-    });
-    let damage = damage.transpose().map_err(sql)?.unwrap_or_default();
-    if !damage.is_empty() {
-        let unverified = crate::lifecycle::audit::Verification { entries: 0, head: None, broken: None };
-        return Ok(Integrity { damage, schema: Vec::new(), chain: unverified, state: Vec::new() });
-    }
-    let (schema, chain, state) = rest.map_err(sql)?;
-    Ok(Integrity { damage, schema, chain, state })
-}
-
-/// `PRAGMA quick_check` of the file at `path`, on a read-only connection of its own.
-fn structural_check(path: &Path) -> rusqlite::Result<Vec<String>> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    health::quick_check(&conn)
-}
-
-/// The schema's differences from ours, the audit chain, and the sealed state.
-fn chain_and_state(
-    conn: &Connection,
-) -> rusqlite::Result<(Vec<String>, crate::lifecycle::audit::Verification, Vec<Finding>)> {
-    let schema = health::schema_differences(conn, migrate::LATEST)?;
-    let log = audit::load(conn)?;
-    let head = audit::head(conn)?;
-    let anchors: Vec<_> = register::baselines(conn)?
-        .into_iter()
-        .filter(|b| b.audit_seq > 0)
-        .map(|b| crate::lifecycle::audit::Anchor {
-            seq: b.audit_seq,
-            hash: b.audit_hash,
-            holder: format!("baseline {}", b.id),
-        })
-        .collect();
-    let chain = crate::lifecycle::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())), &anchors);
-    let state = seal::verify(conn, &audit::states(conn)?)?;
-    Ok((schema, chain, state))
-}
-
 /// `model` as the file holds it (canonical, without its register), borrowed when it is
 /// already, with its diagnostics; refused when it has validation errors (the file only
 /// ever holds models that validate). Diagnostics point into `model` as given.
@@ -1062,25 +919,4 @@ fn model_summary(m: &Model) -> serde_json::Value {
         "flows": m.flows.len(),
         "boundaries": m.boundaries.len(),
     })
-}
-
-/// What went wrong inside an action: SQL, or a refusal the user must see.
-pub(crate) enum ActError {
-    Sql(rusqlite::Error),
-    Refused(register::Refusal),
-}
-
-impl From<rusqlite::Error> for ActError {
-    fn from(e: rusqlite::Error) -> ActError {
-        ActError::Sql(e)
-    }
-}
-
-impl From<register::Failed> for ActError {
-    fn from(e: register::Failed) -> ActError {
-        match e {
-            register::Failed::Sql(e) => ActError::Sql(e),
-            register::Failed::Refused(r) => ActError::Refused(r),
-        }
-    }
 }
