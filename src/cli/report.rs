@@ -15,6 +15,14 @@ fn input(file: &Path, rules: &RuleOpts, limits: &Limits) -> Result<report::Input
         let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
         return crate::workflow::report_input(&project, &library).map_err(Failure::input);
     }
+    let (name, text, model) = model_file(file, limits)?;
+    let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
+    crate::workflow::report_input_yaml(&name, &text, &model, &library).map_err(Failure::input)
+}
+
+/// A model YAML file a report is made from: its name, its text and its model (a model
+/// with errors is refused, its diagnostics printed).
+fn model_file(file: &Path, limits: &Limits) -> Result<(String, String, crate::model::Model), Failure> {
     let bytes = std::fs::read(file).map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
     let name = file.display().to_string();
     let loaded = yaml::load_bytes(&bytes, &name, limits);
@@ -26,9 +34,7 @@ fn input(file: &Path, rules: &RuleOpts, limits: &Limits) -> Result<report::Input
             errors.max(1)
         )));
     };
-    let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
-    let text = String::from_utf8_lossy(&bytes);
-    crate::workflow::report_input_yaml(&name, &text, &model, &library).map_err(Failure::input)
+    Ok((name, String::from_utf8_lossy(&bytes).into_owned(), model))
 }
 
 fn config(path: Option<&Path>) -> Result<Config, Failure> {
@@ -84,15 +90,7 @@ pub fn verify(report_path: &Path, file: &Path, rules: &RuleOpts, limits: &Limits
         super::lifecycle::verified(&project)?;
         crate::workflow::verify_report(&bytes, &crate::workflow::ReportSource::Project(&project), &library)
     } else {
-        let text = std::fs::read(file).map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
-        let name = file.display().to_string();
-        let loaded = yaml::load_bytes(&text, &name, limits);
-        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-        let Some(model) = loaded.model.filter(|_| errors == 0) else {
-            eprint!("{}", super::render::diagnostics_text(&loaded.diagnostics));
-            return Err(Failure::input(format!("{name}: the model has {} error(s)", errors.max(1))));
-        };
-        let text = String::from_utf8_lossy(&text);
+        let (name, text, model) = model_file(file, limits)?;
         crate::workflow::verify_report(
             &bytes,
             &crate::workflow::ReportSource::Yaml { name: &name, text: &text, model: &model },
