@@ -13,6 +13,7 @@ pub mod header;
 mod health;
 mod migrate;
 mod model;
+mod open;
 mod register;
 mod seal;
 mod threats;
@@ -26,12 +27,11 @@ pub use seal::{Change, FieldChange, Finding};
 pub use verify::Integrity;
 
 use crate::lifecycle::approval::{Signature, Statement};
-use crate::model::{Diagnostic, FORMAT_VERSION, Mitigation, Model, Review, Threat, ThreatRecord};
+use crate::model::{Diagnostic, Mitigation, Model, Review, Threat, ThreatRecord};
 use crate::rank::Override;
 use crate::rules::{self, Analysis, Library};
 use error::{ActError, sql_error};
-use header::Inspection;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use verify::integrity;
@@ -92,192 +92,6 @@ struct Known {
 }
 
 impl Project {
-    /// Opens an existing project file, upgrading its schema if it is older.
-    pub fn open(path: &Path) -> Result<Project> {
-        let io = |source| Error::Io { path: path.to_owned(), source };
-        let not_ours = |reason: &str| Error::NotAProjectFile { path: path.to_owned(), reason: reason.to_owned() };
-        let version = match header::inspect_settled(path).map_err(io)? {
-            Inspection::Missing => return Err(Error::NotFound { path: path.to_owned() }),
-            Inspection::Empty => return Err(not_ours("the file is empty")),
-            Inspection::NotSqlite => return Err(not_ours("not a SQLite database")),
-            Inspection::Sqlite { application_id, user_version, claimed_len, actual_len } => {
-                if application_id != APPLICATION_ID {
-                    return Err(not_ours(&if application_id == 0 {
-                        "a SQLite database, but not one made by Threatwright".to_owned()
-                    } else {
-                        format!("a SQLite database of another application (application_id 0x{application_id:08X})")
-                    }));
-                }
-                if user_version > migrate::LATEST {
-                    return Err(Error::IncompatibleVersion {
-                        path: path.to_owned(),
-                        found: user_version,
-                        supported: migrate::LATEST,
-                    });
-                }
-                if user_version == 0 {
-                    return Err(Error::Corrupt { path: path.to_owned(), detail: "it has no schema version".into() });
-                }
-                if let Some(claimed) = claimed_len.filter(|&c| c > actual_len) {
-                    return Err(Error::Corrupt {
-                        path: path.to_owned(),
-                        detail: format!("it is truncated ({actual_len} bytes; its header says {claimed})"),
-                    });
-                }
-                user_version
-            }
-        };
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| sql_error(path, e))?;
-        let mut project = Project::over(conn, path);
-        // Nothing is written before the file is known to be ours and whole.
-        project.harden()?;
-        project.inspect(version)?;
-        project.configure()?;
-        project.migrate()?;
-        project.read(seal::install)?;
-        project.check_model_format()?;
-        if version < migrate::SEALED_SINCE {
-            project.seal_as_found(version)?;
-        }
-        Ok(project)
-    }
-
-    fn over(conn: Connection, path: &Path) -> Project {
-        Project {
-            conn,
-            path: path.to_owned(),
-            who: "unknown".to_owned(),
-            os_user: crate::account::os_account(),
-            known: Known::default(),
-            trusted: None,
-            signed: None,
-        }
-    }
-
-    /// The statement a person signs to approve `action` on `object` (`decision`: what is
-    /// decided, as `field: value`), as the file stands now: signed, it is given to
-    /// [`Project::sign_next`] before the action.
-    pub fn approval_statement(&self, action: &str, object: &str, decision: Vec<(String, String)>) -> Result<Statement> {
-        let follows = self
-            .read(audit::head)?
-            .map_or_else(|| format!("0:{}", crate::lifecycle::audit::GENESIS), |(s, h)| format!("{s}:{h}"));
-        Ok(Statement {
-            project: self.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
-            action: action.to_owned(),
-            object: object.to_owned(),
-            decision,
-            by: self.who.clone(),
-            os_user: self.os_user.clone(),
-            at: crate::lifecycle::now(),
-            follows,
-        })
-    }
-
-    /// Attaches a signed approval to the next action: it must log `statement.action` on
-    /// `statement.object`, at the statement's time, right after the head the statement
-    /// follows — else it is refused and nothing is written. The signature is kept in that
-    /// audit entry.
-    pub fn sign_next(&mut self, statement: Statement, signature: Signature) {
-        self.signed = Some((statement, signature));
-    }
-
-    /// Refuses a file whose schema holds what our migrations do not make, and (when small
-    /// enough to cost little) one that SQLite finds damaged. Reads only.
-    fn inspect(&self, version: u32) -> Result<()> {
-        let objects = self.read(|c| health::schema_differences(c, version))?;
-        if !objects.is_empty() {
-            return Err(Error::ForeignSchema { path: self.path.clone(), objects });
-        }
-        let size = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(u64::MAX);
-        if size <= health::QUICK_CHECK_ON_OPEN {
-            let damage = self.read(health::quick_check)?;
-            if !damage.is_empty() {
-                return Err(Error::Corrupt { path: self.path.clone(), detail: damage.join("; ") });
-            }
-        }
-        Ok(())
-    }
-
-    /// Seals the state of a file written before seals existed, as it is found, in one
-    /// logged action: what happened to it before cannot be verified, and the log says so.
-    fn seal_as_found(&mut self, from: u32) -> Result<()> {
-        let file = self.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        self.act_as(Guard::Unsealed, |a| {
-            seal::touch_all(a.tx)?;
-            a.log(
-                "project.seal",
-                "project",
-                &file,
-                None,
-                Some(&serde_json::json!({
-                    "schema": {"from": from, "to": migrate::LATEST},
-                    "note": "rows written before this entry were sealed as found; changes made to them before cannot be told",
-                })),
-            )
-        })
-    }
-
-    /// Creates a new project file holding `model`. The file appears complete or not at
-    /// all: it is built under a temporary name beside `path` and renamed at the end.
-    pub fn create(path: &Path, model: &Model) -> Result<Project> {
-        Project::create_as(path, model, "unknown", None)
-    }
-
-    /// [`Project::create`], recording `who` in the audit log. A model read from YAML with
-    /// register sections brings its register along; with a `library`, the new file holds
-    /// its analysis too (all of it or nothing: the file is renamed into place at the end).
-    pub fn create_as(path: &Path, model: &Model, who: &str, library: Option<&Library>) -> Result<Project> {
-        let io = |source| Error::Io { path: path.to_owned(), source };
-        if path.exists() {
-            return Err(Error::AlreadyExists { path: path.to_owned() });
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::Builder::new().prefix(".threatwright-").suffix(".twdb-tmp").tempfile_in(dir).map_err(io)?;
-        crate::files::adopt_permissions(tmp.as_file(), path).map_err(io)?;
-        {
-            let conn = Connection::open(tmp.path()).map_err(|e| sql_error(path, e))?;
-            let mut project = Project::over(conn, tmp.path());
-            project.set_user(who);
-            project.harden()?;
-            project.configure()?;
-            project.migrate()?;
-            project.read(seal::install)?;
-            let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-            project.act_as(Guard::Unsealed, |a| {
-                seal::touch_all(a.tx)?;
-                model::set_meta(a.tx, "model_format", &FORMAT_VERSION.to_string())?;
-                model::set_meta(a.tx, "created_by", concat!("threatwright ", env!("CARGO_PKG_VERSION")))?;
-                a.log(
-                    "project.create",
-                    "project",
-                    &file,
-                    None,
-                    Some(&serde_json::json!({"by": concat!("threatwright ", env!("CARGO_PKG_VERSION"))})),
-                )
-            })?;
-            project.replace_model(model)?;
-            project.import_register(model)?;
-            if let Some(library) = library {
-                project.analyze(library)?;
-            }
-            // Dropping the connection checkpoints the WAL into the file and removes it.
-        }
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::AlreadyExists { path: path.to_owned() }
-            } else {
-                io(e.error)
-            }
-        })?;
-        let mut project = Project::open(path)?;
-        project.set_user(who);
-        Ok(project)
-    }
-
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -285,71 +99,6 @@ impl Project {
     /// Schema version of the open file (after migration, always the latest).
     pub fn schema_version(&self) -> Result<u32> {
         self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| sql_error(&self.path, e))
-    }
-
-    /// The connection's defensive settings, before anything of the file is read.
-    fn harden(&mut self) -> Result<()> {
-        use rusqlite::config::DbConfig;
-        let path = self.path.clone();
-        let c = &self.conn;
-        let err = |e| sql_error(&path, e);
-        c.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
-        // Defensive mode: no writes to the schema table, no dangerous PRAGMAs; a crafted
-        // file cannot make SQLite run functions through views or triggers; no extension
-        // loading (rusqlite is built without it, and it stays off here too); no
-        // double-quoted strings taken as literals.
-        c.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true).map_err(err)?;
-        c.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false).map_err(err)?;
-        c.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false).map_err(err)?;
-        c.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false).map_err(err)?;
-        // Damaged b-tree cells are reported instead of being read past their page.
-        c.pragma_update(None, "cell_size_check", true).map_err(err)?;
-        // What an action notes of its writes stays in memory, in a small page cache (the
-        // temporary database's cache is scanned whole each time it is emptied).
-        c.pragma_update(None, "temp_store", "MEMORY").map_err(err)?;
-        c.pragma_update(Some("temp"), "cache_size", 64).map_err(err)?;
-        Ok(())
-    }
-
-    fn configure(&mut self) -> Result<()> {
-        let path = self.path.clone();
-        let c = &self.conn;
-        let err = |e| sql_error(&path, e);
-        c.pragma_update(None, "foreign_keys", true).map_err(err)?;
-        let mode: String = c.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0)).map_err(err)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Corrupt { path, detail: format!("cannot switch to WAL journal mode (got {mode})") });
-        }
-        // FULL: every commit is synced to disk before the command returns, so an action
-        // the audit log shows as done survives a power loss too, not just a process crash
-        // (NORMAL would, with WAL, risk the last commits). Costs ~3x on single-action
-        // transactions and still does >3,000/s here: see BENCHMARKS.md.
-        c.pragma_update(None, "synchronous", "FULL").map_err(err)?;
-        // 64 MiB page cache (the default is 2 MiB): a 100k-element model's indexes fit,
-        // so imports do not thrash. Memory is only used as the file needs it.
-        c.pragma_update(None, "cache_size", -65536).map_err(err)?;
-        Ok(())
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        let path = self.path.clone();
-        migrate::migrations().to_latest(&mut self.conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => sql_error(&path, err),
-            other => Error::Corrupt { path, detail: format!("schema migration failed: {other}") },
-        })
-    }
-
-    fn check_model_format(&self) -> Result<()> {
-        let format: Option<String> =
-            model::get_meta(&self.conn, "model_format").map_err(|e| sql_error(&self.path, e))?;
-        let found: u32 = format.as_deref().unwrap_or("1").parse().map_err(|_| Error::Corrupt {
-            path: self.path.clone(),
-            detail: format!("unreadable model format {format:?}"),
-        })?;
-        if found > FORMAT_VERSION {
-            return Err(Error::IncompatibleVersion { path: self.path.clone(), found, supported: FORMAT_VERSION });
-        }
-        Ok(())
     }
 
     /// Who is acting, for the audit log (set by the front door from its configuration).
