@@ -28,16 +28,27 @@ pub enum Inspection {
     },
 }
 
+/// Whether a write-ahead log with content lies beside the file: then the file's header may
+/// claim pages that are still only in the log (a checkpoint writes the first page, with
+/// the new size, before the pages it adds — and a process killed mid-checkpoint leaves the
+/// file so until the next open replays the log).
+pub fn has_wal(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
 /// [`inspect`], read again for a while when the header claims more pages than the file
-/// has: another process's checkpoint writes the first page (with the new size) before
-/// the pages it adds, so a file can look truncated for an instant. A file that really
-/// is truncated still looks so after the retries.
+/// has and no log is there to hold them: another process's checkpoint may have been
+/// finishing. A file that really is truncated still looks so after the retries.
 pub fn inspect_settled(path: &Path) -> std::io::Result<Inspection> {
     let mut tries = 0;
     loop {
         let found = inspect(path)?;
         match &found {
-            Inspection::Sqlite { claimed_len: Some(c), actual_len, .. } if c > actual_len && tries < 25 => {
+            Inspection::Sqlite { claimed_len: Some(c), actual_len, .. }
+                if c > actual_len && tries < 25 && !has_wal(path) =>
+            {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
