@@ -188,17 +188,28 @@ pub fn report_input_at(
     library: &Library,
     timestamp: Option<&str>,
 ) -> Result<crate::report::Input, String> {
-    let err = |e: store::Error| e.to_string();
-    let found = project.verify().map_err(err)?;
-    if !found.ok() {
-        let problems = found.problems();
-        return Err(format!(
-            "{}: refused: the project file does not verify, so no report is made of it ({} problem(s)): {}",
-            project.path().display(),
-            problems.len(),
-            problems.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
-        ));
+    refuse_unverified(project)?;
+    input_of(project, library, timestamp)
+}
+
+/// Refuses a project file that does not verify: no report is made of it.
+fn refuse_unverified(project: &Project) -> Result<(), String> {
+    let found = project.verify().map_err(|e| e.to_string())?;
+    if found.ok() {
+        return Ok(());
     }
+    let problems = found.problems();
+    Err(format!(
+        "{}: refused: the project file does not verify, so no report is made of it ({} problem(s)): {}",
+        project.path().display(),
+        problems.len(),
+        problems.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+    ))
+}
+
+/// A report's input from a project file already verified.
+fn input_of(project: &Project, library: &Library, timestamp: Option<&str>) -> Result<crate::report::Input, String> {
+    let err = |e: store::Error| e.to_string();
     let model = project.load_model().map_err(err)?;
     let threats = project.register().map_err(err)?;
     let mitigations = project.mitigations().map_err(err)?;
@@ -438,12 +449,14 @@ pub fn verify_report(bytes: &[u8], source: &ReportSource<'_>, library: &Library)
             Ok(compare(remake(&input), name.to_string()))
         }
         ReportSource::Project(project) => {
+            // Verified once: whether the report is made again or checked by its head.
+            refuse_unverified(project)?;
             let err = |e: store::Error| e.to_string();
             let file = project.path().display().to_string();
             let log = project.audit_log().map_err(err)?;
             let now = log.last().map(|e| format!("{}:{}", e.seq, e.hash));
             if r.head == now {
-                let input = report_input_at(project, library, r.timestamp.as_deref())?;
+                let input = input_of(project, library, r.timestamp.as_deref())?;
                 return Ok(compare(remake(&input), format!("the current state of {file}")));
             }
             // Made earlier: its head must be an entry of this file's log.
