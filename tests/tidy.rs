@@ -14,18 +14,21 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Files under `src/` that mention `needle` in code (comments skipped), outside `owner`.
-fn offenders(needle: &str, owners: &[&str]) -> Vec<String> {
+/// Every Rust file under `src/`, in name order: its path (with `/`) and its text.
+fn sources() -> Vec<(String, String)> {
     let mut files = Vec::new();
     rust_files(Path::new("src"), &mut files);
     files.sort();
+    files.iter().map(|f| (f.to_string_lossy().replace('\\', "/"), std::fs::read_to_string(f).unwrap())).collect()
+}
+
+/// Files under `src/` that mention `needle` in code (comments skipped), outside `owner`.
+fn offenders(needle: &str, owners: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
-    for f in files {
-        let name = f.to_string_lossy().replace('\\', "/");
+    for (name, text) in sources() {
         if owners.iter().any(|o| name.starts_with(o)) {
             continue;
         }
-        let text = std::fs::read_to_string(&f).unwrap();
         for (i, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             if code.contains(needle) {
@@ -119,15 +122,10 @@ fn module_of(path: &str) -> Option<String> {
 
 #[test]
 fn modules_use_only_the_modules_before_them() {
-    let mut files = Vec::new();
-    rust_files(Path::new("src"), &mut files);
-    files.sort();
     let mut out = Vec::new();
-    for f in files {
-        let name = f.to_string_lossy().replace('\\', "/");
+    for (name, text) in sources() {
         let Some(module) = module_of(&name) else { continue };
         let at = ORDER.iter().position(|m| *m == module).unwrap_or_else(|| panic!("{module} is not in ORDER"));
-        let text = std::fs::read_to_string(&f).unwrap();
         // Unit tests may build what they need from anywhere.
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
         for (i, line) in code.lines().enumerate() {
