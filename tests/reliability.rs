@@ -270,7 +270,9 @@ fn two_processes_writing_the_same_file_both_land_or_are_told_it_is_in_use() {
 
 /// Two writers, each opening the file afresh for every action (as separate commands
 /// do), for thousands of actions: no false "damaged" (the header read while the other
-/// checkpoints), nothing lost, and the file verifies at the end.
+/// checkpoints), nothing lost, and the file verifies at the end. A reader verifies the
+/// file all along (its readers on three connections must see one state): never a false
+/// finding.
 #[test]
 fn two_writers_for_thousands_of_actions_never_see_a_false_damage() {
     use threatwright::lifecycle::Request;
@@ -307,10 +309,29 @@ fn two_writers_for_thousands_of_actions_never_see_a_false_damage() {
             (landed, busy)
         })
     };
+    let writing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let reader = {
+        let (db, writing) = (db.clone(), writing.clone());
+        std::thread::spawn(move || {
+            let mut verified = 0;
+            while writing.load(std::sync::atomic::Ordering::Relaxed) {
+                let v = Project::open(Path::new(&db)).and_then(|p| p.verify());
+                match v {
+                    Ok(v) => assert!(v.ok(), "verified while written to: {:?}", v.problems()),
+                    Err(store::Error::InUse { .. }) => continue,
+                    Err(e) => panic!("verifying while written to: {e}"),
+                }
+                verified += 1;
+            }
+            verified
+        })
+    };
     let a = writer("alpha", 1, db.clone());
     let b = writer("beta", 11, db.clone());
     let (la, ba) = a.join().unwrap();
     let (lb, bb) = b.join().unwrap();
+    writing.store(false, std::sync::atomic::Ordering::Relaxed);
+    assert!(reader.join().unwrap() > 10, "the reader verified the file as it was written");
     let p = Project::open(Path::new(&db)).unwrap();
     let v = p.verify().unwrap();
     assert!(v.ok(), "{:?}", v.problems());

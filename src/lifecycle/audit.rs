@@ -44,11 +44,52 @@ pub struct Entry {
     pub hash: String,
 }
 
-/// The hash of an entry: SHA-256 over every field but `hash`, each length-prefixed so
+/// An entry's fields, borrowed (as read from the project file, without copying them).
+#[derive(Clone, Copy, Debug)]
+pub struct EntryRef<'a> {
+    pub seq: u64,
+    pub at: &'a str,
+    pub who: &'a str,
+    pub action: &'a str,
+    pub object_kind: &'a str,
+    pub object: &'a str,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+    pub os_user: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+impl Entry {
+    pub fn borrowed(&self) -> EntryRef<'_> {
+        EntryRef {
+            seq: self.seq,
+            at: &self.at,
+            who: &self.who,
+            action: &self.action,
+            object_kind: &self.object_kind,
+            object: &self.object,
+            before: self.before.as_deref(),
+            after: self.after.as_deref(),
+            os_user: self.os_user.as_deref(),
+            state: self.state.as_deref(),
+            prev_hash: &self.prev_hash,
+            hash: &self.hash,
+        }
+    }
+}
+
+/// The hash of an entry (see [`digest`]), in hexadecimal.
+pub fn hash(e: &Entry) -> String {
+    hex(&digest(&e.borrowed()))
+}
+
+/// The digest of an entry: SHA-256 over every field but `hash`, each length-prefixed so
 /// that no two different entries encode alike. The fields added with schema 4
 /// (`os_user`, `state`) follow the link, each behind its own tag and only when present,
 /// so entries written before them keep their hashes.
-pub fn hash(e: &Entry) -> String {
+pub fn digest(e: &EntryRef<'_>) -> [u8; 32] {
     let mut h = Sha256::new();
     let mut field = |bytes: &[u8]| {
         h.update((bytes.len() as u64).to_be_bytes());
@@ -60,7 +101,7 @@ pub fn hash(e: &Entry) -> String {
     field(e.action.as_bytes());
     field(e.object_kind.as_bytes());
     field(e.object.as_bytes());
-    for part in [&e.before, &e.after] {
+    for part in [e.before, e.after] {
         match part {
             Some(s) => {
                 field(b"1");
@@ -70,13 +111,24 @@ pub fn hash(e: &Entry) -> String {
         }
     }
     field(e.prev_hash.as_bytes());
-    for (tag, value) in [(&b"os-user"[..], &e.os_user), (&b"state"[..], &e.state)] {
+    for (tag, value) in [(&b"os-user"[..], e.os_user), (&b"state"[..], e.state)] {
         if let Some(v) = value {
             field(tag);
             field(v.as_bytes());
         }
     }
-    hex(&h.finalize())
+    h.finalize().into()
+}
+
+/// Whether `text` is the lower-case hexadecimal of `bytes` (no allocation).
+pub fn is_hex_of(text: &str, bytes: &[u8]) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    text.len() == bytes.len() * 2
+        && text
+            .as_bytes()
+            .chunks_exact(2)
+            .zip(bytes)
+            .all(|(t, b)| t[0] == DIGITS[(b >> 4) as usize] && t[1] == DIGITS[(b & 0xf) as usize])
 }
 
 /// Lower-case hexadecimal.
@@ -123,70 +175,102 @@ pub fn verify<'a>(
     stored_head: Option<(u64, &str)>,
     anchors: &[Anchor],
 ) -> Verification {
-    let mut prev = GENESIS.to_owned();
-    let mut count = 0u64;
-    let mut head = None;
-    let anchored = |seq: u64, hash: &str| {
-        anchors.iter().find(|a| a.seq == seq && a.hash != hash).map(|a| {
-            (seq, format!("entry {seq} is not the one {} recorded: the log was rewritten at or before it", a.holder))
-        })
-    };
-    for (expected_seq, e) in (1u64..).zip(entries) {
-        count += 1;
-        let broken =
-            |seq: u64, why: String| Verification { entries: count, head: head.clone(), broken: Some((seq, why)) };
-        if e.seq != expected_seq {
-            return broken(
-                expected_seq,
-                format!("entry {expected_seq} is missing (the log jumps from {} to {})", expected_seq - 1, e.seq),
-            );
+    let mut chain = Chain::new(anchors);
+    for e in entries {
+        if !chain.push(&e.borrowed()) {
+            break;
         }
-        if e.prev_hash != prev {
-            return broken(
-                e.seq,
-                "its link to the previous entry does not match: the entry before it was changed".into(),
-            );
-        }
-        if hash(e) != e.hash {
-            return broken(e.seq, format!("its content does not match its hash: entry {} was changed", e.seq));
-        }
-        if let Some((seq, why)) = anchored(e.seq, &e.hash) {
-            return broken(seq, why);
-        }
-        prev = e.hash.clone();
-        head = Some((e.seq, e.hash.clone()));
     }
-    let last = head.clone();
-    let last_seq = last.as_ref().map_or(0, |(s, _)| *s);
-    let broken = match (stored_head, &last) {
-        (Some((seq, h)), Some((lseq, lh))) if seq == *lseq && h != lh => {
-            Some((seq, format!("entry {seq} does not match the recorded head: the last entry was replaced")))
+    chain.finish(stored_head)
+}
+
+/// A verification in progress, fed one entry at a time (in sequence order), so that a
+/// long log is checked as it is read, without holding it.
+pub struct Chain<'a> {
+    anchors: &'a [Anchor],
+    /// The last entry's hash (`GENESIS` before the first).
+    prev: String,
+    count: u64,
+    head: Option<u64>,
+    broken: Option<(u64, String)>,
+}
+
+impl<'a> Chain<'a> {
+    pub fn new(anchors: &'a [Anchor]) -> Chain<'a> {
+        Chain { anchors, prev: GENESIS.to_owned(), count: 0, head: None, broken: None }
+    }
+
+    /// Checks the next entry; false once the chain is broken (later entries change
+    /// nothing).
+    pub fn push(&mut self, e: &EntryRef<'_>) -> bool {
+        if self.broken.is_some() {
+            return false;
         }
-        (Some((seq, _)), Some((lseq, _))) if seq != *lseq => Some((
-            seq.max(*lseq),
-            format!(
-                "the log ends at entry {lseq}, but the recorded head is entry {seq}: entries were removed or added"
-            ),
-        )),
-        (Some((seq, _)), None) => Some((seq, format!("the log is empty, but the recorded head is entry {seq}"))),
-        (None, Some((lseq, _))) => {
-            Some((*lseq, format!("the log has {lseq} entries, but its recorded head is missing: it was removed")))
+        self.count += 1;
+        let expected = self.count;
+        self.broken = if e.seq != expected {
+            Some((expected, format!("entry {expected} is missing (the log jumps from {} to {})", expected - 1, e.seq)))
+        } else if e.prev_hash != self.prev {
+            Some((e.seq, "its link to the previous entry does not match: the entry before it was changed".into()))
+        } else if !is_hex_of(e.hash, &digest(e)) {
+            Some((e.seq, format!("its content does not match its hash: entry {} was changed", e.seq)))
+        } else {
+            self.anchors.iter().find(|a| a.seq == e.seq && a.hash != e.hash).map(|a| {
+                (
+                    e.seq,
+                    format!(
+                        "entry {} is not the one {} recorded: the log was rewritten at or before it",
+                        e.seq, a.holder
+                    ),
+                )
+            })
+        };
+        if self.broken.is_some() {
+            return false;
         }
-        _ => None,
-    };
-    // An anchor beyond the end: entries the baseline saw are gone.
-    let broken = broken.or_else(|| {
-        anchors.iter().filter(|a| a.seq > last_seq).max_by_key(|a| a.seq).map(|a| {
-            (
-                a.seq,
+        self.prev.clear();
+        self.prev.push_str(e.hash);
+        self.head = Some(e.seq);
+        true
+    }
+
+    /// The verification, given the head recorded apart from the log.
+    pub fn finish(self, stored_head: Option<(u64, &str)>) -> Verification {
+        let last = self.head.map(|seq| (seq, self.prev));
+        if let Some(broken) = self.broken {
+            return Verification { entries: self.count, head: last, broken: Some(broken) };
+        }
+        let last_seq = last.as_ref().map_or(0, |(s, _)| *s);
+        let broken = match (stored_head, &last) {
+            (Some((seq, h)), Some((lseq, lh))) if seq == *lseq && h != lh => {
+                Some((seq, format!("entry {seq} does not match the recorded head: the last entry was replaced")))
+            }
+            (Some((seq, _)), Some((lseq, _))) if seq != *lseq => Some((
+                seq.max(*lseq),
                 format!(
-                    "{} recorded entry {}, but the log ends at entry {last_seq}: entries were removed",
-                    a.holder, a.seq
+                    "the log ends at entry {lseq}, but the recorded head is entry {seq}: entries were removed or added"
                 ),
-            )
-        })
-    });
-    Verification { entries: count, head: last, broken }
+            )),
+            (Some((seq, _)), None) => Some((seq, format!("the log is empty, but the recorded head is entry {seq}"))),
+            (None, Some((lseq, _))) => {
+                Some((*lseq, format!("the log has {lseq} entries, but its recorded head is missing: it was removed")))
+            }
+            _ => None,
+        };
+        // An anchor beyond the end: entries the baseline saw are gone.
+        let broken = broken.or_else(|| {
+            self.anchors.iter().filter(|a| a.seq > last_seq).max_by_key(|a| a.seq).map(|a| {
+                (
+                    a.seq,
+                    format!(
+                        "{} recorded entry {}, but the log ends at entry {last_seq}: entries were removed",
+                        a.holder, a.seq
+                    ),
+                )
+            })
+        });
+        Verification { entries: self.count, head: last, broken }
+    }
 }
 
 #[cfg(test)]

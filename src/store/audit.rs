@@ -5,6 +5,7 @@ use super::seal::{self, Seal};
 use crate::lifecycle::audit::{self, Entry, GENESIS};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// A user action in progress: the transaction and who is acting. Every change made
 /// through it is logged with [`Action::log`]; `Project::act` refuses to commit an action
@@ -117,11 +118,46 @@ fn set_head(tx: &Transaction<'_>, seq: u64, hash: &str) -> rusqlite::Result<()> 
     Ok(())
 }
 
-/// Each entry's recorded digest of its seals.
-pub fn states(conn: &Connection) -> rusqlite::Result<std::collections::BTreeMap<u64, String>> {
-    let mut stmt = conn.prepare("SELECT seq, state FROM audit_log WHERE state IS NOT NULL")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))?;
-    rows.collect()
+/// Verifies the chain as it reads the log, in order, without holding it: each entry
+/// against the one before, the `anchors` baselines recorded, and `stored_head`. Also
+/// gives each entry's recorded digest of its seals (its `state`).
+pub(crate) fn verify(
+    conn: &Connection,
+    stored_head: Option<(u64, &str)>,
+    anchors: &[audit::Anchor],
+) -> rusqlite::Result<(audit::Verification, BTreeMap<u64, String>)> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, who, action, object_kind, object, before, after, os_user, state, prev_hash, hash
+         FROM audit_log ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut chain = audit::Chain::new(anchors);
+    let mut states = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let text = |i| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+        let maybe = |i| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
+        let e = audit::EntryRef {
+            seq: r.get::<_, i64>(0)? as u64,
+            at: text(1)?,
+            who: text(2)?,
+            action: text(3)?,
+            object_kind: text(4)?,
+            object: text(5)?,
+            before: maybe(6)?,
+            after: maybe(7)?,
+            os_user: maybe(8)?,
+            state: maybe(9)?,
+            prev_hash: text(10)?,
+            hash: text(11)?,
+        };
+        if let Some(state) = e.state {
+            states.insert(e.seq, state.to_owned());
+        }
+        if !chain.push(&e) {
+            break;
+        }
+    }
+    Ok((chain.finish(stored_head), states))
 }
 
 /// The whole log, in order.

@@ -16,7 +16,7 @@
 //! still prove itself against the seal. Verifying hashes each row once and builds no
 //! content unless the row differs (BENCHMARKS.md).
 
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
@@ -196,9 +196,7 @@ pub(crate) fn pending(conn: &Connection) -> rusqlite::Result<Vec<Seal>> {
         let Some(s) = spec(&table) else { continue };
         let keys: Vec<Value> = if s.key.len() == 2 { vec![k1, k2] } else { vec![k1] };
         let row = key_text(keys.iter().map(ValueRef::from));
-        let cond: Vec<String> = s.key.iter().enumerate().map(|(i, k)| format!("t.{k} = ?{}", i + 1)).collect();
-        let sql = format!("SELECT {}, t.* FROM main.{} AS t WHERE {}", s.label, s.table, cond.join(" AND "));
-        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut stmt = conn.prepare_cached(&by_key(s, &format!("{}, t.*", s.label)))?;
         let found = stmt
             .query_row(params_from_iter(keys.iter()), |r| {
                 let label: Option<String> = r.get(0)?;
@@ -256,15 +254,26 @@ pub(crate) fn write(conn: &Connection, seq: u64, seals: &[Seal]) -> rusqlite::Re
 
 /// A row's key as seals name it: its key columns' values, space-separated.
 fn key_text<'a>(values: impl Iterator<Item = ValueRef<'a>>) -> String {
-    let parts: Vec<String> = values
-        .map(|v| match v {
-            ValueRef::Integer(i) => i.to_string(),
-            ValueRef::Real(f) => f.to_string(),
-            ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
-            ValueRef::Null => String::new(),
-        })
-        .collect();
-    parts.join(" ")
+    let mut out = String::new();
+    write_key(&mut out, values);
+    out
+}
+
+/// [`key_text`] into `out` (cleared first).
+fn write_key<'a>(out: &mut String, values: impl Iterator<Item = ValueRef<'a>>) {
+    use std::fmt::Write;
+    out.clear();
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match v {
+            ValueRef::Integer(n) => write!(out, "{n}").unwrap_or(()),
+            ValueRef::Real(f) => write!(out, "{f}").unwrap_or(()),
+            ValueRef::Text(t) | ValueRef::Blob(t) => out.push_str(&String::from_utf8_lossy(t)),
+            ValueRef::Null => {}
+        }
+    }
 }
 
 /// A column value's digest: SHA-256 over a type tag and the value's bytes.
@@ -293,14 +302,14 @@ fn value_digest(v: ValueRef<'_>) -> [u8; 32] {
 }
 
 /// A row's hash from its columns' names and value digests.
-fn row_hash<'a>(columns: impl IntoIterator<Item = (&'a str, [u8; 32])>) -> String {
+fn row_hash<'a>(columns: impl IntoIterator<Item = (&'a str, [u8; 32])>) -> [u8; 32] {
     let mut h = Sha256::new();
     for (name, digest) in columns {
         h.update((name.len() as u64).to_be_bytes());
         h.update(name.as_bytes());
         h.update(digest);
     }
-    crate::lifecycle::audit::hex(&h.finalize())
+    h.finalize().into()
 }
 
 /// A row read for sealing: its hash and the content a seal keeps.
@@ -321,18 +330,15 @@ impl Sealing {
             encode(&mut content, name, v, &d);
             digests.push((*name, d));
         }
-        Ok(Sealing { hash: row_hash(digests), content })
+        Ok(Sealing { hash: crate::lifecycle::audit::hex(&row_hash(digests)), content })
     }
 }
 
-/// The hash of the row whose columns (named `names`) start at `from` in `r`: what
-/// [`Sealing::of`] makes, without the content.
-fn hash_of(r: &rusqlite::Row<'_>, from: usize, names: &[&str]) -> rusqlite::Result<String> {
-    let mut digests = Vec::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate().skip(from) {
-        digests.push((*name, value_digest(r.get_ref(i)?)));
-    }
-    Ok(row_hash(digests))
+/// The hash of row `r` whose columns are named `names`: what [`Sealing::of`] makes,
+/// without the content.
+fn hash_of(r: &rusqlite::Row<'_>, names: &[&str]) -> rusqlite::Result<[u8; 32]> {
+    let digests = names.iter().enumerate().map(|(i, name)| Ok((*name, value_digest(r.get_ref(i)?))));
+    Ok(row_hash(digests.collect::<rusqlite::Result<Vec<_>>>()?))
 }
 
 /// A value as sealed content keeps it.
@@ -501,81 +507,168 @@ fn shorten(s: &str) -> String {
     if s.chars().count() <= MAX { s.to_owned() } else { format!("{}…", s.chars().take(MAX).collect::<String>()) }
 }
 
-/// The latest seal of each row, and what the seals of each entry add up to.
-struct Seals {
-    /// (table, row) → (label, hash) of the latest seal.
-    latest: HashMap<(String, String), (String, Option<String>)>,
-    /// Entry → the digest of its seals.
-    digests: BTreeMap<u64, String>,
+/// A row's latest seal.
+struct Latest {
+    label: String,
+    /// `None`: sealed as removed.
+    hash: Option<String>,
 }
 
+/// The latest seal of each row, and what the seals of each entry add up to.
+struct Seals {
+    /// Table → row → its latest seal.
+    latest: HashMap<String, HashMap<String, Latest>>,
+    /// Entry → the digest of its seals, in entry order.
+    digests: Vec<(u64, [u8; 32])>,
+}
+
+/// Reads every seal once, in (table, row, seq) order: a row's last record is its latest
+/// seal, and each entry's records come in the (table, row) order its digest was made in.
 fn load_seals(conn: &Connection) -> rusqlite::Result<Seals> {
     let mut stmt = conn.prepare("SELECT tbl, row, seq, label, hash FROM seals ORDER BY tbl, row, seq")?;
     let mut rows = stmt.query([])?;
-    let mut latest = HashMap::new();
-    let mut by_entry: BTreeMap<u64, Sha256> = BTreeMap::new();
+    let mut latest: HashMap<String, HashMap<String, Latest>> = HashMap::new();
+    let mut by_entry: HashMap<u64, Sha256> = HashMap::new();
+    // The record read last: its row's latest seal until a record of another row comes.
+    let mut last: Option<(String, String, Latest)> = None;
     while let Some(r) = rows.next()? {
-        let (table, row, seq, label, hash): (String, String, i64, String, Option<String>) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-        // The same encoding as `digest`, fed record by record ((table, row) order holds
-        // within each entry).
+        let (table, row, seq) = (r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str()?, r.get::<_, i64>(2)?);
+        let (label, hash) = (r.get_ref(3)?.as_str()?, r.get_ref(4)?.as_str_or_null()?);
+        // The same encoding as `digest`, fed record by record.
         let h = by_entry.entry(seq as u64).or_default();
-        for bytes in [table.as_bytes(), row.as_bytes(), label.as_bytes(), hash.as_deref().unwrap_or("-").as_bytes()] {
+        for bytes in [table.as_bytes(), row.as_bytes(), label.as_bytes(), hash.unwrap_or("-").as_bytes()] {
             h.update((bytes.len() as u64).to_be_bytes());
             h.update(bytes);
         }
-        latest.insert((table, row), (label, hash));
+        match &mut last {
+            Some((t, k, seal)) if t == table && k == row => {
+                seal.label.clear();
+                seal.label.push_str(label);
+                seal.hash = hash.map(str::to_owned);
+            }
+            _ => {
+                let seal = Latest { label: label.to_owned(), hash: hash.map(str::to_owned) };
+                if let Some((t, k, seal)) = last.replace((table.to_owned(), row.to_owned(), seal)) {
+                    latest.entry(t).or_default().insert(k, seal);
+                }
+            }
+        }
     }
-    let digests = by_entry.into_iter().map(|(seq, h)| (seq, crate::lifecycle::audit::hex(&h.finalize()))).collect();
+    if let Some((t, k, seal)) = last {
+        latest.entry(t).or_default().insert(k, seal);
+    }
+    let mut digests: Vec<(u64, [u8; 32])> = by_entry.into_iter().map(|(seq, h)| (seq, h.finalize().into())).collect();
+    digests.sort_unstable_by_key(|(seq, _)| *seq);
     Ok(Seals { latest, digests })
 }
 
-/// Checks every entry's seals against the digest it recorded (`states`: each entry's
-/// `state`) and every row of every sealed table against its latest seal.
-pub(crate) fn verify(conn: &Connection, states: &BTreeMap<u64, String>) -> rusqlite::Result<Vec<Finding>> {
-    let Seals { mut latest, digests } = load_seals(conn)?;
-    let mut findings = Vec::new();
-    for (seq, d) in &digests {
-        if states.get(seq) != Some(d) {
+/// What the seals and the sealed rows say, before they are held against the chain.
+pub(crate) struct State {
+    /// Each entry's digest of its seals, as the seals are now, in entry order.
+    digests: Vec<(u64, [u8; 32])>,
+    /// Rows that differ from their latest seal.
+    rows: Vec<Finding>,
+}
+
+impl State {
+    /// Every finding, given each entry's recorded digest (`states`: its `state`): entries
+    /// whose seals differ first, then rows.
+    pub(crate) fn findings(self, states: &BTreeMap<u64, String>) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for (seq, d) in &self.digests {
+            if !states.get(seq).is_some_and(|s| crate::lifecycle::audit::is_hex_of(s, d)) {
+                findings.push(seals_finding(*seq));
+            }
+        }
+        for seq in states.keys().filter(|s| self.digests.binary_search_by_key(s, |(seq, _)| seq).is_err()) {
             findings.push(seals_finding(*seq));
         }
+        findings.extend(self.rows);
+        findings
     }
-    for seq in states.keys().filter(|s| !digests.contains_key(s)) {
-        findings.push(seals_finding(*seq));
-    }
+}
+
+/// Reads every seal and checks every row of every sealed table against its latest seal
+/// (see [`State::findings`] for the seals against the chain).
+pub(crate) fn verify(conn: &Connection) -> rusqlite::Result<State> {
+    let Seals { mut latest, digests } = load_seals(conn)?;
+    let mut findings = Vec::new();
     for s in SEALED {
-        let mut stmt = conn.prepare(&format!("SELECT {}, t.* FROM main.{} AS t", s.label, s.table))?;
-        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let key_at: Vec<usize> =
-            s.key.iter().filter_map(|k| names.iter().skip(1).position(|n| n == k).map(|i| i + 1)).collect();
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            if s.table == "meta" && r.get_ref(1)?.as_str().ok() == Some("audit_head") {
-                continue;
-            }
-            let row = key_text(key_at.iter().map(|&i| r.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?.into_iter());
-            let label: Option<String> = r.get(0)?;
-            let label = label.unwrap_or_else(|| row.clone());
-            let hash = hash_of(r, 1, &names)?;
-            let finding = |change| Finding { table: s.table.into(), what: s.what.into(), row: label.clone(), change };
-            match latest.remove(&(s.table.to_owned(), row.clone())) {
-                Some((_, Some(h))) if h == hash => {}
-                Some((_, Some(h))) => {
-                    let fields = changed_fields(conn, s.table, &row, &h, &Sealing::of(r, 1)?.content)?;
-                    findings.push(finding(Change::Changed { fields }));
-                }
-                Some((_, None)) | None => findings.push(finding(Change::Added)),
-            }
+        let mut sealed = latest.remove(s.table).unwrap_or_default();
+        verify_table(conn, s, &mut sealed, &mut findings)?;
+        let mut gone: Vec<_> = sealed.into_iter().filter(|(_, seal)| seal.hash.is_some()).collect();
+        gone.sort_by(|a, b| a.0.cmp(&b.0));
+        findings.extend(gone.into_iter().map(|(_, seal)| Finding {
+            table: s.table.into(),
+            what: s.what.into(),
+            row: seal.label,
+            change: Change::Removed,
+        }));
+    }
+    // Seals of tables that are not ours (written by something else).
+    let mut other: Vec<_> = latest
+        .into_iter()
+        .flat_map(|(table, rows)| rows.into_iter().map(move |(row, seal)| (table.clone(), row, seal)))
+        .filter(|(_, _, seal)| seal.hash.is_some())
+        .collect();
+    other.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    findings.extend(other.into_iter().map(|(table, _, seal)| Finding {
+        table,
+        what: "row".into(),
+        row: seal.label,
+        change: Change::Removed,
+    }));
+    Ok(State { digests, rows: findings })
+}
+
+/// Checks each row of table `s` against its latest seal, taking it out of `sealed`
+/// (what is left there was removed). A row's label is read only for a finding.
+fn verify_table(
+    conn: &Connection,
+    s: &Sealed,
+    sealed: &mut HashMap<String, Latest>,
+    findings: &mut Vec<Finding>,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(&format!("SELECT * FROM main.{} AS t", s.table))?;
+    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let key_at: Vec<usize> = s.key.iter().filter_map(|k| names.iter().position(|n| n == k)).collect();
+    let mut rows = stmt.query([])?;
+    let mut row = String::new();
+    while let Some(r) = rows.next()? {
+        if s.table == "meta" && r.get_ref(0)?.as_str().ok() == Some("audit_head") {
+            continue;
         }
+        let keys = key_at.iter().map(|&i| r.get_ref(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+        write_key(&mut row, keys.iter().copied());
+        let hash = hash_of(r, &names)?;
+        let change = match sealed.remove(row.as_str()) {
+            Some(Latest { hash: Some(h), .. }) if crate::lifecycle::audit::is_hex_of(&h, &hash) => continue,
+            Some(Latest { hash: Some(h), .. }) => {
+                Change::Changed { fields: changed_fields(conn, s.table, &row, &h, &Sealing::of(r, 0)?.content)? }
+            }
+            Some(Latest { hash: None, .. }) | None => Change::Added,
+        };
+        let label = label_of(conn, s, &keys)?.unwrap_or_else(|| row.clone());
+        findings.push(Finding { table: s.table.into(), what: s.what.into(), row: label, change });
     }
-    let mut gone: Vec<_> = latest.into_iter().filter(|(_, (_, h))| h.is_some()).collect();
-    gone.sort();
-    for ((table, _), (label, _)) in gone {
-        let what = spec(&table).map_or("row", |s| s.what);
-        findings.push(Finding { what: what.into(), row: label, change: Change::Removed, table });
-    }
-    Ok(findings)
+    Ok(())
+}
+
+/// How people name the row of table `s` whose key values are `keys`.
+fn label_of(conn: &Connection, s: &Sealed, keys: &[ValueRef<'_>]) -> rusqlite::Result<Option<String>> {
+    let found = conn
+        .prepare_cached(&by_key(s, s.label))?
+        .query_row(params_from_iter(keys.iter().map(|v| ToSqlOutput::Borrowed(*v))), |r| r.get::<_, Option<String>>(0))
+        .optional()?;
+    Ok(found.flatten())
+}
+
+/// The query of `columns` from the row of table `s` whose key values are bound as
+/// `?1`, `?2`.
+fn by_key(s: &Sealed, columns: &str) -> String {
+    let cond: Vec<String> = s.key.iter().enumerate().map(|(i, k)| format!("t.{k} = ?{}", i + 1)).collect();
+    format!("SELECT {columns} FROM main.{} AS t WHERE {}", s.table, cond.join(" AND "))
 }
 
 fn seals_finding(seq: u64) -> Finding {
@@ -604,7 +697,7 @@ fn changed_fields(
     let (Some(sealed), Some(found)) = (sealed.as_deref().and_then(decode), decode(found)) else {
         return Ok(Vec::new());
     };
-    if row_hash(sealed.iter().map(|(k, v)| (k.as_str(), v.digest()))) != hash {
+    if !crate::lifecycle::audit::is_hex_of(hash, &row_hash(sealed.iter().map(|(k, v)| (k.as_str(), v.digest())))) {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();

@@ -40,43 +40,54 @@ impl Integrity {
 
 /// Verifies the file through `conn` (see [`Project::verify`]); `thorough` adds SQLite's
 /// structural check, after which nothing else is read when it finds damage.
+///
+/// Three readers share the work, each on its own core where there is one: SQLite's
+/// structural check and the audit chain on read-only connections of their own (WAL
+/// lets them read beside `conn`), the schema and the sealed state on `conn`. They read
+/// the same committed state: `conn` holds one snapshot throughout, and the chain is read
+/// again on `conn` should a writer have moved the head between the two snapshots.
 pub(crate) fn integrity(conn: &Connection, path: &Path, thorough: bool) -> Result<Integrity> {
     let sql = |e| sql_error(path, e);
-    // SQLite's structural check reads the whole file: it runs on a connection of its own,
-    // beside the rest (WAL lets both read), and damage it finds stands for everything.
-    let (damage, rest) = std::thread::scope(|s| {
-        let structure = thorough.then(|| s.spawn(|| structural_check(path)));
-        let rest = chain_and_state(conn);
-        let damage = structure.map(|h| h.join().unwrap_or_else(|_| Err(rusqlite::Error::InvalidQuery)));
-        (damage, rest)
+    // A transaction of our own (read only, rolled back) unless the caller holds one.
+    let snapshot = if conn.is_autocommit() { Some(conn.unchecked_transaction().map_err(sql)?) } else { None };
+    let head = audit::head(conn).map_err(sql)?;
+    let anchors = anchors(conn).map_err(sql)?;
+    let (damage, chain, rest) = std::thread::scope(|s| {
+        let structure = thorough.then(|| s.spawn(|| health::quick_check(&read_only(path)?)));
+        let chain = s.spawn(|| {
+            let c = read_only(path)?;
+            let tx = c.unchecked_transaction()?;
+            let seen = audit::head(&tx)?;
+            let found = audit::verify(&tx, seen.as_ref().map(|(n, h)| (*n, h.as_str())), &anchors)?;
+            Ok::<_, rusqlite::Error>((seen, found))
+        });
+        let rest =
+            health::schema_differences(conn, migrate::LATEST).and_then(|schema| Ok((schema, seal::verify(conn)?)));
+        (structure.map(joined), joined(chain), rest)
     });
     let damage = damage.transpose().map_err(sql)?.unwrap_or_default();
     if !damage.is_empty() {
         let unverified = crate::lifecycle::audit::Verification { entries: 0, head: None, broken: None };
         return Ok(Integrity { damage, schema: Vec::new(), chain: unverified, state: Vec::new() });
     }
-    let (schema, chain, state) = rest.map_err(sql)?;
-    Ok(Integrity { damage, schema, chain, state })
+    let (schema, state) = rest.map_err(sql)?;
+    let (chain, states) = match chain.map_err(sql)? {
+        (seen, found) if seen == head => found,
+        // A writer moved on between the snapshots: the chain as `conn` sees it.
+        _ => audit::verify(conn, head.as_ref().map(|(n, h)| (*n, h.as_str())), &anchors).map_err(sql)?,
+    };
+    drop(snapshot);
+    Ok(Integrity { damage, schema, chain, state: state.findings(&states) })
 }
 
-/// `PRAGMA quick_check` of the file at `path`, on a read-only connection of its own.
-fn structural_check(path: &Path) -> rusqlite::Result<Vec<String>> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    health::quick_check(&conn)
+/// A reader's result; a reader that panicked is an error, not a crash.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, rusqlite::Result<T>>) -> rusqlite::Result<T> {
+    h.join().unwrap_or(Err(rusqlite::Error::InvalidQuery))
 }
 
-/// The schema's differences from ours, the audit chain, and the sealed state.
-fn chain_and_state(
-    conn: &Connection,
-) -> rusqlite::Result<(Vec<String>, crate::lifecycle::audit::Verification, Vec<Finding>)> {
-    let schema = health::schema_differences(conn, migrate::LATEST)?;
-    let log = audit::load(conn)?;
-    let head = audit::head(conn)?;
-    let anchors: Vec<_> = register::baselines(conn)?
+/// The heads of the log that baselines recorded.
+fn anchors(conn: &Connection) -> rusqlite::Result<Vec<crate::lifecycle::audit::Anchor>> {
+    Ok(register::baselines(conn)?
         .into_iter()
         .filter(|b| b.audit_seq > 0)
         .map(|b| crate::lifecycle::audit::Anchor {
@@ -84,8 +95,15 @@ fn chain_and_state(
             hash: b.audit_hash,
             holder: format!("baseline {}", b.id),
         })
-        .collect();
-    let chain = crate::lifecycle::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())), &anchors);
-    let state = seal::verify(conn, &audit::states(conn)?)?;
-    Ok((schema, chain, state))
+        .collect())
+}
+
+/// A read-only connection of its own to the file at `path`, as defensive as the project's.
+fn read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
 }
