@@ -101,8 +101,10 @@ pub(crate) fn finish(
 
 /// The recorded head of the chain (kept in `meta`, apart from the log itself).
 pub fn head(conn: &Connection) -> rusqlite::Result<Option<(u64, String)>> {
-    let v: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE name = 'audit_head'", [], |r| r.get(0)).optional()?;
+    let v: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE name = 'audit_head'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
     Ok(v.and_then(|s| {
         let (seq, hash) = s.split_once(':')?;
         Some((seq.parse().ok()?, hash.to_owned()))
@@ -110,11 +112,11 @@ pub fn head(conn: &Connection) -> rusqlite::Result<Option<(u64, String)>> {
 }
 
 fn set_head(tx: &Transaction<'_>, seq: u64, hash: &str) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO meta (name, value) VALUES ('audit_head', ?1)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        [format!("{seq}:{hash}")],
-    )?;
+    )?
+    .execute([format!("{seq}:{hash}")])?;
     Ok(())
 }
 

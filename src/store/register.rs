@@ -58,18 +58,38 @@ type R<T> = Result<T, Failed>;
 
 /// Every mitigation, with the references of the threats it covers.
 pub fn mitigations(conn: &Connection) -> rusqlite::Result<Vec<Mitigation>> {
+    mitigations_where(conn, "1", [])
+}
+
+/// The mitigations that cover threat `reference`, each with all the threats it covers.
+pub(crate) fn mitigations_of(conn: &Connection, reference: &str) -> rusqlite::Result<Vec<Mitigation>> {
+    mitigations_where(
+        conn,
+        "m.id IN (SELECT tm.mitigation_id FROM threat_mitigations tm JOIN threats t ON t.id = tm.threat_id
+                  WHERE t.ref = ?1)",
+        [reference],
+    )
+}
+
+/// The mitigations (`m`) for which `condition` holds, in reference order.
+fn mitigations_where<P: rusqlite::Params + Clone>(
+    conn: &Connection,
+    condition: &str,
+    params: P,
+) -> rusqlite::Result<Vec<Mitigation>> {
     let mut links: HashMap<String, Vec<String>> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT tm.mitigation_id, t.ref FROM threat_mitigations tm JOIN threats t ON t.id = tm.threat_id",
-        )?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (m, t) = row?;
-            links.entry(m).or_default().push(t);
-        }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT tm.mitigation_id, t.ref FROM threat_mitigations tm JOIN threats t ON t.id = tm.threat_id
+         WHERE tm.mitigation_id IN (SELECT m.id FROM mitigations m WHERE {condition})"
+    ))?;
+    for row in stmt.query_map(params.clone(), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (m, t) = row?;
+        links.entry(m).or_default().push(t);
     }
-    let mut stmt = conn.prepare("SELECT id, doc FROM mitigations ORDER BY length(ref), ref")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT m.id, m.doc FROM mitigations m WHERE {condition} ORDER BY length(m.ref), m.ref"
+    ))?;
+    let rows = stmt.query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = Vec::new();
     for row in rows {
         let (id, doc) = row?;
@@ -95,11 +115,11 @@ fn threat(conn: &Connection, reference: &str) -> R<Threat> {
 fn put_mitigation(conn: &Connection, m: &Mitigation) -> rusqlite::Result<()> {
     let mut doc = m.clone();
     doc.threats.clear(); // links live in threat_mitigations
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO mitigations (id, ref, status, doc) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc",
-        params![m.id.to_string(), m.reference, m.status.as_str(), json(&doc)?],
-    )?;
+    )?
+    .execute(params![m.id.to_string(), m.reference, m.status.as_str(), json(&doc)?])?;
     Ok(())
 }
 
@@ -115,8 +135,7 @@ fn check_date(field: &str, v: &Option<String>) -> Result<Option<String>, Refusal
 /// Changes a threat's status and decision (`lifecycle::status` decides what is allowed).
 pub fn set_status(act: &Action<'_>, reference: &str, req: &Request, today: lifecycle::Date) -> R<Threat> {
     let t = threat(act.tx, reference)?;
-    let linked: Vec<Mitigation> =
-        mitigations(act.tx)?.into_iter().filter(|m| m.threats.iter().any(|r| r == reference)).collect();
+    let linked = mitigations_of(act.tx, reference)?;
     let linked: Vec<&Mitigation> = linked.iter().collect();
     let (status, response) = lifecycle::status::apply(&t, req, &linked, today, act.who, &act.at)?;
     let mut after = t.clone();
@@ -204,10 +223,10 @@ pub fn update_mitigation(act: &Action<'_>, reference: &str, f: &MitigationFields
 pub fn link(act: &Action<'_>, mitigation_ref: &str, threat_ref: &str) -> R<()> {
     let m = mitigation(act.tx, mitigation_ref)?;
     let t = threat(act.tx, threat_ref)?;
-    let added = act.tx.execute(
-        "INSERT OR IGNORE INTO threat_mitigations (threat_id, mitigation_id) VALUES (?1, ?2)",
-        params![t.id.to_string(), m.id.to_string()],
-    )?;
+    let added = act
+        .tx
+        .prepare_cached("INSERT OR IGNORE INTO threat_mitigations (threat_id, mitigation_id) VALUES (?1, ?2)")?
+        .execute(params![t.id.to_string(), m.id.to_string()])?;
     if added > 0 {
         act.log("mitigation.link", "mitigation", mitigation_ref, None, Some(&json!({"threat": threat_ref})))?;
     } else {
@@ -226,16 +245,15 @@ pub fn link(act: &Action<'_>, mitigation_ref: &str, threat_ref: &str) -> R<()> {
 pub fn unlink(act: &Action<'_>, mitigation_ref: &str, threat_ref: &str) -> R<()> {
     let m = mitigation(act.tx, mitigation_ref)?;
     let t = threat(act.tx, threat_ref)?;
-    let removed = act.tx.execute(
-        "DELETE FROM threat_mitigations WHERE threat_id = ?1 AND mitigation_id = ?2",
-        params![t.id.to_string(), m.id.to_string()],
-    )?;
+    let removed = act
+        .tx
+        .prepare_cached("DELETE FROM threat_mitigations WHERE threat_id = ?1 AND mitigation_id = ?2")?
+        .execute(params![t.id.to_string(), m.id.to_string()])?;
     if removed == 0 {
         return Err(Refusal::Invalid(format!("{mitigation_ref} is not linked to {threat_ref}")).into());
     }
     // The threat's status must still hold without this mitigation.
-    let rest: Vec<Mitigation> =
-        mitigations(act.tx)?.into_iter().filter(|x| x.threats.iter().any(|r| r == threat_ref)).collect();
+    let rest = mitigations_of(act.tx, threat_ref)?;
     let rest: Vec<&Mitigation> = rest.iter().collect();
     if let Err(e) = lifecycle::status::requirements(t.status, &t.response, &rest, None) {
         return Err(Refusal::Invalid(format!(
@@ -319,9 +337,7 @@ pub fn sign_threat(act: &Action<'_>, threat_ref: &str, reviewer: &str, note: Opt
         note: note.map(str::to_owned),
         fingerprint: lifecycle::review::threat_fingerprint(&t, model),
     };
-    act.tx.execute(
-        "INSERT INTO reviews (id, scope, threat_id, reviewer, at, note, fingerprint) VALUES (?1, 'threat', ?2, ?3, ?4, ?5, ?6)",
-        params![review.id.to_string(), t.id.to_string(), review.reviewer, review.at, review.note, review.fingerprint],
+    act.tx.prepare_cached("INSERT INTO reviews (id, scope, threat_id, reviewer, at, note, fingerprint) VALUES (?1, 'threat', ?2, ?3, ?4, ?5, ?6)")?.execute(params![review.id.to_string(), t.id.to_string(), review.reviewer, review.at, review.note, review.fingerprint],
     )?;
     act.log("review.threat", "threat", threat_ref, None, Some(&serde_json::to_value(&review).unwrap_or_default()))?;
     Ok(review)
@@ -362,10 +378,12 @@ pub fn sign_model(
     let register = crate::lifecycle::review::Standing::of(&threats::load(act.tx)?);
     lifecycle::status::check_sign_off(reviewer, None)?;
     let (seq, hash) = super::audit::head(act.tx)?.unwrap_or((0, crate::lifecycle::audit::GENESIS.to_owned()));
-    act.tx.execute(
-        "INSERT INTO baselines (at, reviewer, note, fingerprint, snapshot, items, register, audit_seq, audit_hash)
+    act.tx
+        .prepare_cached(
+            "INSERT INTO baselines (at, reviewer, note, fingerprint, snapshot, items, register, audit_seq, audit_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
+        )?
+        .execute(params![
             act.at,
             reviewer.trim(),
             note,
@@ -375,13 +393,10 @@ pub fn sign_model(
             serde_json::to_string(&register).unwrap_or_default(),
             seq as i64,
             hash
-        ],
-    )?;
+        ])?;
     let id = act.tx.last_insert_rowid() as u64;
     let review_id = Uuid::new_v4();
-    act.tx.execute(
-        "INSERT INTO reviews (id, scope, baseline_id, reviewer, at, note, fingerprint) VALUES (?1, 'model', ?2, ?3, ?4, ?5, ?6)",
-        params![review_id.to_string(), id as i64, reviewer.trim(), act.at, note, fingerprint],
+    act.tx.prepare_cached("INSERT INTO reviews (id, scope, baseline_id, reviewer, at, note, fingerprint) VALUES (?1, 'model', ?2, ?3, ?4, ?5, ?6)")?.execute(params![review_id.to_string(), id as i64, reviewer.trim(), act.at, note, fingerprint],
     )?;
     act.log(
         "baseline.create",
@@ -477,9 +492,7 @@ pub fn import(act: &Action<'_>, model: &Model) -> R<()> {
         let t = lifecycle::records::from_record(r, model);
         put(act.tx, &t, &act.at)?;
         if let Some(o) = &r.ranking_override {
-            act.tx.execute(
-                "INSERT INTO threat_overrides (threat_id, likelihood, impact, reason, by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![t.id.to_string(), o.likelihood, o.impact, o.reason, o.by, o.at.clone().unwrap_or_else(|| act.at.clone())],
+            act.tx.prepare_cached("INSERT INTO threat_overrides (threat_id, likelihood, impact, reason, by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![t.id.to_string(), o.likelihood, o.impact, o.reason, o.by, o.at.clone().unwrap_or_else(|| act.at.clone())],
             )?;
         }
     }
@@ -489,8 +502,11 @@ pub fn import(act: &Action<'_>, model: &Model) -> R<()> {
         max_mit = max_mit.max(m.reference.trim_start_matches("M-").parse().unwrap_or(0));
         put_mitigation(act.tx, m)?;
         for tr in &m.threats {
-            let id: Option<String> =
-                act.tx.query_row("SELECT id FROM threats WHERE ref = ?1", [tr], |r| r.get(0)).optional()?;
+            let id: Option<String> = act
+                .tx
+                .prepare_cached("SELECT id FROM threats WHERE ref = ?1")?
+                .query_row([tr], |r| r.get(0))
+                .optional()?;
             let Some(id) = id else {
                 return Err(Refusal::Invalid(format!(
                     "mitigation {} covers {tr}, which is not in the register",
@@ -498,22 +514,23 @@ pub fn import(act: &Action<'_>, model: &Model) -> R<()> {
                 ))
                 .into());
             };
-            act.tx.execute(
-                "INSERT OR IGNORE INTO threat_mitigations (threat_id, mitigation_id) VALUES (?1, ?2)",
-                params![id, m.id.to_string()],
-            )?;
+            act.tx
+                .prepare_cached("INSERT OR IGNORE INTO threat_mitigations (threat_id, mitigation_id) VALUES (?1, ?2)")?
+                .execute(params![id, m.id.to_string()])?;
         }
     }
     set_counter(act.tx, "next_mitigation_ref", max_mit + 1)?;
     for r in model.reviews.iter().filter(|r| r.scope == ReviewScope::Threat) {
         let id: Option<String> = match &r.threat {
-            Some(tr) => act.tx.query_row("SELECT id FROM threats WHERE ref = ?1", [tr], |x| x.get(0)).optional()?,
+            Some(tr) => act
+                .tx
+                .prepare_cached("SELECT id FROM threats WHERE ref = ?1")?
+                .query_row([tr], |x| x.get(0))
+                .optional()?,
             None => None,
         };
         let Some(id) = id else { continue };
-        act.tx.execute(
-            "INSERT INTO reviews (id, scope, threat_id, reviewer, at, note, fingerprint) VALUES (?1, 'threat', ?2, ?3, ?4, ?5, ?6)",
-            params![r.id.to_string(), id, r.reviewer, r.at, r.note, r.fingerprint],
+        act.tx.prepare_cached("INSERT INTO reviews (id, scope, threat_id, reviewer, at, note, fingerprint) VALUES (?1, 'threat', ?2, ?3, ?4, ?5, ?6)")?.execute(params![r.id.to_string(), id, r.reviewer, r.at, r.note, r.fingerprint],
         )?;
     }
     act.log(
@@ -554,7 +571,7 @@ pub fn remove_mitigation(act: &Action<'_>, reference: &str) -> R<()> {
     for t in &m.threats {
         unlink(act, reference, t)?;
     }
-    act.tx.execute("DELETE FROM mitigations WHERE id = ?1", params![m.id.to_string()])?;
+    act.tx.prepare_cached("DELETE FROM mitigations WHERE id = ?1")?.execute(params![m.id.to_string()])?;
     act.log("mitigation.remove", "mitigation", reference, Some(&serde_json::to_value(&m).unwrap_or_default()), None)?;
     Ok(())
 }
@@ -564,13 +581,14 @@ pub fn remove_mitigation(act: &Action<'_>, reference: &str) -> R<()> {
 pub fn restore_mitigation(act: &Action<'_>, m: &Mitigation) -> R<Mitigation> {
     let before = mitigation(act.tx, &m.reference).ok();
     put_mitigation(act.tx, m)?;
-    act.tx.execute("DELETE FROM threat_mitigations WHERE mitigation_id = ?1", params![m.id.to_string()])?;
+    act.tx
+        .prepare_cached("DELETE FROM threat_mitigations WHERE mitigation_id = ?1")?
+        .execute(params![m.id.to_string()])?;
     for r in &m.threats {
         if let Some(t) = threats::get(act.tx, r)? {
-            act.tx.execute(
-                "INSERT OR IGNORE INTO threat_mitigations (threat_id, mitigation_id) VALUES (?1, ?2)",
-                params![t.id.to_string(), m.id.to_string()],
-            )?;
+            act.tx
+                .prepare_cached("INSERT OR IGNORE INTO threat_mitigations (threat_id, mitigation_id) VALUES (?1, ?2)")?
+                .execute(params![t.id.to_string(), m.id.to_string()])?;
         }
     }
     act.log(

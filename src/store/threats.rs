@@ -66,18 +66,18 @@ pub fn override_records(conn: &Connection) -> rusqlite::Result<HashMap<Uuid, Ran
 }
 
 pub(crate) fn counter(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<u64> {
-    let n: String = tx.query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| r.get(0))?;
+    let n: String = tx.prepare_cached("SELECT value FROM meta WHERE name = ?1")?.query_row([name], |r| r.get(0))?;
     n.parse().map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
 pub(crate) fn set_counter(tx: &Transaction<'_>, name: &str, value: u64) -> rusqlite::Result<()> {
-    tx.execute("UPDATE meta SET value = ?2 WHERE name = ?1", params![name, value.to_string()])?;
+    tx.prepare_cached("UPDATE meta SET value = ?2 WHERE name = ?1")?.execute(params![name, value.to_string()])?;
     Ok(())
 }
 
 /// Inserts or replaces a threat's row.
 pub(crate) fn put(tx: &Transaction<'_>, t: &Threat, now: &str) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO threats (id, ref, rule_id, target_kind, target_key, target_id, status, severity,
                               likelihood, impact, first_seen, last_seen, obsolete_since, doc)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13)
@@ -85,22 +85,22 @@ pub(crate) fn put(tx: &Transaction<'_>, t: &Threat, now: &str) -> rusqlite::Resu
              likelihood = excluded.likelihood, impact = excluded.impact, target_key = excluded.target_key,
              last_seen = CASE WHEN excluded.status = 'obsolete' THEN threats.last_seen ELSE excluded.last_seen END,
              obsolete_since = excluded.obsolete_since, doc = excluded.doc",
-        params![
-            t.id.to_string(),
-            t.reference,
-            t.rule,
-            t.target.kind.as_str(),
-            t.target.key.as_str(),
-            t.target.id.to_string(),
-            t.status.as_str(),
-            t.severity.as_str(),
-            t.likelihood,
-            t.impact,
-            now,
-            t.obsolete_since,
-            json(t)?
-        ],
-    )?;
+    )?
+    .execute(params![
+        t.id.to_string(),
+        t.reference,
+        t.rule,
+        t.target.kind.as_str(),
+        t.target.key.as_str(),
+        t.target.id.to_string(),
+        t.status.as_str(),
+        t.severity.as_str(),
+        t.likelihood,
+        t.impact,
+        now,
+        t.obsolete_since,
+        json(t)?
+    ])?;
     Ok(())
 }
 
@@ -124,10 +124,16 @@ pub fn record(
         }
     }
     set_counter(tx, "next_threat_ref", r.next_ref)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO analysis_runs (at, rules_version, threats, new, obsoleted) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![act.at, rules_version, r.register.len() as i64, r.new.len() as i64, r.obsoleted.len() as i64],
-    )?;
+    )?
+    .execute(params![
+        act.at,
+        rules_version,
+        r.register.len() as i64,
+        r.new.len() as i64,
+        r.obsoleted.len() as i64
+    ])?;
     act.log(
         "analysis.run",
         "register",
@@ -182,13 +188,17 @@ pub fn standings(conn: &Connection) -> rusqlite::Result<Vec<crate::lifecycle::ch
 
 /// The rule library version of the latest analysis, if any.
 pub fn rules_version(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT rules_version FROM analysis_runs ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).optional()
+    conn.prepare_cached("SELECT rules_version FROM analysis_runs ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()
 }
 
 /// One threat by reference.
 pub fn get(conn: &Connection, reference: &str) -> rusqlite::Result<Option<Threat>> {
-    let doc: Option<String> =
-        conn.query_row("SELECT doc FROM threats WHERE ref = ?1", [reference], |r| r.get(0)).optional()?;
+    let doc: Option<String> = conn
+        .prepare_cached("SELECT doc FROM threats WHERE ref = ?1")?
+        .query_row([reference], |r| r.get(0))
+        .optional()?;
     doc.map(|d| serde_json::from_str(&d).map_err(decode_err)).transpose()
 }
 
@@ -206,11 +216,9 @@ pub fn add_manual(act: &Action<'_>, mut t: Threat) -> rusqlite::Result<String> {
 /// Records a ranking override (replacing an earlier one).
 pub fn set_override(act: &Action<'_>, t: &Threat, o: &Override) -> rusqlite::Result<()> {
     let before = override_records(act.tx)?.remove(&t.id);
-    act.tx.execute(
-        "INSERT INTO threat_overrides (threat_id, likelihood, impact, reason, by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+    act.tx.prepare_cached("INSERT INTO threat_overrides (threat_id, likelihood, impact, reason, by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (threat_id) DO UPDATE SET likelihood = excluded.likelihood, impact = excluded.impact,
-             reason = excluded.reason, by = excluded.by, at = excluded.at",
-        params![t.id.to_string(), o.likelihood, o.impact, o.reason, o.by, act.at],
+             reason = excluded.reason, by = excluded.by, at = excluded.at")?.execute(params![t.id.to_string(), o.likelihood, o.impact, o.reason, o.by, act.at],
     )?;
     let after = RankingOverride {
         likelihood: o.likelihood,
