@@ -1,39 +1,43 @@
 //! Small filesystem helpers shared by the writers (YAML, project files, reports).
 
-use std::fs::File;
 use std::path::Path;
+use tempfile::NamedTempFile;
 
-/// Gives a temporary file that will replace `target` the permissions a user expects:
-/// those of the file it replaces, or `rw-r--r--` for a new file. (Temporary files are
-/// created private, which would make every rewritten model unreadable to the team.)
-pub fn adopt_permissions(tmp: &File, target: &Path) -> std::io::Result<()> {
-    let perms = match std::fs::metadata(target) {
-        Ok(meta) => meta.permissions(),
+/// A temporary file beside `target` (named `prefix…suffix`) that will be renamed over
+/// it. It has the permissions of the file it replaces; for a new file, what any program's
+/// new file has: `rw-rw-rw-` less the user's umask. (Temporary files are otherwise
+/// created private, which would make every rewritten model unreadable to the team; a
+/// fixed `rw-r--r--` would ignore a user's private umask.)
+pub fn temp_beside(target: &Path, prefix: &str, suffix: &str) -> std::io::Result<NamedTempFile> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(suffix);
+    match std::fs::metadata(target) {
+        Ok(meta) => {
+            let tmp = builder.tempfile_in(dir)?;
+            tmp.as_file().set_permissions(meta.permissions())?;
+            Ok(tmp)
+        }
         Err(_) => {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                std::fs::Permissions::from_mode(0o644)
+                // The mode asked of `open`, which the kernel narrows by the umask.
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
             }
-            #[cfg(not(unix))]
-            {
-                return Ok(());
-            }
+            builder.tempfile_in(dir)
         }
-    };
-    tmp.set_permissions(perms)
+    }
 }
 
 /// Writes `bytes` to `target` atomically: a temporary file beside it is written, synced
 /// and renamed over it, so a reader never sees half a file and a crash leaves the old one.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    adopt_permissions(tmp.as_file(), target)?;
+    let mut tmp = temp_beside(target, ".threatwright-", ".tmp")?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(target).map_err(|e| e.error)?;

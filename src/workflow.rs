@@ -350,9 +350,21 @@ pub fn load_version(
         },
         None => (spec, None),
     };
-    let path = std::path::Path::new(file);
+    load_path(std::path::Path::new(file), baseline, library, limits)
+}
+
+/// A version by its path alone — a model YAML or a project file, read only; with
+/// `baseline` (`Some(None)`: the latest), a project file's baseline. No `git:` or
+/// `@baseline` forms are read from the path: what the app's "Compare with file…" takes.
+pub fn load_path(
+    path: &std::path::Path,
+    baseline: Option<Option<u64>>,
+    library: &Library,
+    limits: &yaml::Limits,
+) -> Result<(Model, Vec<crate::model::Threat>), String> {
+    let file = path.display();
     let model = if crate::files::is_project_path(path) {
-        let project = Project::open(path).map_err(|e| e.to_string())?;
+        let project = Project::open_read_only(path).map_err(|e| e.to_string())?;
         match baseline {
             None => project.document().map_err(|e| e.to_string())?,
             Some(id) => {

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{code, stderr, stdout, tw};
+use common::{code, stderr, stdout, tw, tw_umask};
+use std::path::Path;
 
 const EXAMPLES: [&str; 3] = [
     "models/examples/public-api-platform.yaml",
@@ -173,15 +174,33 @@ fn show_summary_of_the_payments_example() {
     insta::assert_snapshot!(stdout(&o));
 }
 
+/// New files get what the user's umask allows of `rw-rw-rw-` (readable by the team under
+/// the usual 022, private under 077), whatever the kind: model YAML, project file, report;
+/// a rewritten file keeps the permissions it had.
 #[test]
-fn written_files_are_readable_by_the_team() {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
+#[cfg(unix)]
+fn written_files_follow_the_umask_and_rewrites_keep_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (umask, expected) in [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)] {
         let dir = tempfile::tempdir().unwrap();
-        let y = dir.path().join("g.yaml");
-        assert_eq!(code(&tw(&["gen", "--elements", "13", "-o", y.to_str().unwrap()])), 0);
-        assert_eq!(std::fs::metadata(&y).unwrap().permissions().mode() & 0o777, 0o644);
+        let (y, db, html) = (dir.path().join("g.yaml"), dir.path().join("p.twdb"), dir.path().join("r.html"));
+        let (y_s, db_s, html_s) = (y.to_str().unwrap(), db.to_str().unwrap(), html.to_str().unwrap());
+        for args in [
+            &["gen", "--elements", "13", "-o", y_s][..],
+            &["new", db_s, "--from", y_s],
+            &["report", db_s, "--format", "html", "-o", html_s],
+        ] {
+            let o = tw_umask(umask, args);
+            assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        }
+        for p in [&y, &db, &html] {
+            assert_eq!(mode(p), expected, "{} under umask {umask:03o}", p.display());
+        }
+        // A rewrite keeps the file's own permissions, whatever the umask.
+        std::fs::set_permissions(&y, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert_eq!(code(&tw_umask(0o000, &["gen", "--elements", "13", "-o", y_s])), 0);
+        assert_eq!(mode(&y), 0o640);
     }
 }
 

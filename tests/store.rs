@@ -264,7 +264,7 @@ fn what_a_project_remembers_of_its_writes_is_what_the_file_holds() {
     let library = threatwright::session::builtin_library().unwrap();
     let mut p = Project::create(&path, &m).unwrap();
     p.analyze(&library).unwrap();
-    let fresh = |path: &Path| Project::open(path).unwrap().register().unwrap();
+    let fresh = |path: &Path| Project::open_read_only(path).unwrap().register().unwrap();
     assert_eq!(p.register().unwrap(), fresh(&path));
 
     // A decision between two analyses: the next analysis reconciles with the file, not
@@ -330,7 +330,7 @@ fn an_edit_and_its_analysis_are_one_step_in_the_file() {
 
     // The file holds exactly the new model and the register the project answers with; a
     // project created from the new model whole holds the same model.
-    let reopened = Project::open(&path).unwrap();
+    let reopened = Project::open_read_only(&path).unwrap();
     assert_eq!(reopened.load_model().unwrap(), next);
     assert_eq!(p.register_known().unwrap(), reopened.register().unwrap().as_slice());
     let whole = dir.path().join("whole.twdb");
@@ -362,11 +362,11 @@ fn an_edit_and_its_analysis_are_one_step_in_the_file() {
     let entries = p.audit_log().unwrap().len();
     let err = p.edit_model(&next, &failing, &library).expect_err("the analysis' row fails");
     assert!(err.to_string().contains("injected"), "{err}");
-    let reopened = Project::open(&path).unwrap();
+    let reopened = Project::open_read_only(&path).unwrap();
     assert_eq!(reopened.load_model().unwrap(), next);
     assert_eq!(reopened.register().unwrap(), register);
     assert_eq!(reopened.audit_log().unwrap().len(), entries);
-    drop(reopened);
+    drop((reopened, p));
     let mut p = Project::open(&path).unwrap();
     let log = p.audit_log().unwrap();
 
@@ -377,7 +377,7 @@ fn an_edit_and_its_analysis_are_one_step_in_the_file() {
     let register = p.register().unwrap();
     let err = p.edit_model(&next, &broken, &library).expect_err("refused");
     assert!(matches!(err, store::Error::InvalidModel { .. }), "{err:?}");
-    let reopened = Project::open(&path).unwrap();
+    let reopened = Project::open_read_only(&path).unwrap();
     assert_eq!(reopened.load_model().unwrap(), next);
     assert_eq!(reopened.register().unwrap(), register);
     assert_eq!(reopened.audit_log().unwrap().len(), entries);

@@ -245,10 +245,13 @@ fn a_write_from_an_open_project_verifies_again_after_someone_else_changed_the_fi
         ..Default::default()
     };
     let today = threatwright::lifecycle::today();
-    let mut p = Project::open(&db).unwrap();
+    let mut p = Project::open_to_edit(&db).unwrap();
     p.set_status("TW-0005", &na("one"), today).unwrap();
-    // Another Threatwright process writes: honest, so the next write goes ahead.
-    ok(&["threat", "set", arg(&db), "TW-0006", "--status", "not-applicable", "--reason", "two"]);
+    // Another Threatwright process cannot write while the project is open (one writer
+    // per file); the open project's next write goes ahead.
+    let o = common::tw(&["threat", "set", arg(&db), "TW-0006", "--status", "not-applicable", "--reason", "two"]);
+    assert_eq!(common::code(&o), 2, "{}", common::stderr(&o));
+    assert!(common::stderr(&o).contains("in the Threatwright app"), "{}", common::stderr(&o));
     p.set_status("TW-0007", &na("three"), today).unwrap();
     // The sqlite3 shell writes: the open project notices and refuses.
     sqlite3(&db, "UPDATE threats SET severity = 'low' WHERE ref = 'TW-0008'");

@@ -13,18 +13,29 @@ use crate::workflow;
 use std::fmt::Write;
 use std::path::Path;
 
-/// Opens a project file as the configured user.
+/// Opens a project file to write to it, as the configured user.
 pub(crate) fn open(file: &Path) -> Result<Project, Failure> {
-    if !is_project_path(file) {
-        return Err(Failure::input(format!(
-            "{}: this needs a project file (.twdb); create one with `threatwright new FILE.twdb --from {}`",
-            file.display(),
-            file.display()
-        )));
-    }
+    needs_project(file)?;
     let mut p = Project::open(file)?;
     p.set_user(&who()?);
     Ok(p)
+}
+
+/// Opens a project file to read it only: the file is left exactly as it is.
+pub(crate) fn open_to_read(file: &Path) -> Result<Project, Failure> {
+    needs_project(file)?;
+    Ok(Project::open_read_only(file)?)
+}
+
+fn needs_project(file: &Path) -> Result<(), Failure> {
+    if is_project_path(file) {
+        return Ok(());
+    }
+    Err(Failure::input(format!(
+        "{}: this needs a project file (.twdb); create one with `threatwright new FILE.twdb --from {}`",
+        file.display(),
+        file.display()
+    )))
 }
 
 /// Who acts: see `config::who`.
@@ -79,7 +90,7 @@ pub fn mitigation(cmd: MitigationCommand) -> Outcome {
             print(&out)
         }
         MitigationCommand::List { file, format } => {
-            let p = open(&file)?;
+            let p = open_to_read(&file)?;
             let ms = p.mitigations()?;
             let register = p.register()?;
             let orphans: Vec<String> = check::orphans(
@@ -128,7 +139,7 @@ pub fn review(cmd: ReviewCommand) -> Outcome {
             }
         }
         ReviewCommand::List { file, format } => {
-            let p = open(&file)?;
+            let p = open_to_read(&file)?;
             let model = p.load_model()?;
             let register = p.register()?;
             let reviews = p.reviews()?;
@@ -177,7 +188,7 @@ pub fn review(cmd: ReviewCommand) -> Outcome {
 pub fn baseline(cmd: BaselineCommand) -> Outcome {
     match cmd {
         BaselineCommand::List { file } => {
-            let p = open(&file)?;
+            let p = open_to_read(&file)?;
             let mut out = String::new();
             for b in p.baselines()? {
                 let _ = writeln!(
@@ -196,7 +207,7 @@ pub fn baseline(cmd: BaselineCommand) -> Outcome {
             print(&out)
         }
         BaselineCommand::Show { file, id, format } => {
-            let p = open(&file)?;
+            let p = open_to_read(&file)?;
             let b = p.baseline(id)?.ok_or_else(|| {
                 Failure::input(match id {
                     Some(id) => {
@@ -227,7 +238,7 @@ pub fn baseline(cmd: BaselineCommand) -> Outcome {
 pub fn log(args: LogArgs) -> Outcome {
     match (args.command, args.file) {
         (Some(LogCommand::Verify { file }), _) => {
-            let p = open(&file)?;
+            let p = open_to_read(&file)?;
             let mut found = p.verify()?;
             if found.damage.is_empty() {
                 // Signatures are checked with OpenSSH's ssh-keygen: a bad one is a change.
@@ -262,7 +273,7 @@ pub fn log(args: LogArgs) -> Outcome {
             Ok(if found.damage.is_empty() { Exit::Findings } else { Exit::Input })
         }
         (Some(LogCommand::Signatures { file, dir }), _) => {
-            let p = open(&file)?;
+            let p = open_to_read(&file)?;
             let approvals = workflow::signed_approvals(&p.audit_log()?);
             if let Some(dir) = &dir {
                 std::fs::create_dir_all(dir)
@@ -308,7 +319,7 @@ pub fn log(args: LogArgs) -> Outcome {
             Ok(if approvals.iter().all(|a| a.checked.is_ok()) { Exit::Success } else { Exit::Findings })
         }
         (None, Some(file)) => {
-            let p = open(&file)?;
+            let p = open_to_read(&file)?;
             let log = p.audit_log()?;
             match args.format {
                 TextOrJson::Json => print_json(&log),
@@ -367,7 +378,7 @@ pub fn check(
     };
     let opts = check::Options { fail_on: level(fail_on), max_expired, today, review: !no_review };
     let report = if is_project_path(file) {
-        let project = open(file)?;
+        let project = open_to_read(file)?;
         verified(&project)?;
         workflow::check_project(&project, &opts)?
     } else {

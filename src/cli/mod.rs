@@ -60,6 +60,8 @@ impl From<store::Error> for Failure {
             | ForeignSchema { .. }
             | Tampered { .. }
             | InUse { .. }
+            | ReadOnly { .. }
+            | NetworkFileSystem { .. }
             | AlreadyExists { .. }
             | NotInRegister { .. }
             | Refused(_)
@@ -155,7 +157,7 @@ fn run(command: Command) -> Outcome {
         }
         Command::Export { file, format: ExportFormat::ThreatDragon, output, input } => {
             let model = if is_project_path(&file) {
-                lifecycle::open(&file)?.document()?
+                lifecycle::open_to_read(&file)?.document()?
             } else {
                 read_model(&file, &limits(&input))?
             };
@@ -171,7 +173,7 @@ fn run(command: Command) -> Outcome {
         Command::Export { file, format: ExportFormat::Yaml, output, input } => {
             // A project file exports its model with its register; YAML is canonicalised.
             let model = if is_project_path(&file) {
-                lifecycle::open(&file)?.document()?
+                lifecycle::open_to_read(&file)?.document()?
             } else {
                 read_model(&file, &limits(&input))?
             };
@@ -269,7 +271,7 @@ struct Input {
 
 fn load_input(path: &Path, limits: &Limits) -> Result<Input, Failure> {
     if is_project_path(path) {
-        let project = Project::open(path)?;
+        let project = Project::open_read_only(path)?;
         let model = project.load_model()?;
         let diagnostics = crate::model::validate(&model);
         Ok(Input { model: Some(model), diagnostics })

@@ -10,7 +10,7 @@ use std::path::Path;
 /// Everything a report is made from, for a project file or a model YAML.
 fn input(file: &Path, rules: &RuleOpts, limits: &Limits) -> Result<report::Input, Failure> {
     if is_project_path(file) {
-        let project = Project::open(file)?;
+        let project = Project::open_read_only(file)?;
         // The changes since the baseline are judged by the rules `diff` would use.
         let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
         return crate::workflow::report_input(&project, &library).map_err(Failure::input);
@@ -86,7 +86,7 @@ pub fn verify(report_path: &Path, file: &Path, rules: &RuleOpts, limits: &Limits
         .map_err(|e| Failure::input(format!("{}: cannot read: {e}", report_path.display())))?;
     let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
     let checked = if is_project_path(file) {
-        let project = Project::open(file)?;
+        let project = Project::open_read_only(file)?;
         crate::workflow::verify_report(&bytes, &crate::workflow::ReportSource::Project(&project), &library)
     } else {
         let (name, text, model) = model_file(file, limits)?;

@@ -80,7 +80,7 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
             print(&format!("{}: {}\n", t.reference, render::status_text(&t)))
         }
         ThreatCommand::Show { file, reference } => {
-            let p = project(&file)?;
+            let p = super::lifecycle::open_to_read(&file)?;
             let t = p
                 .register()?
                 .into_iter()

@@ -42,6 +42,9 @@ pub struct AppInfo {
     pub examples: Vec<Example>,
     /// Recent project files that still exist, newest first.
     pub recent: Vec<String>,
+    /// Why the file named on the command line did not open (it was missing, not a file,
+    /// not a project file, in use...).
+    pub startup_problem: Option<String>,
 }
 
 /// What a path is asked for (decides the dialog's kind and file filter).
@@ -95,6 +98,18 @@ impl PathPurpose {
         !matches!(self, PathPurpose::Open | PathPurpose::Compare | PathPurpose::Import(_))
     }
 
+    /// What a path chosen for this is for, in words ("open", "save a PDF report").
+    pub fn verb(self) -> String {
+        match self {
+            PathPurpose::Open => "open".into(),
+            PathPurpose::NewProject => "create a project file".into(),
+            PathPurpose::Yaml => "save the model YAML".into(),
+            PathPurpose::Compare => "compare with".into(),
+            PathPurpose::Import(_) => "import".into(),
+            PathPurpose::Report(f) => format!("save a {} report", f.extension()),
+        }
+    }
+
     /// The dialog's filter: a label and file name extensions.
     pub fn filter(self) -> (&'static str, &'static [&'static str]) {
         use crate::report::Format as F;
@@ -117,11 +132,12 @@ impl PathPurpose {
     }
 }
 
-pub fn app_info(recent: Vec<String>) -> AppInfo {
+pub fn app_info(recent: Vec<String>, startup_problem: Option<String>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         examples: EXAMPLES.iter().map(|(n, t, _)| Example { name: (*n).to_owned(), title: (*t).to_owned() }).collect(),
         recent,
+        startup_problem,
     }
 }
 

@@ -83,7 +83,7 @@ impl Session {
             }
             CompareWith::File { path } => {
                 let p = std::path::Path::new(path);
-                let (m, _) = crate::workflow::load_version(path, &self.library, &Default::default())
+                let (m, _) = crate::workflow::load_path(p, None, &self.library, &Default::default())
                     .map_err(|e| Failure::new(FailureCode::Invalid, e))?;
                 (m, p.file_name().map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned()))
             }

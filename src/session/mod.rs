@@ -19,7 +19,6 @@ use crate::store::{self, MitigationFields, Project, RegisterChanges};
 use edit::Edit;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -153,7 +152,9 @@ impl From<store::Error> for Failure {
             | E::Corrupt { .. }
             | E::ForeignSchema { .. }
             | E::Tampered { .. }
+            | E::NetworkFileSystem { .. }
             | E::Io { .. } => FailureCode::File,
+            E::InUse { .. } => FailureCode::Locked,
             E::InvalidModel { .. } => FailureCode::Invalid,
             E::Refused { .. } | E::NotInRegister { .. } => FailureCode::Refused,
             _ => FailureCode::Internal,
@@ -225,9 +226,8 @@ impl Step {
 
 /// An open document.
 pub struct Session {
-    // Field order matters: the connection closes before the lock is released.
+    /// Holds the file's writer lock while the session is open (see `store`).
     project: Project,
-    _lock: File,
     library: Library,
     /// The model as the file holds it (canonical, without the register). The session
     /// holds the file's lock, so nothing else changes it; edits write only what differs.
@@ -245,42 +245,17 @@ pub struct Session {
     began: Instant,
 }
 
-/// Takes the advisory lock that keeps a project file to one editor at a time.
-fn lock(path: &Path) -> R<File> {
-    let f = File::options()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(|e| Failure::new(FailureCode::File, format!("{}: cannot open: {e}", path.display())))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
-            FailureCode::Locked,
-            format!("{} is open in another Threatwright window or process; close it there first", path.display()),
-        )),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(Failure::new(FailureCode::File, format!("{}: cannot lock: {e}", path.display())))
-        }
-    }
-}
-
 impl Session {
     /// Opens a project file for editing, as `who`.
     pub fn open(path: &Path, library: Library, who: &str) -> R<Session> {
-        if !path.exists() {
-            return Err(Failure::new(FailureCode::File, format!("{}: no such file", path.display())));
-        }
-        // Refuse what is not ours before taking a lock on it.
-        crate::store::header::inspect(path)
-            .map_err(|e| Failure::new(FailureCode::File, format!("{}: {e}", path.display())))?;
-        let lock = lock(path)?;
-        let mut project = Project::open(path)?;
+        // What is not ours is refused before a lock is taken or anything opens it to
+        // write; another writer holding it is named.
+        let mut project = Project::open_to_edit(path)?;
         project.set_user(who);
         let model = project.load_model()?;
         let diagnostics = crate::model::validate(&model);
         let mut s = Session {
             project,
-            _lock: lock,
             library,
             model,
             diagnostics,

@@ -30,8 +30,19 @@ pub enum Error {
     /// not verify): nothing is written to it.
     #[error("{}: the project file was changed outside Threatwright, so nothing was written to it: {}", path.display(), summary(.problems))]
     Tampered { path: PathBuf, problems: Vec<String> },
-    #[error("{}: in use by another Threatwright window or process; close it there and try again", path.display())]
-    InUse { path: PathBuf },
+    /// Another writer holds the file (`holder`: who and since when, when known).
+    #[error("{}: in use by {}; close it there and try again", path.display(), holder.as_deref().unwrap_or("another Threatwright window or process"))]
+    InUse { path: PathBuf, holder: Option<String> },
+    /// Writing was asked of a file opened to be read only.
+    #[error("{}: opened to read only; nothing was written to it", path.display())]
+    ReadOnly { path: PathBuf },
+    /// The file lies on a network file system, where SQLite's write-ahead log and the
+    /// writer lock do not hold between machines.
+    #[error(
+        "{}: on a network file system ({fs}), so it is not written to: SQLite's write-ahead log and Threatwright's one-writer lock do not work between machines there. Copy it to a local disk to edit it (reading it works where it is)",
+        path.display()
+    )]
+    NetworkFileSystem { path: PathBuf, fs: String },
     #[error("{}: already exists", path.display())]
     AlreadyExists { path: PathBuf },
     #[error("the model has {} error(s); fix them before saving it", count_errors(.diagnostics))]
@@ -65,7 +76,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub(crate) fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
     let path = path.to_owned();
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::InUse { path },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::InUse { path, holder: None },
         Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt { path, detail: e.to_string() },
         Some(ErrorCode::NotADatabase) => Error::NotAProjectFile { path, reason: "not a SQLite database".into() },
         _ => Error::Sqlite { path, source: e },

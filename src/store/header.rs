@@ -14,6 +14,9 @@ const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 pub enum Inspection {
     /// The path does not exist.
     Missing,
+    /// A directory, a pipe, a device: never opened (opening a pipe would wait for a
+    /// writer).
+    NotAFile,
     /// Zero bytes long.
     Empty,
     /// Not a SQLite database at all.
@@ -58,6 +61,11 @@ pub fn inspect_settled(path: &Path) -> std::io::Result<Inspection> {
 }
 
 pub fn inspect(path: &Path) -> std::io::Result<Inspection> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Ok(Inspection::NotAFile),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Inspection::Missing),
+        _ => {}
+    }
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Inspection::Missing),

@@ -11,6 +11,7 @@ mod audit;
 mod error;
 pub mod header;
 mod health;
+mod lock;
 mod migrate;
 mod model;
 mod open;
@@ -21,6 +22,7 @@ mod verify;
 
 pub use error::{Error, Result};
 pub use health::QUICK_CHECK_ON_OPEN;
+pub use lock::note_path as lock_note;
 pub use migrate::{APPLICATION_ID, LATEST as SCHEMA_VERSION};
 pub use register::{Baseline, MitigationFields, Refusal};
 pub use seal::{Change, FieldChange, Finding};
@@ -52,8 +54,17 @@ pub struct RegisterChanges {
 /// An open project file.
 #[derive(Debug)]
 pub struct Project {
+    // Field order matters: the connection closes (checkpointing its log into the file)
+    // before `access` lets go of the writer lock.
     conn: Connection,
+    /// The project file as the user named it.
     path: PathBuf,
+    /// The SQLite file read: `path`, or a private upgraded copy of it (read-only).
+    file: PathBuf,
+    /// Whether `file` is read as immutable (see `open_read_only`): so are the other
+    /// connections verification opens beside this one.
+    immutable: bool,
+    access: Access,
     /// Who acts, for the audit log.
     who: String,
     /// The operating-system account running this program, for the audit log.
@@ -65,6 +76,16 @@ pub struct Project {
     trusted: Option<i64>,
     /// A signed approval for the next action (see [`Project::sign_next`]).
     signed: Option<(Statement, Signature)>,
+}
+
+/// Whether a project is open to write (holding the file's writer lock) or to read only.
+#[derive(Debug)]
+enum Access {
+    /// `None`: a file being created under a temporary name, which no one else knows.
+    Write { _lock: Option<lock::Lock> },
+    /// `_shared`: the shared lock that keeps writers off while the file is read as
+    /// immutable; `_copy`: the private folder of an upgraded copy, removed with the project.
+    Read { _shared: Option<std::fs::File>, _copy: Option<tempfile::TempDir> },
 }
 
 /// What a write checks before it writes (see [`Project::act`]).
@@ -128,6 +149,9 @@ impl Project {
         guard: Guard,
         f: impl FnOnce(&audit::Action<'_>) -> std::result::Result<T, E>,
     ) -> Result<T> {
+        if matches!(self.access, Access::Read { .. }) {
+            return Err(Error::ReadOnly { path: self.path.clone() });
+        }
         self.known = Known::default();
         let path = self.path.clone();
         let sql = |e| sql_error(&path, e);
@@ -137,7 +161,7 @@ impl Project {
             Guard::Verify | Guard::Thorough => {
                 let version: i64 = tx.pragma_query_value(None, "data_version", |r| r.get(0)).map_err(sql)?;
                 if guard == Guard::Thorough || self.trusted != Some(version) {
-                    let found = integrity(&tx, &path, guard == Guard::Thorough)?;
+                    let found = integrity(&tx, &path, (&self.file, false), guard == Guard::Thorough)?;
                     if !found.damage.is_empty() {
                         return Err(Error::Corrupt { path, detail: found.damage.join("; ") });
                     }
@@ -558,7 +582,7 @@ impl Project {
     /// recorded head and the heads baselines recorded), and every sealed row against the
     /// chain. Reads only.
     pub fn verify(&self) -> Result<Integrity> {
-        integrity(&self.conn, &self.path, true)
+        integrity(&self.conn, &self.path, (&self.file, self.immutable), true)
     }
 
     /// Makes this connection's next insert into `table` fail (a temporary trigger, never

@@ -4,7 +4,8 @@
 
 use super::error::{Error, Result, sql_error};
 use super::header::{self, Inspection};
-use super::{APPLICATION_ID, BUSY_TIMEOUT, Guard, Known, Project, audit, health, migrate, model, seal};
+use super::lock::{self, Writer};
+use super::{APPLICATION_ID, Access, BUSY_TIMEOUT, Guard, Known, Project, audit, health, migrate, model, seal};
 use crate::lifecycle::approval::{Signature, Statement};
 use crate::model::{FORMAT_VERSION, Model};
 use crate::rules::Library;
@@ -12,46 +13,26 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
 impl Project {
-    /// Opens an existing project file, upgrading its schema if it is older.
+    /// Opens an existing project file to write to it, upgrading its schema if it is
+    /// older. Holds the file's writer lock until dropped, waiting a while for another
+    /// command's (see [`lock`]).
     pub fn open(path: &Path) -> Result<Project> {
-        let io = |source| Error::Io { path: path.to_owned(), source };
-        let not_ours = |reason: &str| Error::NotAProjectFile { path: path.to_owned(), reason: reason.to_owned() };
-        let version = match header::inspect_settled(path).map_err(io)? {
-            Inspection::Missing => return Err(Error::NotFound { path: path.to_owned() }),
-            Inspection::Empty => return Err(not_ours("the file is empty")),
-            Inspection::NotSqlite => return Err(not_ours("not a SQLite database")),
-            Inspection::Sqlite { application_id, user_version, claimed_len, actual_len } => {
-                if application_id != APPLICATION_ID {
-                    return Err(not_ours(&if application_id == 0 {
-                        "a SQLite database, but not one made by Threatwright".to_owned()
-                    } else {
-                        format!("a SQLite database of another application (application_id 0x{application_id:08X})")
-                    }));
-                }
-                if user_version > migrate::LATEST {
-                    return Err(Error::IncompatibleVersion {
-                        path: path.to_owned(),
-                        found: user_version,
-                        supported: migrate::LATEST,
-                    });
-                }
-                if user_version == 0 {
-                    return Err(Error::Corrupt { path: path.to_owned(), detail: "it has no schema version".into() });
-                }
-                // Pages a log beside the file still holds are not missing: SQLite replays
-                // the log on open, and `quick_check` judges the result.
-                if let Some(claimed) = claimed_len.filter(|&c| c > actual_len && !header::has_wal(path)) {
-                    return Err(Error::Corrupt {
-                        path: path.to_owned(),
-                        detail: format!("it is truncated ({actual_len} bytes; its header says {claimed})"),
-                    });
-                }
-                user_version
-            }
-        };
+        Project::open_as(path, Writer::Command)
+    }
+
+    /// [`Project::open`] for an editing session, which keeps the file open: refused at
+    /// once when another writer holds it, and others are told it is open in the app.
+    pub fn open_to_edit(path: &Path) -> Result<Project> {
+        Project::open_as(path, Writer::Editor)
+    }
+
+    fn open_as(path: &Path, writer: Writer) -> Result<Project> {
+        let version = inspect_header(path)?;
+        let lock = lock::acquire(path, writer, &crate::account::os_account())?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sql_error(path, e))?;
         let mut project = Project::over(conn, path);
+        project.access = Access::Write { _lock: Some(lock) };
         // Nothing is written before the file is known to be ours and whole.
         project.harden()?;
         project.inspect(version)?;
@@ -65,12 +46,70 @@ impl Project {
         Ok(project)
     }
 
+    /// Opens a project file to read it only: nothing is written to it, changed or left
+    /// beside it — no journal-mode switch, no migration. With no writer at it (a shared
+    /// lock keeps one from starting) or when this user cannot write it, the file is read
+    /// as immutable; beside a writer, through the write-ahead log the writer keeps (see
+    /// [`lock`]). A file of an older schema is upgraded in a private copy (SQLite's
+    /// `VACUUM INTO` a temporary folder, migrated and sealed as found there), never in
+    /// place. Actions on it are refused ([`Error::ReadOnly`]).
+    pub fn open_read_only(path: &Path) -> Result<Project> {
+        let version = inspect_header(path)?;
+        let io = |source| Error::Io { path: path.to_owned(), source };
+        // No writer can start while the shared lock is held: the file is read as it is,
+        // immutable, unless a log a writer left holds pages it still needs.
+        let shared = lock::share(path).map_err(io)?;
+        let writable = std::fs::OpenOptions::new().append(true).open(path).is_ok();
+        let immutable = (shared.is_some() || !writable) && !header::has_wal(path);
+        let conn = reader(path, immutable).map_err(|e| sql_error(path, e))?;
+        let mut project = Project::over(conn, path);
+        project.immutable = immutable;
+        project.access = Access::Read { _shared: shared, _copy: None };
+        project.harden()?;
+        project.inspect(version)?;
+        project.check_model_format()?;
+        if version < migrate::LATEST {
+            project.upgrade_privately(version)?;
+        }
+        Ok(project)
+    }
+
+    /// Makes this read-only project read an upgraded copy of its file (see
+    /// [`Project::open_read_only`]).
+    fn upgrade_privately(&mut self, version: u32) -> Result<()> {
+        let io = |source| Error::Io { path: self.path.clone(), source };
+        let dir = tempfile::Builder::new().prefix("threatwright-read-").tempdir().map_err(io)?;
+        let copy = dir.path().join(self.path.file_name().unwrap_or(std::ffi::OsStr::new("project.twdb")));
+        let target = copy.to_str().ok_or_else(|| io(std::io::Error::other("temporary folder name is not UTF-8")))?;
+        self.read(|c| c.execute("VACUUM INTO ?1", [target]))?;
+        let conn = Connection::open(&copy).map_err(|e| sql_error(&self.path, e))?;
+        let mut upgraded = Project::over(conn, &self.path);
+        upgraded.file = copy;
+        upgraded.harden()?;
+        upgraded.configure()?;
+        upgraded.migrate()?;
+        upgraded.read(seal::install)?;
+        if version < migrate::SEALED_SINCE {
+            upgraded.seal_as_found(version)?;
+        }
+        let shared = match std::mem::replace(&mut self.access, Access::Write { _lock: None }) {
+            Access::Read { _shared, .. } => _shared,
+            Access::Write { .. } => None,
+        };
+        upgraded.access = Access::Read { _shared: shared, _copy: Some(dir) };
+        *self = upgraded;
+        Ok(())
+    }
+
     fn over(conn: Connection, path: &Path) -> Project {
         Project {
             conn,
             path: path.to_owned(),
             who: "unknown".to_owned(),
             os_user: crate::account::os_account(),
+            file: path.to_owned(),
+            immutable: false,
+            access: Access::Write { _lock: None },
             known: Known::default(),
             trusted: None,
             signed: None,
@@ -154,12 +193,7 @@ impl Project {
         if path.exists() {
             return Err(Error::AlreadyExists { path: path.to_owned() });
         }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::Builder::new().prefix(".threatwright-").suffix(".twdb-tmp").tempfile_in(dir).map_err(io)?;
-        crate::files::adopt_permissions(tmp.as_file(), path).map_err(io)?;
+        let tmp = crate::files::temp_beside(path, ".threatwright-", ".twdb-tmp").map_err(io)?;
         {
             let conn = Connection::open(tmp.path()).map_err(|e| sql_error(path, e))?;
             let mut project = Project::over(conn, tmp.path());
@@ -264,4 +298,78 @@ impl Project {
         }
         Ok(())
     }
+}
+
+/// The schema version of the project file at `path`, from its header read with plain
+/// file IO: what is not ours, newer than this build, or cut short is refused before
+/// SQLite (or a lock) touches it.
+fn inspect_header(path: &Path) -> Result<u32> {
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let not_ours = |reason: &str| Error::NotAProjectFile { path: path.to_owned(), reason: reason.to_owned() };
+    match header::inspect_settled(path).map_err(io)? {
+        Inspection::Missing => Err(Error::NotFound { path: path.to_owned() }),
+        Inspection::NotAFile => Err(not_ours("not a regular file (a folder, a pipe or a device)")),
+        Inspection::Empty => Err(not_ours("the file is empty")),
+        Inspection::NotSqlite => Err(not_ours("not a SQLite database")),
+        Inspection::Sqlite { application_id, user_version, claimed_len, actual_len } => {
+            if application_id != APPLICATION_ID {
+                return Err(not_ours(&if application_id == 0 {
+                    "a SQLite database, but not one made by Threatwright".to_owned()
+                } else {
+                    format!("a SQLite database of another application (application_id 0x{application_id:08X})")
+                }));
+            }
+            if user_version > migrate::LATEST {
+                return Err(Error::IncompatibleVersion {
+                    path: path.to_owned(),
+                    found: user_version,
+                    supported: migrate::LATEST,
+                });
+            }
+            if user_version == 0 {
+                return Err(Error::Corrupt { path: path.to_owned(), detail: "it has no schema version".into() });
+            }
+            // Pages a log beside the file still holds are not missing: SQLite replays
+            // the log on open, and `quick_check` judges the result.
+            if let Some(claimed) = claimed_len.filter(|&c| c > actual_len && !header::has_wal(path)) {
+                return Err(Error::Corrupt {
+                    path: path.to_owned(),
+                    detail: format!("it is truncated ({actual_len} bytes; its header says {claimed})"),
+                });
+            }
+            Ok(user_version)
+        }
+    }
+}
+
+/// A read-only connection to the project file at `path`, as defensive as a writer's
+/// (see `Project::harden`) where it matters for reading; `immutable`: SQLite takes no lock
+/// and needs nothing beside the file (see [`Project::open_read_only`] for when).
+pub(crate) fn reader(path: &Path, immutable: bool) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags | OpenFlags::SQLITE_OPEN_URI)?
+    } else {
+        Connection::open_with_flags(path, flags)?
+    };
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// `path` as the path part of an SQLite `file:` URI (`%`, `?` and `#` escaped; made
+/// absolute, so that it cannot be read as an authority).
+fn uri_path(path: &Path) -> String {
+    let full = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut out = String::new();
+    for c in full.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }

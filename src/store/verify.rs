@@ -3,8 +3,8 @@
 
 use super::error::{Result, sql_error};
 use super::seal::Finding;
-use super::{BUSY_TIMEOUT, audit, health, migrate, register, seal};
-use rusqlite::{Connection, OpenFlags};
+use super::{audit, health, migrate, register, seal};
+use rusqlite::Connection;
 use std::path::Path;
 
 /// What verifying a project file found.
@@ -46,16 +46,24 @@ impl Integrity {
 /// lets them read beside `conn`), the schema and the sealed state on `conn`. They read
 /// the same committed state: `conn` holds one snapshot throughout, and the chain is read
 /// again on `conn` should a writer have moved the head between the two snapshots.
-pub(crate) fn integrity(conn: &Connection, path: &Path, thorough: bool) -> Result<Integrity> {
+///
+/// `path` names the project file in errors; `file` is the SQLite file read (the same, or
+/// a private upgraded copy), with whether it is read as immutable.
+pub(crate) fn integrity(
+    conn: &Connection,
+    path: &Path,
+    (file, immutable): (&Path, bool),
+    thorough: bool,
+) -> Result<Integrity> {
     let sql = |e| sql_error(path, e);
     // A transaction of our own (read only, rolled back) unless the caller holds one.
     let snapshot = if conn.is_autocommit() { Some(conn.unchecked_transaction().map_err(sql)?) } else { None };
     let head = audit::head(conn).map_err(sql)?;
     let anchors = anchors(conn).map_err(sql)?;
     let (damage, chain, rest) = std::thread::scope(|s| {
-        let structure = thorough.then(|| s.spawn(|| health::quick_check(&read_only(path)?)));
+        let structure = thorough.then(|| s.spawn(|| health::quick_check(&super::open::reader(file, immutable)?)));
         let chain = s.spawn(|| {
-            let c = read_only(path)?;
+            let c = super::open::reader(file, immutable)?;
             let tx = c.unchecked_transaction()?;
             let seen = audit::head(&tx)?;
             let found = audit::verify(&tx, seen.as_ref().map(|(n, h)| (*n, h.as_str())), &anchors)?;
@@ -96,14 +104,4 @@ fn anchors(conn: &Connection) -> rusqlite::Result<Vec<crate::lifecycle::audit::A
             holder: format!("baseline {}", b.id),
         })
         .collect())
-}
-
-/// A read-only connection of its own to the file at `path`, as defensive as the project's.
-fn read_only(path: &Path) -> rusqlite::Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    Ok(conn)
 }

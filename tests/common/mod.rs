@@ -25,6 +25,20 @@ pub fn tw(args: &[&str]) -> Output {
     command(args).output().expect("the threatwright binary runs")
 }
 
+/// Runs the binary with `args` under file-creation mask `umask` (through `sh`, which
+/// sets it and then becomes the binary).
+pub fn tw_umask(umask: u32, args: &[&str]) -> Output {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(format!("umask {umask:03o} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_threatwright"))
+        .args(args)
+        .env("THREATWRIGHT_USER", USER)
+        .env("THREATWRIGHT_CONFIG", "/nonexistent/threatwright-test-config.yaml")
+        .env_remove("SOURCE_DATE_EPOCH");
+    c.output().expect("sh runs the threatwright binary")
+}
+
 /// Runs the binary with `args` and extra environment variables.
 pub fn tw_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = command(args);

@@ -16,6 +16,7 @@ const target = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CAR
 const app = process.env.THREATWRIGHT_APP ?? path.join(target, "debug/threatwright-desktop");
 const driverBin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), ".cargo/bin/tauri-driver");
 const cli = process.env.THREATWRIGHT_CLI ?? path.join(target, "debug/threatwright");
+process.env.THREATWRIGHT_CLI = cli;
 
 // One fresh directory per run: project files, exports, and the app's config (recent files).
 // The config is read by the launcher and again by each worker: the launcher makes the

@@ -213,17 +213,7 @@ pub fn to_string(model: &Model) -> Result<String, Error> {
 /// temporary file beside it, which then replaces `path`. A crash leaves the old file.
 pub fn write_file(path: &Path, model: &Model) -> Result<(), Error> {
     let text = to_string(model)?;
-    let write_err = |source| Error::Write { path: path.to_owned(), source };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
-    crate::files::adopt_permissions(tmp.as_file(), path).map_err(write_err)?;
-    tmp.write_all(text.as_bytes()).map_err(write_err)?;
-    tmp.as_file().sync_all().map_err(write_err)?;
-    tmp.persist(path).map_err(|e| write_err(e.error))?;
-    Ok(())
+    crate::files::write_atomic(path, text.as_bytes()).map_err(|source| Error::Write { path: path.to_owned(), source })
 }
 
 /// Reads a small settings file (the user configuration). `Ok(None)` when it does not exist.
