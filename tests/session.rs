@@ -578,3 +578,33 @@ fn a_file_changed_outside_threatwright_is_refused_with_the_change_named() {
     );
     assert!(!err.message.contains("threatwright log verify"), "the app's message names no CLI command");
 }
+
+/// "Compare with file…" takes a path and nothing else: a `git:` or `@baseline` form is a
+/// file name like any other (no `git` runs), and the compared file is left as it was.
+#[test]
+fn compare_with_a_file_reads_a_path_only_and_changes_nothing() {
+    use threatwright::session::CompareWith;
+    let dir = tempfile::tempdir().unwrap();
+    let s = open_example(dir.path());
+    for spec in ["git:HEAD:models/examples/payments-api.yaml", "other.twdb@baseline"] {
+        let e = s.compare(&CompareWith::File { path: spec.into() }).expect_err("no such file");
+        assert!(e.message.contains(spec), "{}", e.message);
+        let rest = e.message.replace(spec, "");
+        assert!(!rest.contains("git") && rest.contains("cannot read"), "read as a path: {}", e.message);
+    }
+    // A colleague's project file, in rollback-journal mode, compared: bytes, time and mode stay.
+    let theirs = dir.path().join("theirs.twdb");
+    let model = session::example("payments-api").unwrap();
+    drop(Session::create(&theirs, &model, session::builtin_library().unwrap(), "Colleague").unwrap());
+    let conn = rusqlite::Connection::open(&theirs).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode=delete", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "delete");
+    drop(conn);
+    let bytes = std::fs::read(&theirs).unwrap();
+    let modified = std::fs::metadata(&theirs).unwrap().modified().unwrap();
+    let view = s.compare(&CompareWith::File { path: theirs.display().to_string() }).unwrap();
+    assert_eq!(view.against, "theirs.twdb");
+    assert_eq!(std::fs::read(&theirs).unwrap(), bytes);
+    assert_eq!(std::fs::metadata(&theirs).unwrap().modified().unwrap(), modified);
+    assert!(!dir.path().join("theirs.twdb-wal").exists() && !dir.path().join("theirs.twdb-shm").exists());
+}

@@ -155,3 +155,24 @@ fn modules_use_only_the_modules_before_them() {
     }
     assert_eq!(out, Vec::<String>::new(), "a module uses one after it in the order ARCHITECTURE.md states");
 }
+
+/// The desktop shell's guards that live in its source: the end-to-end tests' way around
+/// native dialogs exists in debug builds only, and a release build without the embedded UI
+/// does not compile (it would load whatever serves the development address).
+#[test]
+fn the_desktop_test_shortcut_and_the_dev_server_stay_out_of_release_builds() {
+    let main = std::fs::read_to_string("src-tauri/src/main.rs").unwrap();
+    let gate = "#[cfg(debug_assertions)]\nmod e2e {";
+    let module = main.find(gate).expect("the E2E dialog answers are a debug-only module");
+    let rest = &main[module..];
+    let end = module + rest.find("\n}\n").expect("the module ends");
+    for (at, _) in main.match_indices("THREATWRIGHT_E2E_DIR") {
+        let in_module = at > module && at < end;
+        let in_docs = main[..at].rsplit('\n').next().is_some_and(|line| line.trim_start().starts_with("//"));
+        assert!(in_module || in_docs, "THREATWRIGHT_E2E_DIR read outside the debug-only module (byte {at})");
+    }
+    assert!(main.contains("#[cfg(all(not(debug_assertions), not(feature = \"custom-protocol\")))]\ncompile_error!("));
+    let capability: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("src-tauri/capabilities/default.json").unwrap()).unwrap();
+    assert_eq!(capability["permissions"], serde_json::json!([]), "the page gets no Tauri plugin permission");
+}

@@ -8,7 +8,15 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use std::collections::HashSet;
+// A release build serves the UI embedded in the binary. Without `custom-protocol` it would
+// load the development server's address instead, and whatever local process answered
+// there would get the app's IPC: such a build is refused.
+#[cfg(all(not(debug_assertions), not(feature = "custom-protocol")))]
+compile_error!(
+    "a release build of the desktop app must embed its UI: build it with `--features custom-protocol` (as `make desktop` and the tauri CLI do)"
+);
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tauri::{Manager, State};
@@ -23,10 +31,13 @@ use threatwright::session::{AppInfo, CompareView, CompareWith, ImportKind, PathP
 /// The open document and the paths the user chose in this run.
 struct AppState {
     session: Mutex<Option<Session>>,
-    /// Paths returned by a dialog: the only places commands write to or open.
-    chosen: Mutex<HashSet<PathBuf>>,
+    /// Paths returned by a dialog, each with what it was chosen for: the only places
+    /// commands open or write, each used once and only for that purpose.
+    chosen: Mutex<HashMap<PathBuf, PathPurpose>>,
     /// Where recent files are remembered.
     recent_file: Option<PathBuf>,
+    /// What went wrong opening the file named on the command line, for the start screen.
+    startup_problem: Option<String>,
 }
 
 type R<T> = Result<T, Failure>;
@@ -50,12 +61,23 @@ fn library() -> R<threatwright::rules::Library> {
     session::builtin_library().map_err(|e| Failure::new(FailureCode::Internal, e))
 }
 
-fn allowed(state: &State<'_, AppState>, path: &Path) -> R<()> {
-    if state.chosen.lock().map_err(internal)?.contains(path) {
-        Ok(())
-    } else {
-        Err(Failure::new(FailureCode::File, format!("{}: not a path chosen in a dialog", path.display())))
+/// Whether `path` was chosen in a dialog for a purpose `fits` accepts; it stays chosen.
+fn allowed(state: &State<'_, AppState>, path: &Path, fits: impl Fn(PathPurpose) -> bool) -> R<()> {
+    match state.chosen.lock().map_err(internal)?.get(path) {
+        Some(&purpose) if fits(purpose) => Ok(()),
+        Some(&purpose) => Err(Failure::new(
+            FailureCode::File,
+            format!("{}: chosen to {}, not for this", path.display(), purpose.verb()),
+        )),
+        None => Err(Failure::new(FailureCode::File, format!("{}: not a path chosen in a dialog", path.display()))),
     }
+}
+
+/// [`allowed`], and used up: the same path needs a new dialog to be used again.
+fn take(state: &State<'_, AppState>, path: &Path, fits: impl Fn(PathPurpose) -> bool) -> R<()> {
+    allowed(state, path, fits)?;
+    state.chosen.lock().map_err(internal)?.remove(path);
+    Ok(())
 }
 
 fn opened(state: &State<'_, AppState>, mut s: Session) -> R<DocumentView> {
@@ -70,13 +92,11 @@ fn opened(state: &State<'_, AppState>, mut s: Session) -> R<DocumentView> {
 #[tauri::command]
 fn app_info(state: State<'_, AppState>) -> AppInfo {
     let recent = state.recent_file.as_deref().map(session::recent::load).unwrap_or_default();
-    session::app_info(recent)
+    session::app_info(recent, state.startup_problem.clone())
 }
 
-/// Shows a native dialog (from Rust) and remembers the answer as a permitted path. With
-/// `THREATWRIGHT_E2E_DIR` set (end-to-end tests drive the app through WebDriver, which
-/// cannot reach native dialogs) the answer is the suggested name in that directory, or
-/// for "open" the file named in that directory's `.e2e-open` (which the test writes).
+/// Shows a native dialog (from Rust) and remembers the answer as a path permitted for
+/// `purpose`.
 #[tauri::command]
 async fn choose_path(
     app: tauri::AppHandle,
@@ -85,30 +105,52 @@ async fn choose_path(
     suggested: String,
 ) -> R<Option<String>> {
     let suggested = Path::new(&suggested).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let picked: Option<PathBuf> = if let Some(dir) = std::env::var_os("THREATWRIGHT_E2E_DIR") {
-        let dir = PathBuf::from(dir);
-        let name = match purpose {
-            PathPurpose::Open | PathPurpose::Compare | PathPurpose::Import(_) => {
-                std::fs::read_to_string(dir.join(".e2e-open")).unwrap_or_default().trim().to_owned()
-            }
-            _ => suggested,
-        };
-        Some(dir.join(name))
-    } else {
-        let (label, exts) = purpose.filter();
-        let dialog = app.dialog().file().add_filter(label, exts).set_file_name(&suggested);
-        let answer = if purpose.is_save() { dialog.blocking_save_file() } else { dialog.blocking_pick_file() };
-        answer.and_then(|p| p.into_path().ok())
+    #[cfg(debug_assertions)]
+    let test_answer = e2e::answer(purpose, &suggested)?;
+    #[cfg(not(debug_assertions))]
+    let test_answer: Option<PathBuf> = None;
+    let picked = match test_answer {
+        Some(path) => Some(path),
+        None => {
+            let (label, exts) = purpose.filter();
+            let dialog = app.dialog().file().add_filter(label, exts).set_file_name(&suggested);
+            let answer = if purpose.is_save() { dialog.blocking_save_file() } else { dialog.blocking_pick_file() };
+            answer.and_then(|p| p.into_path().ok())
+        }
     };
     let Some(path) = picked else { return Ok(None) };
-    state.chosen.lock().map_err(internal)?.insert(path.clone());
+    state.chosen.lock().map_err(internal)?.insert(path.clone(), purpose);
     Ok(Some(path.display().to_string()))
+}
+
+/// End-to-end tests drive the app through WebDriver, which cannot reach native dialogs:
+/// with `THREATWRIGHT_E2E_DIR` set, a dialog answers the suggested name in that folder,
+/// or, for a file to read, the name the test wrote in its `.e2e-open`. Compiled into
+/// debug builds only: a release build has no way around its dialogs.
+#[cfg(debug_assertions)]
+mod e2e {
+    use super::*;
+
+    pub fn answer(purpose: PathPurpose, suggested: &str) -> R<Option<PathBuf>> {
+        let Some(dir) = std::env::var_os("THREATWRIGHT_E2E_DIR") else { return Ok(None) };
+        let dir = PathBuf::from(dir);
+        let name = if purpose.is_save() {
+            suggested.to_owned()
+        } else {
+            std::fs::read_to_string(dir.join(".e2e-open")).unwrap_or_default().trim().to_owned()
+        };
+        // A plain name inside the folder: no separators, no `..`, nothing absolute.
+        if name.is_empty() || Path::new(&name).file_name() != Some(std::ffi::OsStr::new(&name)) {
+            return Err(Failure::new(FailureCode::File, format!("{name:?}: not a file name inside the test folder")));
+        }
+        Ok(Some(dir.join(name)))
+    }
 }
 
 #[tauri::command]
 async fn new_model(state: State<'_, AppState>, path: String, name: String) -> R<DocumentView> {
     let path = PathBuf::from(path);
-    allowed(&state, &path)?;
+    take(&state, &path, |p| p == PathPurpose::NewProject)?;
     close(&state)?;
     let model = threatwright::model::Model::new(name.trim());
     opened(&state, Session::create(&path, &model, library()?, &who())?)
@@ -117,7 +159,7 @@ async fn new_model(state: State<'_, AppState>, path: String, name: String) -> R<
 #[tauri::command]
 async fn open_example(state: State<'_, AppState>, name: String, path: String) -> R<DocumentView> {
     let path = PathBuf::from(path);
-    allowed(&state, &path)?;
+    take(&state, &path, |p| p == PathPurpose::NewProject)?;
     close(&state)?;
     let model = session::example(&name)?;
     opened(&state, Session::create(&path, &model, library()?, &who())?)
@@ -129,7 +171,7 @@ async fn open_file(state: State<'_, AppState>, path: String, into: Option<String
     let path = PathBuf::from(path);
     let recent = state.recent_file.as_deref().map(session::recent::load).unwrap_or_default();
     if !recent.iter().any(|r| Path::new(r) == path) {
-        allowed(&state, &path)?;
+        take(&state, &path, |p| p == PathPurpose::Open)?;
     }
     close(&state)?;
     if session::is_project_file(&path) {
@@ -138,7 +180,7 @@ async fn open_file(state: State<'_, AppState>, path: String, into: Option<String
     let into = PathBuf::from(into.ok_or_else(|| {
         Failure::new(FailureCode::Invalid, "a model YAML is imported into a new project file: choose where")
     })?);
-    allowed(&state, &into)?;
+    take(&state, &into, |p| p == PathPurpose::NewProject)?;
     let model = session::read_model_file(&path)?;
     opened(&state, Session::create(&into, &model, library()?, &who())?)
 }
@@ -196,14 +238,14 @@ fn vocabulary() -> Vocabulary {
 #[tauri::command]
 async fn export_report(state: State<'_, AppState>, path: String, options: ExportOptions) -> R<Vec<String>> {
     let path = PathBuf::from(path);
-    allowed(&state, &path)?;
+    take(&state, &path, |p| p == PathPurpose::Report(options.format))?;
     with_session(&state, |s| s.export(&path, &options))
 }
 
 #[tauri::command]
 async fn export_yaml(state: State<'_, AppState>, path: String) -> R<()> {
     let path = PathBuf::from(path);
-    allowed(&state, &path)?;
+    take(&state, &path, |p| p == PathPurpose::Yaml)?;
     with_session(&state, |s| s.export_yaml(&path))
 }
 
@@ -212,7 +254,8 @@ async fn export_yaml(state: State<'_, AppState>, path: String) -> R<()> {
 #[tauri::command]
 async fn import_preview(state: State<'_, AppState>, kind: ImportKind, path: String) -> R<ImportReport> {
     let path = PathBuf::from(path);
-    allowed(&state, &path)?;
+    // Read for the preview; used up by `import_open`.
+    allowed(&state, &path, |p| p == PathPurpose::Import(kind))?;
     Ok(session::import_file(kind, &path)?.report)
 }
 
@@ -220,8 +263,9 @@ async fn import_preview(state: State<'_, AppState>, kind: ImportKind, path: Stri
 #[tauri::command]
 async fn import_open(state: State<'_, AppState>, kind: ImportKind, path: String, into: String) -> R<DocumentView> {
     let (path, into) = (PathBuf::from(path), PathBuf::from(into));
-    allowed(&state, &path)?;
-    allowed(&state, &into)?;
+    allowed(&state, &path, |p| p == PathPurpose::Import(kind))?;
+    take(&state, &into, |p| p == PathPurpose::NewProject)?;
+    take(&state, &path, |p| p == PathPurpose::Import(kind))?;
     let imported = session::import_file(kind, &path)?;
     close(&state)?;
     opened(&state, Session::create(&into, &imported.model, library()?, &who())?)
@@ -231,7 +275,7 @@ async fn import_open(state: State<'_, AppState>, kind: ImportKind, path: String,
 #[tauri::command]
 async fn import_merge(state: State<'_, AppState>, path: String) -> R<session::Merged> {
     let path = PathBuf::from(path);
-    allowed(&state, &path)?;
+    take(&state, &path, |p| p == PathPurpose::Import(ImportKind::Openapi))?;
     with_session(&state, |s| s.merge_openapi(&path))
 }
 
@@ -239,7 +283,7 @@ async fn import_merge(state: State<'_, AppState>, path: String) -> R<session::Me
 #[tauri::command]
 async fn compare(state: State<'_, AppState>, with: CompareWith) -> R<CompareView> {
     if let CompareWith::File { path } = &with {
-        allowed(&state, Path::new(path))?;
+        take(&state, Path::new(path), |p| p == PathPurpose::Compare)?;
     }
     with_session(&state, |s| s.compare(&with))
 }
@@ -282,7 +326,9 @@ fn main() {
         .setup(|app| {
             let recent_file = app.path().app_config_dir().ok().map(|d| d.join("recent.json"));
             // `threatwright-desktop FILE.twdb` opens that project file (the user named it).
-            let mut session = None;
+            // What is not a project file (a folder, a pipe, a missing file, another kind of
+            // file) is refused before anything opens it; the start screen says why.
+            let (mut session, mut startup_problem) = (None, None);
             if let Some(arg) = std::env::args_os().nth(1) {
                 let path = PathBuf::from(arg);
                 match library().and_then(|lib| Session::open(&path, lib, &who())) {
@@ -292,10 +338,18 @@ fn main() {
                         }
                         session = Some(s);
                     }
-                    Err(e) => eprintln!("threatwright-desktop: {}", e.message),
+                    Err(e) => {
+                        eprintln!("threatwright-desktop: {}", e.message);
+                        startup_problem = Some(e.message);
+                    }
                 }
             }
-            app.manage(AppState { session: Mutex::new(session), chosen: Mutex::new(HashSet::new()), recent_file });
+            app.manage(AppState {
+                session: Mutex::new(session),
+                chosen: Mutex::new(HashMap::new()),
+                recent_file,
+                startup_problem,
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

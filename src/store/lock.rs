@@ -23,12 +23,20 @@ pub enum Writer {
     /// A command: holds the file for one action and lets go.
     Command,
     /// An editing session (the desktop app): holds the file while it is open. Others are
-    /// told at once that it is in use (they wait, up to [`WAIT`], for anyone else).
+    /// told at once that it is in use.
     Editor,
 }
 
-/// How long a writer waits for another command or a reader to let go.
-pub(crate) const WAIT: Duration = Duration::from_secs(10);
+impl Writer {
+    /// How long this writer waits for another command or a reader to let go: a command
+    /// that runs in a script can wait; a person opening a file in the app is told soon.
+    fn patience(self) -> Duration {
+        match self {
+            Writer::Command => Duration::from_secs(10),
+            Writer::Editor => Duration::from_secs(2),
+        }
+    }
+}
 
 /// The lock a writer holds; let go when dropped (or when the process ends, however).
 #[derive(Debug)]
@@ -65,9 +73,10 @@ pub(crate) fn acquire(path: &Path, writer: Writer, account: &str) -> Result<Lock
         match file.try_lock() {
             Ok(()) => break,
             Err(TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(note_path(path)).ok().filter(|n| !n.trim().is_empty());
+                // A note left by a writer that died (its lock went with it) names no one.
+                let holder = std::fs::read_to_string(note_path(path)).ok().filter(|n| !stale(n));
                 let editor = holder.as_deref().is_some_and(|h| h.contains(EDITOR));
-                if editor || began.elapsed() >= WAIT {
+                if editor || began.elapsed() >= writer.patience() {
                     return Err(Error::InUse { path: path.to_owned(), holder: holder.map(|h| h.trim().to_owned()) });
                 }
                 std::thread::sleep(Duration::from_millis(15));
@@ -93,6 +102,15 @@ pub(crate) fn share(path: &Path) -> std::io::Result<Option<File>> {
         Ok(()) => Ok(Some(file)),
         Err(TryLockError::WouldBlock) => Ok(None),
         Err(TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// Whether a note names no living process (Linux: `/proc`; elsewhere a note is believed).
+fn stale(note: &str) -> bool {
+    let pid = note.split("(process ").nth(1).and_then(|r| r.split(')').next()).and_then(|p| p.parse::<u32>().ok());
+    match pid {
+        None => true,
+        Some(pid) => cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists(),
     }
 }
 
@@ -160,5 +178,16 @@ mod tests {
         assert_eq!(network_kind(0xEF53), None, "ext4 is local");
         assert_eq!(network_kind(0x0102_1994), None, "tmpfs is local");
         assert_eq!(network_file_system(&std::env::temp_dir().join("x.twdb")), None);
+    }
+
+    #[test]
+    fn a_note_of_a_process_gone_is_stale() {
+        let me = format!(
+            "ana (uid 1000) in the Threatwright app (process {}) since 2026-12-07T10:00:00Z",
+            std::process::id()
+        );
+        assert!(!stale(&me));
+        assert!(stale("ana (uid 1000) in the Threatwright app (process 4294967295) since 2026-12-07T10:00:00Z"));
+        assert!(stale(""), "an empty or unreadable note names no one");
     }
 }

@@ -14,6 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const target = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, "target");
 const app = process.env.THREATWRIGHT_APP ?? path.join(target, "debug/threatwright-desktop");
+process.env.THREATWRIGHT_APP = app;
 const driverBin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), ".cargo/bin/tauri-driver");
 const cli = process.env.THREATWRIGHT_CLI ?? path.join(target, "debug/threatwright");
 process.env.THREATWRIGHT_CLI = cli;

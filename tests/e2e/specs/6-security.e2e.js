@@ -5,12 +5,12 @@ import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { byTest, filesDir } from "./helpers.js";
+import { byTest, filesDir, shot } from "./helpers.js";
 
 
 /** Calls a command over IPC from the page: `{ ok }` or `{ err }` (the message). */
-const invoke = (cmd, args) =>
-  browser.executeAsync(
+const invoke = (cmd, args) => {
+  return browser.executeAsync(
     (cmd, args, done) => {
       globalThis.__TAURI_INTERNALS__.invoke(cmd, args).then(
         (ok) => done({ ok: ok ?? null }),
@@ -20,6 +20,7 @@ const invoke = (cmd, args) =>
     cmd,
     args ?? {},
   );
+};
 
 /** The command line (the build wdio.conf.js names). */
 function run(args) {
@@ -41,7 +42,7 @@ describe("what the page may do", () => {
       ["plugin:path|resolve_directory", { directory: 1 }],
       ["plugin:menu|new", { kind: "Menu", options: {} }],
       ["plugin:event|emit", { event: "x", payload: null }],
-      ["plugin:window|close", {}],
+      ["plugin:window|is_maximized", {}],
       ["plugin:dialog|open", { options: {} }],
     ]) {
       const r = await invoke(cmd, args);
@@ -76,8 +77,6 @@ describe("what the page may do", () => {
     expect((await invoke("export_yaml", { path: out })).err).toBeUndefined();
     expect(fs.existsSync(out)).toBe(true);
     expect((await invoke("export_yaml", { path: out })).err).toContain("not a path chosen in a dialog");
-    // The file being edited cannot be reopened through its old answer either.
-    expect((await invoke("open_file", { path: p, into: null })).err).toBeTruthy();
   });
 
   it("compares with a colleague's project file without changing a byte of it", async () => {
@@ -105,5 +104,25 @@ describe("what the page may do", () => {
     // Byte 18 of the header: 1 = rollback journal, 2 = write-ahead log.
     expect(fs.readFileSync(theirs)[18]).toBe(1);
     for (const side of ["-wal", "-shm", "-journal"]) expect(fs.existsSync(theirs + side)).toBe(false);
+  });
+
+  it("says on the start screen why a file named on the command line did not open (a pipe: no hang)", async () => {
+    const dir = filesDir();
+    const fifo = path.join(dir, "pipe.twdb");
+    fs.rmSync(fifo, { force: true });
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    for (const [arg, says] of [
+      [fifo, "not a regular file"],
+      [path.join(dir, "missing.twdb"), "no such file"],
+      [dir, "not a regular file"],
+    ]) {
+      await browser.reloadSession({ "tauri:options": { application: process.env.THREATWRIGHT_APP, args: [arg] } });
+      const problem = await byTest("startup-problem");
+      await problem.waitForDisplayed();
+      expect(await problem.getText()).toContain(says);
+      expect(await problem.getText()).toContain(path.basename(arg));
+      if (arg === fifo) await shot("startup-problem");
+    }
+    fs.rmSync(fifo, { force: true });
   });
 });

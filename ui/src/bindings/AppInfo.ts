@@ -8,4 +8,9 @@ export type AppInfo = { version: string, examples: Array<Example>,
 /**
  * Recent project files that still exist, newest first.
  */
-recent: Array<string>, };
+recent: Array<string>, 
+/**
+ * Why the file named on the command line did not open (it was missing, not a file,
+ * not a project file, in use...).
+ */
+startup_problem: string | null, };

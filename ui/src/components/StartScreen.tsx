@@ -72,6 +72,11 @@ export function StartScreen() {
           Dataflow diagrams and a STRIDE threat register · version <span data-testid="version">{info?.version ?? "…"}</span>
         </p>
       </header>
+      {info?.startup_problem && (
+        <p className="startup-problem" role="alert" data-testid="startup-problem">
+          {info.startup_problem}
+        </p>
+      )}
       <section className="start-actions">
         <button className="primary" data-testid="new-model" disabled={busy} onClick={() => setAsking(true)}>
           New model…
