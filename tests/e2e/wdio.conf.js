@@ -69,12 +69,15 @@ export const config = {
   // failure fails both runs. Specs start from what their own earlier attempt left behind
   // being removed (see 1-workshop).
   specFileRetries: 1,
-  // A failing test leaves a screenshot of the window beside the run's files.
+  // A failing test leaves a screenshot of the screen beside the run's files, taken from the
+  // X server (ImageMagick): WebKitWebDriver's own screenshot request was seen to hang after
+  // a failed assertion, which turned the failure into a 120 s timeout that hid its message.
   afterTest: async (test, _context, { passed }) => {
     if (!passed) {
       const name = test.title.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-      await browser.saveScreenshot(path.join(work, `failed-${name}.png`));
-      console.error(`screenshot of the failure: ${path.join(work, `failed-${name}.png`)}`);
+      const out = path.join(work, `failed-${name}.png`);
+      spawnSync("import", ["-window", "root", out], { timeout: 10000 });
+      console.error(`screenshot of the failure: ${out}`);
     }
   },
   onPrepare: async () => {
