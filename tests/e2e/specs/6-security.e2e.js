@@ -28,6 +28,15 @@ function run(args) {
   if (r.status !== 0) throw new Error(`threatwright ${args.join(" ")} failed: ${r.stderr}`);
 }
 
+/** A generated model `NAME.yaml` of `elements` elements and its project `NAME.twdb`, made afresh. */
+function fresh(name, elements) {
+  const [model, project] = [".yaml", ".twdb"].map((ext) => path.join(filesDir(), name + ext));
+  for (const f of [model, project]) fs.rmSync(f, { force: true });
+  run(["gen", "--elements", String(elements), "-o", model]);
+  run(["new", project, "--from", model]);
+  return { model, project };
+}
+
 const answerOpen = (name) => fs.writeFileSync(path.join(filesDir(), ".e2e-open"), name);
 const sha = (file) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
@@ -53,11 +62,7 @@ describe("what the page may do", () => {
 
   it("cannot write a path chosen to open, nor use a chosen path twice", async () => {
     const dir = filesDir();
-    const model = path.join(dir, "victim.yaml");
-    const project = path.join(dir, "victim.twdb");
-    for (const f of [model, project]) fs.rmSync(f, { force: true });
-    run(["gen", "--elements", "9", "-o", model]);
-    run(["new", project, "--from", model]);
+    const { model } = fresh("victim", 9);
     const before = sha(model);
 
     answerOpen("victim.yaml");
@@ -80,12 +85,7 @@ describe("what the page may do", () => {
   });
 
   it("compares with a colleague's project file without changing a byte of it", async () => {
-    const dir = filesDir();
-    const yaml = path.join(dir, "colleague.yaml");
-    const theirs = path.join(dir, "colleague.twdb");
-    for (const f of [yaml, theirs]) fs.rmSync(f, { force: true });
-    run(["gen", "--elements", "12", "-o", yaml]);
-    run(["new", theirs, "--from", yaml]);
+    const { project: theirs } = fresh("colleague", 12);
     // Written by a tool that keeps the rollback journal (as older Threatwright did).
     const j = spawnSync("sqlite3", [theirs, "PRAGMA journal_mode=delete"], { encoding: "utf8" });
     expect(j.stdout.trim()).toBe("delete");
