@@ -11,6 +11,11 @@
 //! On a network file system (NFS, SMB/CIFS, AFS, 9p, Ceph, Coda, Lustre) neither SQLite's
 //! write-ahead log nor advisory locks hold between machines, so writing is refused there
 //! with the reason; reading works.
+//!
+//! Linux and macOS locks are advisory (`flock`) and leave SQLite's own locks alone. On
+//! Windows `File::try_lock` is mandatory and covers the whole file, which would stop
+//! SQLite's reads and writes: a Windows build must lock a byte range SQLite never uses,
+//! or a sidecar file, instead.
 
 use super::error::{Error, Result};
 use std::fs::{File, TryLockError};
