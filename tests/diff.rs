@@ -267,9 +267,9 @@ fn a_change_that_resolves_threats_reports_lost_mitigations_and_invalid_sign_offs
         threats: covered,
     })
     .unwrap();
-    s.act(&Action::SignThreat { reference: webhook[0].clone(), note: None }).unwrap();
-    s.act(&Action::SignThreat { reference: other.clone(), note: None }).unwrap();
-    s.act(&Action::SignModel { note: Some("design review".into()) }).unwrap();
+    s.act(&Action::SignThreat { reference: webhook[0].clone(), note: None, sign_with: None }).unwrap();
+    s.act(&Action::SignThreat { reference: other.clone(), note: None, sign_with: None }).unwrap();
+    s.act(&Action::SignModel { note: Some("design review".into()), sign_with: None }).unwrap();
     let mut fields = serde_json::Map::new();
     fields.insert("validates_webhook_signatures".into(), serde_json::json!(true));
     s.edit(&Edit::SetFields { key: "processor-webhook-receiver".into(), fields }).unwrap();

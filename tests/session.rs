@@ -26,6 +26,7 @@ fn not_applicable(reference: &str, reason: &str) -> Action {
         reason: Some(reason.to_owned()),
         expires: None,
         transferred_to: None,
+        sign_with: None,
     }
 }
 
@@ -38,6 +39,7 @@ fn accepted(reference: &str, approver: Option<&str>, reason: &str, expires: &str
         reason: Some(reason.to_owned()),
         expires: Some(expires.to_owned()),
         transferred_to: None,
+        sign_with: None,
     }
 }
 
@@ -607,4 +609,54 @@ fn compare_with_a_file_reads_a_path_only_and_changes_nothing() {
     assert_eq!(std::fs::read(&theirs).unwrap(), bytes);
     assert_eq!(std::fs::metadata(&theirs).unwrap().modified().unwrap(), modified);
     assert!(!dir.path().join("theirs.twdb-wal").exists() && !dir.path().join("theirs.twdb-shm").exists());
+}
+
+/// An acceptance and a model sign-off signed with the approver's SSH key from the editor:
+/// recorded in the log with their signatures, which `ssh-keygen` verifies; a key that
+/// cannot sign records nothing.
+#[test]
+fn approvals_signed_with_an_ssh_key_from_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "rita@example.com", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(made.success());
+    let mut s = open_example(dir.path());
+    let reference = s.show().unwrap().threats[0].reference.clone();
+    let Action::SetStatus { reference: r, status, approver, reason, expires, transferred_to, .. } =
+        accepted(&reference, Some("CISO"), "compensating controls", "2027-06-30")
+    else {
+        unreachable!()
+    };
+    let key_path = key.display().to_string();
+    let signed = Action::SetStatus {
+        reference: r,
+        status,
+        approver,
+        reason,
+        expires,
+        transferred_to,
+        sign_with: Some(key_path.clone()),
+    };
+    s.act(&signed).unwrap();
+    let out = s.act(&Action::SignModel { note: Some("workshop 1".into()), sign_with: Some(key_path) }).unwrap();
+    assert!(out.message.contains("(SSH-signed)"), "{}", out.message);
+    let approvals = threatwright::workflow::signed_approvals(&s.project().audit_log().unwrap());
+    let kinds: Vec<(&str, &str)> = approvals.iter().map(|a| (a.action.as_str(), a.object.as_str())).collect();
+    assert!(kinds.contains(&("threat.status", reference.as_str())), "{kinds:?}");
+    assert!(kinds.iter().any(|(a, _)| *a == "baseline.create"), "{kinds:?}");
+    for a in &approvals {
+        assert!(a.checked.is_ok(), "{} of {}: {:?}", a.action, a.object, a.checked);
+    }
+    // A key that cannot sign: refused, nothing recorded.
+    let entries = s.project().audit_log().unwrap().len();
+    let e = s
+        .act(&Action::SignModel { note: None, sign_with: Some(dir.path().join("missing").display().to_string()) })
+        .expect_err("no such key");
+    assert_eq!(e.code, FailureCode::Refused, "{}", e.message);
+    assert!(e.message.starts_with("not signed, nothing recorded"), "{}", e.message);
+    assert_eq!(s.project().audit_log().unwrap().len(), entries);
 }

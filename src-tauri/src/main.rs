@@ -205,8 +205,16 @@ async fn edit(state: State<'_, AppState>, edit: Edit) -> R<Outcome> {
     with_session(&state, |s| s.edit(&edit))
 }
 
+/// Acts on the register; an approval signed with an SSH key names a key chosen in a
+/// dialog for that.
 #[tauri::command]
 async fn act(state: State<'_, AppState>, action: Action) -> R<Outcome> {
+    if let Action::SetStatus { sign_with: Some(key), .. }
+    | Action::SignThreat { sign_with: Some(key), .. }
+    | Action::SignModel { sign_with: Some(key), .. } = &action
+    {
+        take(&state, Path::new(key), |p| p == PathPurpose::SshKey)?;
+    }
     with_session(&state, |s| s.act(&action))
 }
 

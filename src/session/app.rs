@@ -63,6 +63,8 @@ pub enum PathPurpose {
     Compare,
     /// A file of another tool or an OpenAPI specification to import.
     Import(ImportKind),
+    /// The approver's SSH private key, to sign an approval with (read by `ssh-keygen`).
+    SshKey,
 }
 
 /// What an import reads.
@@ -95,7 +97,7 @@ pub fn import_file(kind: ImportKind, path: &Path) -> Result<crate::io::import::I
 
 impl PathPurpose {
     pub fn is_save(self) -> bool {
-        !matches!(self, PathPurpose::Open | PathPurpose::Compare | PathPurpose::Import(_))
+        !matches!(self, PathPurpose::Open | PathPurpose::Compare | PathPurpose::Import(_) | PathPurpose::SshKey)
     }
 
     /// What a path chosen for this is for, in words ("open", "save a PDF report").
@@ -106,6 +108,7 @@ impl PathPurpose {
             PathPurpose::Yaml => "save the model YAML".into(),
             PathPurpose::Compare => "compare with".into(),
             PathPurpose::Import(_) => "import".into(),
+            PathPurpose::SshKey => "sign with".into(),
             PathPurpose::Report(f) => format!("save a {} report", f.extension()),
         }
     }
@@ -118,6 +121,8 @@ impl PathPurpose {
             PathPurpose::NewProject => ("Threatwright project", &["twdb"]),
             PathPurpose::Yaml => ("Model YAML", &["yaml", "yml"]),
             PathPurpose::Compare => ("Model or project to compare with", &["yaml", "yml", "twdb"]),
+            // Private keys have no extension (`id_ed25519`).
+            PathPurpose::SshKey => ("SSH private key", &["*"]),
             PathPurpose::Import(ImportKind::Openapi) => ("OpenAPI specification", &["yaml", "yml", "json"]),
             PathPurpose::Import(ImportKind::Tm7) => ("Threat Modeling Tool model", &["tm7"]),
             PathPurpose::Import(ImportKind::ThreatDragon) => ("Threat Dragon model", &["json"]),

@@ -10,6 +10,7 @@ pub mod app;
 pub mod compare;
 mod delta;
 pub mod edit;
+mod export;
 mod failure;
 pub mod view;
 pub mod vocabulary;
@@ -32,6 +33,7 @@ pub use app::{
     read_model_file,
 };
 pub use compare::{CompareView, CompareWith};
+pub use export::ExportOptions;
 pub use failure::{Failure, FailureCode};
 
 /// Recent files (see [`app::load`], [`app::remember`]).
@@ -47,6 +49,7 @@ const UNDO_DEPTH: usize = 200;
 #[serde(tag = "type", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum Action {
     /// Sets a threat's status; the lifecycle table says which fields each status needs.
+    /// `sign_with`: the approver's SSH key (a path chosen in a dialog) signs the decision.
     SetStatus {
         reference: String,
         status: ThreatStatus,
@@ -54,6 +57,9 @@ pub enum Action {
         reason: Option<String>,
         expires: Option<String>,
         transferred_to: Option<String>,
+        #[serde(default)]
+        #[ts(optional)]
+        sign_with: Option<String>,
     },
     /// Creates a mitigation, linked to the threats given.
     AddMitigation {
@@ -103,14 +109,20 @@ pub enum Action {
         impact: Option<u8>,
         reason: String,
     },
-    /// Signs off one threat's response as it stands.
+    /// Signs off one threat's response as it stands (`sign_with`: with this SSH key).
     SignThreat {
         reference: String,
         note: Option<String>,
+        #[serde(default)]
+        #[ts(optional)]
+        sign_with: Option<String>,
     },
-    /// Signs off the model version: a baseline.
+    /// Signs off the model version: a baseline (`sign_with`: with this SSH key).
     SignModel {
         note: Option<String>,
+        #[serde(default)]
+        #[ts(optional)]
+        sign_with: Option<String>,
     },
 }
 
@@ -429,6 +441,11 @@ impl Session {
     }
 }
 
+/// An approval that could not be signed (the key, `ssh-keygen`, or the signature).
+fn signing_failed(why: String) -> Failure {
+    Failure::new(FailureCode::Refused, format!("not signed, nothing recorded: {why}"))
+}
+
 /// The model with every position stated (see [`Session::placed_model`]).
 fn placed(mut model: Model) -> Model {
     if model.elements().any(|e| e.position().is_none())
@@ -490,7 +507,7 @@ impl Session {
                 .ok_or_else(|| Failure::new(FailureCode::Refused, format!("{r} is not in the register")))
         };
         let (step, message) = match a {
-            Action::SetStatus { reference, status, approver, reason, expires, transferred_to } => {
+            Action::SetStatus { reference, status, approver, reason, expires, transferred_to, sign_with } => {
                 let t = find(reference)?;
                 let before = (t.status, t.response.clone());
                 let req = Request {
@@ -500,6 +517,17 @@ impl Session {
                     expires: expires.clone(),
                     transferred_to: transferred_to.clone(),
                 };
+                if let Some(key) = sign_with {
+                    let decision = crate::workflow::decision_lines(&req);
+                    crate::workflow::sign_approval(
+                        &mut self.project,
+                        Path::new(key),
+                        "threat.status",
+                        reference,
+                        decision,
+                    )
+                    .map_err(signing_failed)?;
+                }
                 let after = self.project.set_status(reference, &req, lifecycle::today())?;
                 let label = format!("set {reference} to {}", status.as_str());
                 let step = Step::Decision {
@@ -605,15 +633,35 @@ impl Session {
                 analysed = Some(changes);
                 (None, format!("ranking of {reference} overridden"))
             }
-            Action::SignThreat { reference, note } => {
+            Action::SignThreat { reference, note, sign_with } => {
                 let who = self.project.user().to_owned();
+                if let Some(key) = sign_with {
+                    let mut decision = vec![("reviewer".to_owned(), who.clone())];
+                    decision.extend(note.clone().map(|n| ("note".to_owned(), n)));
+                    crate::workflow::sign_approval(
+                        &mut self.project,
+                        Path::new(key),
+                        "review.threat",
+                        reference,
+                        decision,
+                    )
+                    .map_err(signing_failed)?;
+                }
                 self.project.sign_threat(reference, &who, note.as_deref())?;
-                (None, format!("{reference} signed off by {who}"))
+                let signed = if sign_with.is_some() { " (SSH-signed)" } else { "" };
+                (None, format!("{reference} signed off by {who}{signed}"))
             }
-            Action::SignModel { note } => {
+            Action::SignModel { note, sign_with } => {
                 let who = self.project.user().to_owned();
-                let b = crate::workflow::sign_model(&mut self.project, &who, note.as_deref())?;
-                (None, format!("model signed off by {who}: baseline {}", b.id))
+                let b = match sign_with {
+                    Some(key) => {
+                        crate::workflow::sign_model_signed(&mut self.project, &who, note.as_deref(), Path::new(key))
+                            .map_err(signing_failed)?
+                    }
+                    None => crate::workflow::sign_model(&mut self.project, &who, note.as_deref())?,
+                };
+                let signed = if sign_with.is_some() { " (SSH-signed)" } else { "" };
+                (None, format!("model signed off by {who}: baseline {}{signed}", b.id))
             }
         };
         Ok((step, message, analysed))
@@ -702,65 +750,6 @@ impl Session {
         let message = format!("redone: {}", step.label());
         self.undo.push(step);
         self.answer(message, analysed)
-    }
-
-    /// Writes a report of the current state to `out` (the path the user chose), whole or
-    /// not at all. Returns warnings for the user.
-    pub fn export(&self, out: &Path, options: &ExportOptions) -> R<Vec<String>> {
-        let input = crate::workflow::report_input(&self.project, &self.library)
-            .map_err(|e| Failure::new(FailureCode::Internal, e))?;
-        let config = options.config()?;
-        let (bytes, notes) = crate::report::render(&input, &config, options.format);
-        crate::files::write_atomic(out, &bytes)
-            .map_err(|e| Failure::new(FailureCode::File, format!("{}: cannot write: {e}", out.display())))?;
-        Ok(notes)
-    }
-
-    /// The model as YAML (model-as-code, with the register), for "Save as YAML".
-    pub fn export_yaml(&self, out: &Path) -> R<()> {
-        let model = self.project.document()?;
-        crate::io::yaml::write_file(out, &model).map_err(|e| Failure::new(FailureCode::File, e.to_string()))
-    }
-}
-
-/// What the export dialog asks for.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportOptions {
-    pub format: crate::report::Format,
-    pub title: Option<String>,
-    pub organisation: Option<String>,
-    pub confidentiality: Option<String>,
-    /// Sections left out.
-    pub omit: Vec<crate::report::Section>,
-    pub min_severity: Option<crate::model::RiskLevel>,
-}
-
-impl ExportOptions {
-    fn config(&self) -> R<crate::report::Config> {
-        let mut sections = serde_json::Map::new();
-        for s in &self.omit {
-            sections.insert(s.id().to_owned(), serde_json::Value::Bool(false));
-        }
-        let blank = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        let mut c = serde_json::Map::new();
-        if let Some(t) = blank(&self.title) {
-            c.insert("title".into(), t.into());
-        }
-        if let Some(t) = blank(&self.organisation) {
-            c.insert("organisation".into(), t.into());
-        }
-        if let Some(t) = blank(&self.confidentiality) {
-            c.insert("confidentiality".into(), t.into());
-        }
-        if !sections.is_empty() {
-            c.insert("sections".into(), sections.into());
-        }
-        if let Some(s) = self.min_severity {
-            c.insert("min_severity".into(), serde_json::to_value(s).unwrap_or_default());
-        }
-        serde_json::from_value(c.into())
-            .map_err(|e| Failure::new(FailureCode::Invalid, format!("report settings: {e}")))
     }
 }
 

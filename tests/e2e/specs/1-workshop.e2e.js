@@ -73,6 +73,8 @@ describe("a threat-modeling workshop in the desktop app", () => {
     await type("#approver", "CISO");
     await type("#reason", "Coupon pilot ends before the risk matters");
     await type("#expires", "2099-12-31");
+    expect(await (await byTest("sign-with-key")).getText()).toBe("Sign with SSH key…");
+    await shot("accept-dialog");
     await (await byTest("dialog-confirm")).click();
     await browser.waitUntil(async () => (await rowStatus(state.accepted)) === "accepted", {
       timeoutMsg: `${state.accepted} never became accepted`,

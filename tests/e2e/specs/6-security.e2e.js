@@ -106,6 +106,27 @@ describe("what the page may do", () => {
     for (const side of ["-wal", "-shm", "-journal"]) expect(fs.existsSync(theirs + side)).toBe(false);
   });
 
+  it("signs an acceptance with an SSH key chosen in a dialog, and ssh-keygen verifies it", async () => {
+    const key = path.join(filesDir(), "id_e2e");
+    for (const f of [key, `${key}.pub`]) fs.rmSync(f, { force: true });
+    expect(spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "ciso@example.com", "-f", key]).status).toBe(0);
+    // The document open is victim.twdb (opened above).
+    const reference = (await invoke("get_view")).ok.threats[0].reference;
+    const accept = (signWith) =>
+      invoke("act", {
+        action: { type: "set-status", reference, status: "accepted", approver: "CISO", reason: "compensating controls", expires: "2027-06-30", transferredTo: null, signWith },
+      });
+    // A key the user did not choose for signing is refused.
+    expect((await accept(key)).err).toContain("not a path chosen in a dialog");
+    answerOpen("id_e2e");
+    const chosen = (await invoke("choose_path", { purpose: "ssh-key", suggested: "" })).ok;
+    const done = await accept(chosen);
+    expect(done.err).toBeUndefined();
+    const r = spawnSync(process.env.THREATWRIGHT_CLI, ["log", "signatures", path.join(filesDir(), "victim.twdb")], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`threat.status ${reference} by E2E Facilitator .*: good signature`));
+  });
+
   it("says on the start screen why a file named on the command line did not open (a pipe: no hang)", async () => {
     const dir = filesDir();
     const fifo = path.join(dir, "pipe.twdb");

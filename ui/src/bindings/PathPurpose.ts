@@ -5,4 +5,4 @@ import type { ImportKind } from "./ImportKind";
 /**
  * What a path is asked for (decides the dialog's kind and file filter).
  */
-export type PathPurpose = "open" | "new-project" | { "report": Format } | "yaml" | "compare" | { "import": ImportKind };
+export type PathPurpose = "open" | "new-project" | { "report": Format } | "yaml" | "compare" | { "import": ImportKind } | "ssh-key";

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { ThreatStatus } from "../bindings/ThreatStatus";
-import { doAct } from "../actions";
+import { api } from "../api";
+import { attempt, doAct } from "../actions";
 import { STATUS } from "../labels";
 import { useDocStore, type ResponseField } from "../store";
 import { Modal } from "./Modal";
@@ -22,6 +23,12 @@ const INPUTS: Record<ResponseField, { id: string; label: string; type: string }>
 export function StatusDialog({ request, onClose }: { request: StatusRequest; onClose: () => void }) {
   const doc = useDocStore();
   const [values, setValues] = useState<Record<ResponseField, string>>({ approver: "", reason: "", expires: "", transferredTo: "" });
+  // The approver's SSH key, chosen in a native dialog: the core has ssh-keygen sign the decision.
+  const [key, setKey] = useState<string | null>(null);
+  const chooseKey = async () => {
+    const chosen = await attempt(() => api.choosePath("ssh-key", ""));
+    if (chosen) setKey(chosen);
+  };
   const v = (f: ResponseField) => (request.fields.includes(f) && values[f].trim() ? values[f].trim() : null);
   const confirm = async () => {
     const ok = await doAct(doc, {
@@ -32,6 +39,7 @@ export function StatusDialog({ request, onClose }: { request: StatusRequest; onC
       reason: v("reason"),
       expires: v("expires"),
       transferredTo: v("transferredTo"),
+      signWith: key ?? undefined,
     });
     if (ok) onClose();
   };
@@ -65,6 +73,16 @@ export function StatusDialog({ request, onClose }: { request: StatusRequest; onC
           />
         </label>
       ))}
+      <div className="field sign-with">
+        <button onClick={chooseKey} data-testid="sign-with-key" title="Sign this decision with your SSH key (ssh-keygen -Y sign)">
+          {key ? `Signed with ${key.split(/[\\/]/).pop()}` : "Sign with SSH key…"}
+        </button>
+        {key && (
+          <button onClick={() => setKey(null)} data-testid="sign-with-clear" aria-label="Do not sign">
+            ×
+          </button>
+        )}
+      </div>
     </Modal>
   );
 }
