@@ -30,6 +30,7 @@ describe("reopening after quitting", () => {
   it("signs the model off and marks what changes after the baseline", async () => {
     await (await byTest("sign-model")).click();
     await (await byTest("prompt-dialog")).waitForDisplayed();
+    expect(await (await byTest("sign-with-key")).getText()).toBe("Sign with SSH key…");
     await type('[data-testid="prompt-input"]', "Design review, workshop 1");
     await (await byTest("dialog-confirm")).click();
     await statusMatching(/baseline 1/);

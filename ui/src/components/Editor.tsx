@@ -7,6 +7,7 @@ import type { ThreatRow } from "../bindings/ThreatRow";
 import { NODE_KIND, SEVERITY, STATUS } from "../labels";
 import { useApp, useDoc, useDocStore } from "../store";
 import { BottomPanel } from "./BottomPanel";
+import { SignWithKey } from "./SignWithKey";
 import { Canvas } from "./Canvas";
 import { ExportDialog } from "./ExportDialog";
 import { Modal, PromptDialog } from "./Modal";
@@ -49,6 +50,7 @@ function EditorInner() {
   const shortcuts = useApp((s) => s.shortcuts);
   const [deleting, setDeleting] = useState<DeleteRequest | null>(null);
   const [signing, setSigning] = useState(false);
+  const [signingKey, setSigningKey] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
 
   const addNode = useCallback(
@@ -191,9 +193,12 @@ function EditorInner() {
           onClose={() => setSigning(false)}
           onConfirm={(note) => {
             setSigning(false);
-            doAct(doc, { type: "sign-model", note: note.trim() || null });
+            doAct(doc, { type: "sign-model", note: note.trim() || null, signWith: signingKey ?? undefined });
+            setSigningKey(null);
           }}
-        />
+        >
+          <SignWithKey value={signingKey} onChange={setSigningKey} />
+        </PromptDialog>
       )}
       {exporting && <ExportDialog onClose={() => setExporting(false)} />}
       {shortcuts && <ShortcutsSheet />}

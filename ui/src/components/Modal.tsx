@@ -47,9 +47,11 @@ interface PromptProps {
   optional?: boolean;
   onConfirm: (value: string) => void;
   onClose: () => void;
+  /** More of the form, below the answer. */
+  children?: ReactNode;
 }
 
-export function PromptDialog({ title, label, initial = "", confirm = "OK", optional, onConfirm, onClose }: PromptProps) {
+export function PromptDialog({ title, label, initial = "", confirm = "OK", optional, onConfirm, onClose, children }: PromptProps) {
   const [value, setValue] = useState(initial);
   const ok = optional || value.trim() !== "";
   const submit = () => ok && onConfirm(value);
@@ -78,6 +80,7 @@ export function PromptDialog({ title, label, initial = "", confirm = "OK", optio
           onKeyDown={(e) => e.key === "Enter" && submit()}
         />
       </label>
+      {children}
     </Modal>
   );
 }

@@ -1,10 +1,10 @@
 import { useState } from "react";
 import type { ThreatStatus } from "../bindings/ThreatStatus";
-import { api } from "../api";
-import { attempt, doAct } from "../actions";
+import { doAct } from "../actions";
 import { STATUS } from "../labels";
 import { useDocStore, type ResponseField } from "../store";
 import { Modal } from "./Modal";
+import { SignWithKey } from "./SignWithKey";
 
 export interface StatusRequest {
   reference: string;
@@ -23,12 +23,7 @@ const INPUTS: Record<ResponseField, { id: string; label: string; type: string }>
 export function StatusDialog({ request, onClose }: { request: StatusRequest; onClose: () => void }) {
   const doc = useDocStore();
   const [values, setValues] = useState<Record<ResponseField, string>>({ approver: "", reason: "", expires: "", transferredTo: "" });
-  // The approver's SSH key, chosen in a native dialog: the core has ssh-keygen sign the decision.
   const [key, setKey] = useState<string | null>(null);
-  const chooseKey = async () => {
-    const chosen = await attempt(() => api.choosePath("ssh-key", ""));
-    if (chosen) setKey(chosen);
-  };
   const v = (f: ResponseField) => (request.fields.includes(f) && values[f].trim() ? values[f].trim() : null);
   const confirm = async () => {
     const ok = await doAct(doc, {
@@ -73,16 +68,7 @@ export function StatusDialog({ request, onClose }: { request: StatusRequest; onC
           />
         </label>
       ))}
-      <div className="field sign-with">
-        <button onClick={chooseKey} data-testid="sign-with-key" title="Sign this decision with your SSH key (ssh-keygen -Y sign)">
-          {key ? `Signed with ${key.split(/[\\/]/).pop()}` : "Sign with SSH key…"}
-        </button>
-        {key && (
-          <button onClick={() => setKey(null)} data-testid="sign-with-clear" aria-label="Do not sign">
-            ×
-          </button>
-        )}
-      </div>
+      <SignWithKey value={key} onChange={setKey} />
     </Modal>
   );
 }
