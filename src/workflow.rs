@@ -521,8 +521,32 @@ pub fn sign_approval(
     Ok(())
 }
 
+/// Makes the next status change of threat `reference`, as `req` decides it, a signed
+/// approval (the CLI's `threat set --sign-with`, the app's status dialog).
+pub fn sign_status_change(
+    project: &mut Project,
+    key: &std::path::Path,
+    reference: &str,
+    req: &crate::lifecycle::Request,
+) -> Result<(), String> {
+    sign_approval(project, key, "threat.status", reference, decision_lines(req))
+}
+
+/// Makes the next sign-off of threat `reference` by `reviewer` a signed approval.
+pub fn sign_threat_sign_off(
+    project: &mut Project,
+    key: &std::path::Path,
+    reference: &str,
+    reviewer: &str,
+    note: Option<&str>,
+) -> Result<(), String> {
+    let mut decision = vec![("reviewer".to_owned(), reviewer.trim().to_owned())];
+    decision.extend(note.map(|n| ("note".to_owned(), n.to_owned())));
+    sign_approval(project, key, "review.threat", reference, decision)
+}
+
 /// What a status change decides, as the lines of a signed statement.
-pub fn decision_lines(req: &crate::lifecycle::Request) -> Vec<(String, String)> {
+fn decision_lines(req: &crate::lifecycle::Request) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if let Some(s) = req.status {
         out.push(("status".to_owned(), s.as_str().to_owned()));

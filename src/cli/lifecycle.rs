@@ -118,9 +118,8 @@ pub fn review(cmd: ReviewCommand) -> Outcome {
             match threat {
                 Some(t) => {
                     if let Some(key) = &sign_with {
-                        let mut decision = vec![("reviewer".to_owned(), reviewer.trim().to_owned())];
-                        decision.extend(note.clone().map(|n| ("note".to_owned(), n)));
-                        workflow::sign_approval(&mut p, key, "review.threat", &t, decision).map_err(Failure::input)?;
+                        workflow::sign_threat_sign_off(&mut p, key, &t, &reviewer, note.as_deref())
+                            .map_err(Failure::input)?;
                     }
                     let r = p.sign_threat(&t, &reviewer, note.as_deref())?;
                     print(&format!("{} signed off by {} at {}\n", t, r.reviewer, r.at))

@@ -72,9 +72,7 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
             let mut p = project(&file)?;
             let req = crate::lifecycle::Request { status: s.map(status), approver, reason, expires, transferred_to };
             if let Some(key) = sign_with {
-                let decision = crate::workflow::decision_lines(&req);
-                crate::workflow::sign_approval(&mut p, &key, "threat.status", &reference, decision)
-                    .map_err(Failure::input)?;
+                crate::workflow::sign_status_change(&mut p, &key, &reference, &req).map_err(Failure::input)?;
             }
             let t = p.set_status(&reference, &req, crate::lifecycle::today())?;
             print(&format!("{}: {}\n", t.reference, render::status_text(&t)))

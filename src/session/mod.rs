@@ -518,15 +518,8 @@ impl Session {
                     transferred_to: transferred_to.clone(),
                 };
                 if let Some(key) = sign_with {
-                    let decision = crate::workflow::decision_lines(&req);
-                    crate::workflow::sign_approval(
-                        &mut self.project,
-                        Path::new(key),
-                        "threat.status",
-                        reference,
-                        decision,
-                    )
-                    .map_err(signing_failed)?;
+                    crate::workflow::sign_status_change(&mut self.project, Path::new(key), reference, &req)
+                        .map_err(signing_failed)?;
                 }
                 let after = self.project.set_status(reference, &req, lifecycle::today())?;
                 let label = format!("set {reference} to {}", status.as_str());
@@ -636,14 +629,12 @@ impl Session {
             Action::SignThreat { reference, note, sign_with } => {
                 let who = self.project.user().to_owned();
                 if let Some(key) = sign_with {
-                    let mut decision = vec![("reviewer".to_owned(), who.clone())];
-                    decision.extend(note.clone().map(|n| ("note".to_owned(), n)));
-                    crate::workflow::sign_approval(
+                    crate::workflow::sign_threat_sign_off(
                         &mut self.project,
                         Path::new(key),
-                        "review.threat",
                         reference,
-                        decision,
+                        &who,
+                        note.as_deref(),
                     )
                     .map_err(signing_failed)?;
                 }
