@@ -70,10 +70,26 @@ pub fn baseline_diff(project: &Project, library: &Library) -> store::Result<Opti
     Ok(Some((b, d)))
 }
 
+/// The item hashes of a baseline: as stored, or — stored in an older form — made again
+/// from its snapshot.
+pub fn baseline_items(project: &Project, b: &Baseline) -> store::Result<ItemHashes> {
+    match &b.items {
+        Some(items) => Ok(items.clone()),
+        None => baseline_document(project, b).map(|m| ItemHashes::of(&m)),
+    }
+}
+
+/// Items of `model` added, removed or changed since baseline `b` (`review::changes`): what
+/// `check`, the canvas and `baseline show` say; reports say it through `diff`, which
+/// compares with the same hashes.
+pub fn changes_since(project: &Project, b: &Baseline, model: &Model) -> store::Result<Vec<review::Change>> {
+    Ok(review::changes(&baseline_items(project, b)?, &ItemHashes::of(model)))
+}
+
 /// Where the current model stands against the latest baseline.
 pub fn review_state(project: &Project) -> store::Result<ReviewState> {
     let Some(latest) = project.baseline(None)? else { return Ok(ReviewState::NoBaseline) };
-    let changes = review::changes(&latest.items, &ItemHashes::of(&project.load_model()?));
+    let changes = changes_since(project, &latest, &project.load_model()?)?;
     Ok(if changes.is_empty() {
         ReviewState::Reviewed { baseline: latest.id }
     } else {

@@ -379,3 +379,90 @@ fn config_user_name_is_who_acts() {
     assert!(log.contains("Chen Security"), "{log}");
     assert_eq!(run(&["config", "user.email", "x"]).status.code(), Some(2));
 }
+
+/// "What changed since the baseline" has one answer: `baseline show`, `check`, the
+/// report, `diff FILE@baseline FILE` and the editor's canvas name the same items. A
+/// renamed element (same identity) is one change, and the flows touching it none; an
+/// element moved out of its boundary is a change of the element.
+#[test]
+fn every_view_of_the_changes_since_the_baseline_names_the_same_items() {
+    use std::collections::BTreeSet;
+    use threatwright::io::yaml;
+    use threatwright::model::{Item, Key};
+    let dir = tempfile::tempdir().unwrap();
+    let db = payments(dir.path());
+    let d = db.to_str().unwrap();
+    ok(&["review", "sign", d, "--reviewer", "Bo Reviewer"]);
+
+    let exported = ok(&["export", d]);
+    let mut m = yaml::load_str(&exported, "export", &yaml::Limits::default()).model.unwrap();
+    let (old, new) = (Key::from("accounts-ledger-service"), Key::from("ledger-service"));
+    let p = m.processes.iter_mut().find(|p| p.key == old).unwrap();
+    p.id = Some(p.id());
+    p.key = new.clone();
+    for f in &mut m.flows {
+        for end in [&mut f.from, &mut f.to] {
+            if *end == old {
+                *end = new.clone();
+            }
+        }
+    }
+    for b in &mut m.boundaries {
+        for k in &mut b.members {
+            if *k == old {
+                *k = new.clone();
+            }
+        }
+    }
+    for a in &mut m.apis {
+        if a.provider.as_ref() == Some(&old) {
+            a.provider = Some(new.clone());
+        }
+    }
+    // Out of its boundary, without moving the box.
+    let b = m.boundaries.iter_mut().find(|b| b.key.as_str() == "internal-network").unwrap();
+    let moved = b.members.remove(b.members.iter().position(|k| k.as_str() == "event-bus").unwrap());
+    m.system.description = Some("Edited after the workshop.".into());
+    let y = dir.path().join("changed.yaml");
+    std::fs::write(&y, yaml::to_string(&m).unwrap()).unwrap();
+    ok(&["import", y.to_str().unwrap(), "-o", d, "--force"]);
+
+    let keys = |v: &serde_json::Value, field: &str| -> BTreeSet<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{} {}", c[field].as_str().unwrap(), c["key"].as_str().unwrap()))
+            .collect()
+    };
+    let json = |args: &[&str]| -> serde_json::Value { serde_json::from_str(&common::stdout(&tw(args))).unwrap() };
+    let shown = keys(&json(&["baseline", "show", d, "--format", "json"])["changes_since"], "kind");
+    let expected: BTreeSet<String> = ["changed ledger-service", &format!("changed {moved}"), "changed system"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(shown, expected, "a rename is one change; the flows touching the renamed element are not changed");
+    let check = json(&["check", d, "--format", "json"]);
+    let gate = keys(&check["review"]["changes"], "kind");
+    assert_eq!(gate, expected, "{check}");
+    let report = json(&["report", d, "--format", "json"]);
+    assert_eq!(keys(&report["changes"]["items"], "kind"), expected);
+    let diff = json(&["diff", &format!("{d}@baseline"), d, "--format", "json"]);
+    assert_eq!(keys(&diff["items"], "change"), expected);
+    let renamed = diff["items"].as_array().unwrap().iter().find(|i| i["key"] == "ledger-service").unwrap();
+    assert_eq!(renamed["renamed_from"], "accounts-ledger-service");
+    assert!(diff["items"].as_array().unwrap().iter().any(|i| i["key"] == moved.as_str() && i["moved"].is_array()));
+
+    // The canvas marks the same items (the system is not a node).
+    let lib = threatwright::session::builtin_library().unwrap();
+    let s = threatwright::session::Session::open(&db, lib, "Tess Tester").unwrap();
+    let v = s.view().unwrap();
+    let marked: BTreeSet<String> = v
+        .nodes
+        .iter()
+        .filter(|n| n.changed)
+        .map(|n| format!("changed {}", n.key))
+        .chain(v.edges.iter().filter(|e| e.changed).map(|e| format!("changed {}", e.key)))
+        .chain(std::iter::once("changed system".to_owned()))
+        .collect();
+    assert_eq!(marked, expected);
+}

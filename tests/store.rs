@@ -239,6 +239,12 @@ fn released_fixtures_upgrade_to_the_current_schema() {
                 assert_eq!(ms[0].threats, ["TW-0001", "TW-0002"]);
                 assert_eq!(p.reviews().unwrap().len(), 2);
                 assert_eq!(p.baselines().unwrap().len(), 1);
+                // Its item hashes are of the older form (by key): made again from the
+                // snapshot, they find the model unchanged since.
+                let b = p.baseline(None).unwrap().unwrap();
+                assert_eq!(b.items, None);
+                let changes = threatwright::workflow::changes_since(&p, &b, &p.load_model().unwrap()).unwrap();
+                assert_eq!(changes, vec![]);
                 assert_eq!(verified.entries, 17 + 1, "the 17 entries of v3, and the sealing entry");
             }
         }

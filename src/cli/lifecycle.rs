@@ -215,7 +215,7 @@ pub fn baseline(cmd: BaselineCommand) -> Outcome {
                     None => format!("{}: no baselines yet: the model was never signed off", file.display()),
                 })
             })?;
-            let changes = lifecycle::review::changes(&b.items, &lifecycle::review::ItemHashes::of(&p.load_model()?));
+            let changes = workflow::changes_since(&p, &b, &p.load_model()?)?;
             match format {
                 TextOrJson::Json => print_json(&serde_json::json!({ "baseline": b, "changes_since": changes })),
                 TextOrJson::Text => {

@@ -4,7 +4,7 @@
 //! Threats are matched by their stable identity (rule + targets).
 
 use crate::graph::Facts;
-use crate::lifecycle::review::threat_fingerprint;
+use crate::lifecycle::review::{self, Comparable, ItemHashes, threat_fingerprint};
 use crate::model::{ElementRef, Item, Model, ReviewScope, RiskLevel, Threat, ThreatStatus};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -12,14 +12,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
-/// How an item changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Change {
-    Added,
-    Removed,
-    Changed,
-}
+/// How an item changed (the review's own kinds: one definition of "changed").
+pub use crate::lifecycle::review::ChangeKind as Change;
 
 /// One field's values before and after (`null`: not stated).
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
@@ -33,6 +27,9 @@ pub struct FieldChange {
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct ItemChange {
     pub change: Change,
+    /// Its identity (none for the system description).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
     /// "process", "flow", "data asset"…
     pub what: &'static str,
     pub key: String,
@@ -177,90 +174,27 @@ impl Diff {
     }
 }
 
-/// Identity, kind, key, name and comparable fields (layout and identity removed) of every item.
-struct Row {
-    what: &'static str,
-    key: String,
-    name: String,
-    fields: serde_json::Map<String, Value>,
-    /// The same fields with references to elements written as their identities, so that
-    /// renaming an element does not change the flows that touch it.
-    same: serde_json::Map<String, Value>,
+fn field_changes(a: &Comparable, b: &Comparable) -> Vec<FieldChange> {
+    field_changes_of((&a.fields, &a.same), (&b.fields, &b.same))
 }
 
-/// Fields that name elements by key.
-const ELEMENT_REFS: [&str; 4] = ["from", "to", "provider", "consumers"];
-
-const LAYOUT: [&str; 4] = ["position", "size", "id", "key"];
-
-fn row<T: Item + Serialize>(what: &'static str, item: &T) -> (Uuid, Row) {
-    let mut fields = match serde_json::to_value(item) {
-        Ok(Value::Object(m)) => m,
-        _ => serde_json::Map::new(),
-    };
-    for f in LAYOUT {
-        fields.remove(f);
-    }
-    // Boundary membership is compared as "moved", not as a list edit on the boundary.
-    if what == "boundary" {
-        fields.remove("members");
-    }
-    let same = fields.clone();
-    (item.id(), Row { what, key: item.key().to_string(), name: item.display_name().to_owned(), fields, same })
-}
-
-fn by_identity(v: &Value, ids: &HashMap<String, Uuid>) -> Value {
-    match v {
-        Value::String(k) => ids.get(k).map_or_else(|| v.clone(), |id| Value::String(id.to_string())),
-        Value::Array(a) => Value::Array(a.iter().map(|x| by_identity(x, ids)).collect()),
-        other => other.clone(),
-    }
-}
-
-fn rows(m: &Model) -> BTreeMap<Uuid, Row> {
-    let ids: HashMap<String, Uuid> = m.elements().map(|e| (e.key().to_string(), e.id())).collect();
-    let mut out = rows_of(m);
-    for r in out.values_mut() {
-        for f in ELEMENT_REFS {
-            if let Some(v) = r.same.get_mut(f) {
-                *v = by_identity(v, &ids);
-            }
-        }
-    }
-    out
-}
-
-fn rows_of(m: &Model) -> BTreeMap<Uuid, Row> {
-    let mut out = BTreeMap::new();
-    out.extend(m.boundaries.iter().map(|x| row("boundary", x)));
-    out.extend(m.external_entities.iter().map(|x| row("external entity", x)));
-    out.extend(m.processes.iter().map(|x| row("process", x)));
-    out.extend(m.data_stores.iter().map(|x| row("data store", x)));
-    out.extend(m.flows.iter().map(|x| row("flow", x)));
-    out.extend(m.data_assets.iter().map(|x| row("data asset", x)));
-    out.extend(m.apis.iter().map(|x| row("API", x)));
-    out
-}
-
-fn field_changes(a: &Row, b: &Row) -> Vec<FieldChange> {
-    let mut names: Vec<&String> = a.fields.keys().chain(b.fields.keys()).collect();
+/// The fields that differ, compared as `same` (references by identity), shown as written.
+fn field_changes_of(
+    (a, a_same): (&serde_json::Map<String, Value>, &serde_json::Map<String, Value>),
+    (b, b_same): (&serde_json::Map<String, Value>, &serde_json::Map<String, Value>),
+) -> Vec<FieldChange> {
+    let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
     names.sort();
     names.dedup();
     names
         .into_iter()
-        .filter(|n| a.same.get(*n) != b.same.get(*n))
+        .filter(|n| a_same.get(*n) != b_same.get(*n))
         .map(|n| FieldChange {
             field: n.clone(),
-            old: a.fields.get(n).cloned().unwrap_or(Value::Null),
-            new: b.fields.get(n).cloned().unwrap_or(Value::Null),
+            old: a.get(n).cloned().unwrap_or(Value::Null),
+            new: b.get(n).cloned().unwrap_or(Value::Null),
         })
         .collect()
-}
-
-/// Innermost boundary (by key) of each element, by element identity.
-fn boundaries_of(m: &Model) -> HashMap<Uuid, Option<String>> {
-    let tree = crate::graph::BoundaryTree::new(m);
-    m.elements().map(|e| (e.id(), tree.boundary_of(e.key()).map(|k| k.to_string()))).collect()
 }
 
 /// Compares two versions: models and their registers (each analysed with the same rules).
@@ -272,52 +206,42 @@ pub fn diff(
     new: &Model,
     new_threats: &[Threat],
 ) -> Diff {
-    let (a, b) = (rows(old), rows(new));
-    let (ba, bb) = (boundaries_of(old), boundaries_of(new));
-    let mut items = Vec::new();
-    for (id, r) in &a {
-        if !b.contains_key(id) {
-            items.push(ItemChange {
-                change: Change::Removed,
-                what: r.what,
-                key: r.key.clone(),
+    let (a, b) = (review::comparable(old), review::comparable(new));
+    let (sa, sb) = (review::comparable_system(old), review::comparable_system(new));
+    // Which items changed is the review's one answer; the diff adds what changed in them.
+    let changed = review::changes(&ItemHashes::of_comparable(&a, &sa), &ItemHashes::of_comparable(&b, &sb));
+    let mut items: Vec<ItemChange> = changed
+        .iter()
+        .map(|c| {
+            let (was, is) = match c.id {
+                Some(id) => (a.get(&id), b.get(&id)),
+                None => (None, None),
+            };
+            let this = is.or(was);
+            let mut item = ItemChange {
+                change: c.kind,
+                id: c.id,
+                what: this.map_or("system", |x| x.what),
+                key: c.key.to_string(),
                 renamed_from: None,
-                name: r.name.clone(),
+                name: this.map_or_else(|| new.system.name.clone(), |x| x.name.clone()),
                 fields: Vec::new(),
                 moved: None,
-            });
-        }
-    }
-    for (id, r) in &b {
-        match a.get(id) {
-            None => items.push(ItemChange {
-                change: Change::Added,
-                what: r.what,
-                key: r.key.clone(),
-                renamed_from: None,
-                name: r.name.clone(),
-                fields: Vec::new(),
-                moved: None,
-            }),
-            Some(o) => {
-                let fields = field_changes(o, r);
-                let renamed_from = (o.key != r.key).then(|| o.key.clone());
-                let (was, is) = (ba.get(id).cloned().flatten(), bb.get(id).cloned().flatten());
-                let moved = (ba.contains_key(id) && was != is).then_some((was, is));
-                if !fields.is_empty() || renamed_from.is_some() || moved.is_some() {
-                    items.push(ItemChange {
-                        change: Change::Changed,
-                        what: r.what,
-                        key: r.key.clone(),
-                        renamed_from,
-                        name: r.name.clone(),
-                        fields,
-                        moved,
-                    });
+            };
+            match (c.id, was, is) {
+                (None, _, _) => item.fields = field_changes_of((&sa, &sa), (&sb, &sb)),
+                (Some(_), Some(o), Some(n)) => {
+                    item.fields = field_changes(o, n);
+                    item.renamed_from = (o.key != n.key).then(|| o.key.to_string());
+                    let key = |b: &Option<(Uuid, crate::model::Key)>| b.as_ref().map(|(_, k)| k.to_string());
+                    let id = |b: &Option<(Uuid, crate::model::Key)>| b.as_ref().map(|(id, _)| *id);
+                    item.moved = (id(&o.boundary) != id(&n.boundary)).then(|| (key(&o.boundary), key(&n.boundary)));
                 }
+                _ => {}
             }
-        }
-    }
+            item
+        })
+        .collect();
     items.sort_by(|x, y| x.change.cmp(&y.change).then(x.what.cmp(y.what)).then(x.key.cmp(&y.key)));
 
     let facts = fact_changes(old, new);

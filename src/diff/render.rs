@@ -35,6 +35,11 @@ pub fn item_line(i: &ItemChange) -> String {
     s
 }
 
+/// One item change with its verb ("added: process `x` …"), as lists of changes show it.
+pub fn item_change_line(i: &ItemChange) -> String {
+    format!("{}: {}", i.change.as_str(), item_line(i))
+}
+
 /// One derived fact that changed, in words.
 pub fn fact_line(f: &FactChange) -> String {
     let detail = f.detail.as_deref().unwrap_or("");
@@ -128,7 +133,8 @@ pub fn text(d: &Diff) -> String {
         s.push_str("no changes to the model or its threats (layout changes are not counted)\n");
         return s;
     }
-    for (title, c) in [("added", Change::Added), ("removed", Change::Removed), ("changed", Change::Changed)] {
+    for c in [Change::Added, Change::Removed, Change::Changed] {
+        let title = c.as_str();
         let list: Vec<&ItemChange> = d.items.iter().filter(|i| i.change == c).collect();
         if !list.is_empty() {
             let _ = writeln!(s, "\n{title}:");
@@ -235,18 +241,7 @@ pub fn markdown(d: &Diff) -> String {
     section(&mut s, format!("Mitigations that lost threats ({})", mitigations.len()), mitigations);
     let facts: Vec<String> = d.facts.iter().map(fact_line).collect();
     section(&mut s, format!("Derived facts ({})", facts.len()), facts);
-    let items: Vec<String> = d
-        .items
-        .iter()
-        .map(|i| {
-            let verb = match i.change {
-                Change::Added => "added",
-                Change::Removed => "removed",
-                Change::Changed => "changed",
-            };
-            format!("{verb}: {}", item_line(i))
-        })
-        .collect();
+    let items: Vec<String> = d.items.iter().map(item_change_line).collect();
     section(&mut s, format!("Model changes ({})", items.len()), items);
     s
 }

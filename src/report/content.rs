@@ -275,18 +275,7 @@ impl Changes {
     /// `threatwright diff`); every writer lays them out the same way.
     pub fn lists(&self) -> Vec<(&'static str, Vec<String>)> {
         use crate::diff::render;
-        let model = self
-            .model
-            .iter()
-            .map(|i| {
-                let verb = match i.change {
-                    crate::diff::Change::Added => "added",
-                    crate::diff::Change::Removed => "removed",
-                    crate::diff::Change::Changed => "changed",
-                };
-                format!("{verb}: {}", render::item_line(i))
-            })
-            .collect();
+        let model = self.model.iter().map(render::item_change_line).collect();
         let lists = vec![
             ("Model", model),
             ("Derived facts", self.facts.iter().map(render::fact_line).collect()),
@@ -834,22 +823,13 @@ pub fn names(model: &Model) -> HashMap<Key, String> {
 /// The report's view of the diff against the baseline. Threats are named by their
 /// current reference (a new threat has one once the project records it).
 fn changes_since(b: &BaselineInfo, threats: &[Threat]) -> Changes {
-    use crate::diff::{Change as D, ThreatChangeKind as K};
-    use crate::lifecycle::review::ChangeKind;
+    use crate::diff::ThreatChangeKind as K;
     let d = &b.diff;
     let now: HashMap<uuid::Uuid, &str> = threats.iter().map(|t| (t.id, t.reference.as_str())).collect();
     let items = d
         .items
         .iter()
-        .map(|i| Change {
-            kind: match i.change {
-                D::Added => ChangeKind::Added,
-                D::Removed => ChangeKind::Removed,
-                D::Changed => ChangeKind::Changed,
-            },
-            what: i.what.to_owned(),
-            key: Key::from(i.key.as_str()),
-        })
+        .map(|i| Change { kind: i.change, what: i.what.to_owned(), key: Key::from(i.key.as_str()), id: i.id })
         .collect();
     let sev = |s: Option<RiskLevel>| s.map_or("-", |s| s.as_str());
     let mut list: Vec<ThreatChange> = d

@@ -181,15 +181,10 @@ fn compare_view(
         });
     }
     for i in &d.items {
-        let change = match i.change {
-            Change::Added => "added",
-            Change::Removed => "removed",
-            Change::Changed => "changed",
-        };
         entries.push(CompareEntry {
             group: "Model".into(),
-            change: change.into(),
-            text: format!("{change}: {}", render::item_line(i)),
+            change: i.change.as_str().into(),
+            text: render::item_change_line(i),
             element: if on_canvas(i.what) { here(&i.key) } else { None },
             threat: None,
         });

@@ -302,8 +302,7 @@ impl Session {
         let baseline = self.project.baseline(None)?;
         let mut changed = BTreeSet::new();
         if let Some(b) = &baseline {
-            let items = crate::lifecycle::review::ItemHashes::of(model);
-            let changes = crate::lifecycle::review::changes(&b.items, &items);
+            let changes = crate::workflow::changes_since(&self.project, b, model)?;
             changed.extend(changes.iter().map(|c| c.key.to_string()));
             let before: std::collections::HashMap<&str, _> =
                 b.register.iter().map(|s| (s.reference.as_str(), (s.severity, s.status))).collect();

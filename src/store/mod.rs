@@ -558,7 +558,7 @@ impl Project {
             path: self.path.clone(),
             detail: format!("baseline {}: unreadable {what}: {e}", b.id),
         };
-        b.items = serde_json::from_str(&items).map_err(|e| corrupt("item hashes", e))?;
+        b.items = crate::lifecycle::review::ItemHashes::read(&items).map_err(|e| corrupt("item hashes", e))?;
         b.register = serde_json::from_str(&register).map_err(|e| corrupt("register", e))?;
         Ok(Some(b))
     }

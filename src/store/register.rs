@@ -357,9 +357,10 @@ pub struct Baseline {
     /// The model with its register, canonical YAML (read only by `baseline`, empty in lists).
     #[serde(skip)]
     pub snapshot: String,
-    /// Each item's content hash at sign-off (read only by `baseline`, empty in lists).
+    /// Each item's content hash at sign-off (read only by `baseline`, empty in lists;
+    /// `None` when stored in an older form: `workflow::baseline_items` makes them again).
     #[serde(skip)]
-    pub items: crate::lifecycle::review::ItemHashes,
+    pub items: Option<crate::lifecycle::review::ItemHashes>,
     /// Where each threat stood at sign-off (read only by `baseline`, empty in lists).
     #[serde(skip)]
     pub register: Vec<crate::lifecycle::review::Standing>,
@@ -414,7 +415,7 @@ pub fn sign_model(
         audit_seq: seq,
         audit_hash: hash,
         snapshot: snapshot.to_owned(),
-        items: items.clone(),
+        items: Some(items.clone()),
         register,
     })
 }
