@@ -11,6 +11,7 @@ mod audit;
 mod error;
 pub mod header;
 mod health;
+mod history;
 mod lock;
 mod migrate;
 mod model;
@@ -22,6 +23,7 @@ mod verify;
 
 pub use error::{Error, Result};
 pub use health::QUICK_CHECK_ON_OPEN;
+pub use history::RowChange;
 pub use lock::note_path as lock_note;
 pub use migrate::{APPLICATION_ID, LATEST as SCHEMA_VERSION};
 pub use register::{Baseline, MitigationFields, Refusal};
@@ -576,6 +578,24 @@ impl Project {
     /// The audit log, in order.
     pub fn audit_log(&self) -> Result<Vec<crate::lifecycle::audit::Entry>> {
         self.read(audit::load)
+    }
+
+    /// The audit entry whose action first wrote each row of `table` (by the row's key):
+    /// which reviews, baselines or analysis runs a past state had.
+    pub fn first_written(&self, table: &str) -> Result<std::collections::HashMap<String, u64>> {
+        self.read(|c| history::first_written(c, table))
+    }
+
+    /// Rows whose content the actions after audit entry `after`, up to entry `upto`,
+    /// changed (added, changed or removed), in entry order.
+    pub fn changed_between(&self, after: u64, upto: u64) -> Result<Vec<RowChange>> {
+        self.read(|c| history::changed_between(c, after, upto))
+    }
+
+    /// The rule library version of the latest analysis recorded at or before audit
+    /// entry `seq`.
+    pub fn rules_version_at(&self, seq: u64) -> Result<Option<String>> {
+        self.read(|c| history::rules_version_at(c, seq))
     }
 
     /// Verifies the file: SQLite's structural check, the audit log's hash chain (with its
