@@ -316,25 +316,92 @@ fn verify_report_makes_each_format_again_and_catches_one_changed_byte() {
     }
 }
 
-/// The state right after a sign-off is the state signed: a report made then verifies
-/// against that baseline once the project has moved on, and one made of a state that
-/// was never signed off does not.
+/// The state right after a sign-off is the state signed: a report made then is made again
+/// from that baseline's recorded state once the project has moved on (every format, byte
+/// for byte; one changed byte caught), and one made of a state that was never signed off
+/// is refused.
 #[test]
-fn a_report_made_after_a_sign_off_verifies_against_that_sign_offs_state() {
+fn a_report_made_after_a_sign_off_is_made_again_from_that_sign_offs_state() {
     let dir = tempfile::tempdir().unwrap();
     let db = triaged(dir.path());
     let d = arg(&db);
-    let signed = dir.path().join("signed.md");
-    ok(&["report", d, "--format", "md", "-o", arg(&signed)]);
+    // A threat sign-off, then the model signed again: the state of baseline 2.
+    ok(&["review", "sign", d, "--threat", "TW-0001", "--reviewer", "Lead Reviewer", "--note", "holds"]);
+    ok(&["review", "sign", d, "--reviewer", "Lead Reviewer", "--note", "second workshop"]);
+    let formats = ["pdf", "html", "md", "json", "sarif"];
+    for f in formats {
+        ok(&["report", d, "--format", f, "-o", arg(&dir.path().join(format!("signed.{f}")))]);
+    }
+    // The project moves on: a decision, a mitigation, a model change, another baseline.
     ok(&["threat", "set", d, "TW-0004", "--status", "not-applicable", "--reason", "moved on"]);
     let unsigned = dir.path().join("unsigned.md");
     ok(&["report", d, "--format", "md", "-o", arg(&unsigned)]);
-    ok(&["threat", "set", d, "TW-0005", "--status", "not-applicable", "--reason", "moved on again"]);
-    let out = ok(&["verify-report", arg(&signed), d]);
-    assert!(out.contains("showing the state signed off as baseline 1 by Lead Reviewer"), "{out}");
+    ok(&["mitigation", "add", d, "--title", "Mutual TLS to the processor", "--threat", "TW-0003"]);
+    let yaml = ok(&["export", d]).replace("technology: Kotlin 1.9", "technology: Kotlin 2.0");
+    let y = dir.path().join("changed.yaml");
+    std::fs::write(&y, yaml).unwrap();
+    ok(&["import", arg(&y), "-o", d, "--force"]);
+    ok(&["review", "sign", d, "--reviewer", "Lead Reviewer", "--note", "third workshop"]);
+
+    for f in formats {
+        let signed = dir.path().join(format!("signed.{f}"));
+        let out = ok(&["verify-report", arg(&signed), d]);
+        assert!(
+            out.contains("made again from the state signed off as baseline 2 by Lead Reviewer")
+                && out.contains("identical, byte for byte"),
+            "{f}: {out}"
+        );
+        let mut bytes = std::fs::read(&signed).unwrap();
+        let i = bytes.len() / 2;
+        bytes[i] ^= 1;
+        let changed = dir.path().join(format!("changed.{f}"));
+        std::fs::write(&changed, &bytes).unwrap();
+        let o = tw(&["verify-report", arg(&changed), d]);
+        assert_eq!(code(&o), 1, "{f}: {}{}", stdout(&o), stderr(&o));
+        assert!(
+            stdout(&o).contains("does NOT match: made again from the state signed off as baseline 2"),
+            "{f}: {}",
+            stdout(&o)
+        );
+    }
     let o = tw(&["verify-report", arg(&unsigned), d]);
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("no baseline has its state"), "{}", stdout(&o));
+    // Other rules than those the state was analysed with cannot make it again: said so.
+    let o = tw(&["verify-report", arg(&dir.path().join("signed.md")), d, "--rules", "tests/fixtures/rules"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("run verify-report with that library"), "{}", stdout(&o));
+}
+
+/// A state changed and changed back after a sign-off is still the state signed: a report
+/// made then is made again from the baseline. A report whose audit-log head is moved to an
+/// entry where the state was another is refused, with the row that differs.
+#[test]
+fn the_state_at_a_reports_entry_is_checked_row_by_row_against_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = triaged(dir.path());
+    let d = arg(&db);
+    ok(&["mitigation", "set", d, "M-0001", "--status", "planned"]);
+    ok(&["mitigation", "set", d, "M-0001", "--status", "proposed"]);
+    let report = dir.path().join("r.md");
+    ok(&["report", d, "--format", "md", "-o", arg(&report)]);
+    ok(&["threat", "set", d, "TW-0005", "--status", "not-applicable", "--reason", "moved on"]);
+    ok(&["threat", "set", d, "TW-0006", "--status", "not-applicable", "--reason", "moved on again"]);
+    let out = ok(&["verify-report", arg(&report), d]);
+    assert!(out.contains("made again from the state signed off as baseline 1"), "{out}");
+
+    // The head moved to a later entry (not the last), everywhere the report names it.
+    let log: serde_json::Value = serde_json::from_str(&ok(&["log", d, "--format", "json"])).unwrap();
+    let head = |e: &serde_json::Value| format!("{}:{}", e["seq"], e["hash"].as_str().unwrap());
+    let entries = log.as_array().unwrap();
+    let (was, forged) = (head(&entries[entries.len() - 3]), head(&entries[entries.len() - 2]));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains(&was), "the report names its head {was}");
+    let moved = dir.path().join("moved.md");
+    std::fs::write(&moved, text.replace(&was, &forged)).unwrap();
+    let o = tw(&["verify-report", arg(&moved), d]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("differs from the state signed (threats `TW-0005`"), "{}", stdout(&o));
 }
 
 /// An acceptance signed with the approver's SSH key: kept in the log, shown in reports,

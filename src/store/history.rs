@@ -1,5 +1,5 @@
 //! What the seals say of the file's past: which action first wrote a row, which rows
-//! actions changed between two audit entries, and the rule library's version as of an
+//! differ between two audit entries, and the rule library's version as of an
 //! entry. (Seals record, per action, every row it wrote with its content hash; see
 //! `seal`.) Reads only.
 
@@ -25,17 +25,25 @@ pub fn first_written(conn: &Connection, table: &str) -> rusqlite::Result<HashMap
     rows.collect()
 }
 
-/// Rows whose content the actions after entry `after`, up to entry `upto`, changed: a
-/// row added, removed, or sealed with a content hash other than its seal before. (A row
-/// rewritten as it was is no change.) In entry order.
+/// Rows whose content at entry `upto` differs from their content at entry `after`: added,
+/// removed, or sealed with another content hash. (A row changed and changed back between
+/// the two is no difference.) Each with the entry that last wrote it by `upto`, in entry
+/// order.
 pub fn changed_between(conn: &Connection, after: u64, upto: u64) -> rusqlite::Result<Vec<RowChange>> {
     let mut stmt = conn.prepare(
-        "SELECT s.seq, s.tbl, s.row, s.label FROM seals s
-         WHERE s.seq > ?1 AND s.seq <= ?2
-           AND s.hash IS NOT (SELECT p.hash FROM seals p
-                              WHERE p.tbl = s.tbl AND p.row = s.row AND p.seq < s.seq
-                              ORDER BY p.seq DESC LIMIT 1)
-         ORDER BY s.seq, s.tbl, s.row",
+        "SELECT seq, tbl, row, label FROM (
+             SELECT t.tbl, t.row,
+                 (SELECT s.seq FROM seals s WHERE s.tbl = t.tbl AND s.row = t.row AND s.seq <= ?2
+                  ORDER BY s.seq DESC LIMIT 1) AS seq,
+                 (SELECT s.label FROM seals s WHERE s.tbl = t.tbl AND s.row = t.row AND s.seq <= ?2
+                  ORDER BY s.seq DESC LIMIT 1) AS label,
+                 (SELECT s.hash FROM seals s WHERE s.tbl = t.tbl AND s.row = t.row AND s.seq <= ?2
+                  ORDER BY s.seq DESC LIMIT 1) AS now,
+                 (SELECT s.hash FROM seals s WHERE s.tbl = t.tbl AND s.row = t.row AND s.seq <= ?1
+                  ORDER BY s.seq DESC LIMIT 1) AS was
+             FROM (SELECT DISTINCT tbl, row FROM seals WHERE seq > ?1 AND seq <= ?2) t
+         ) WHERE now IS NOT was
+         ORDER BY seq, tbl, row",
     )?;
     let rows = stmt.query_map(params![after as i64, upto as i64], |r| {
         Ok(RowChange { seq: r.get::<_, i64>(0)? as u64, table: r.get(1)?, row: r.get(2)?, label: r.get(3)? })

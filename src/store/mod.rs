@@ -586,8 +586,8 @@ impl Project {
         self.read(|c| history::first_written(c, table))
     }
 
-    /// Rows whose content the actions after audit entry `after`, up to entry `upto`,
-    /// changed (added, changed or removed), in entry order.
+    /// Rows whose content at audit entry `upto` differs from their content at entry
+    /// `after` (added, changed or removed; changed and changed back is no difference).
     pub fn changed_between(&self, after: u64, upto: u64) -> Result<Vec<RowChange>> {
         self.read(|c| history::changed_between(c, after, upto))
     }

@@ -69,11 +69,20 @@ pub fn baseline_document(project: &Project, b: &Baseline) -> store::Result<Model
 /// report says what `threatwright diff FILE@baseline FILE` says.
 pub fn baseline_diff(project: &Project, library: &Library) -> store::Result<Option<(Baseline, crate::diff::Diff)>> {
     let Some(b) = project.baseline(None)? else { return Ok(None) };
-    let old = baseline_document(project, &b)?;
-    let new = project.document()?;
-    let (old_threats, new_threats) = (analyze_document(&old, library).threats, analyze_document(&new, library).threats);
-    let d = crate::diff::diff(&format!("baseline {}", b.id), &old, &old_threats, "now", &new, &new_threats);
+    let d = diff_from_baseline(project, &b, &project.document()?, library)?;
     Ok(Some((b, d)))
+}
+
+/// What changed from baseline `b` to `new` (a model with its register), in depth.
+pub fn diff_from_baseline(
+    project: &Project,
+    b: &Baseline,
+    new: &Model,
+    library: &Library,
+) -> store::Result<crate::diff::Diff> {
+    let old = baseline_document(project, b)?;
+    let (old_threats, new_threats) = (analyze_document(&old, library).threats, analyze_document(new, library).threats);
+    Ok(crate::diff::diff(&format!("baseline {}", b.id), &old, &old_threats, "now", new, &new_threats))
 }
 
 /// The item hashes of a baseline: as stored, or — stored in an older form — made again

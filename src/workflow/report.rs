@@ -72,44 +72,147 @@ fn refuse_unverified(project: &Project) -> Result<(), String> {
     ))
 }
 
-/// A report's input from a project file already verified.
+/// What a report of a project file shows, read at one point of the file's history.
+struct Recorded {
+    model: Model,
+    threats: Vec<crate::model::Threat>,
+    mitigations: Vec<crate::model::Mitigation>,
+    reviews: Vec<crate::model::Review>,
+    audit: Vec<crate::lifecycle::audit::Entry>,
+    fingerprint: String,
+    /// The latest baseline then, and what changed from it to this state.
+    baseline: Option<(store::Baseline, crate::diff::Diff)>,
+    rules_version: Option<String>,
+}
+
+/// A report's input from a project file already verified: its current state.
 fn input_of(project: &Project, library: &Library, timestamp: Option<&str>) -> Result<crate::report::Input, String> {
     let err = |e: store::Error| e.to_string();
-    let model = project.load_model().map_err(err)?;
-    let threats = project.register().map_err(err)?;
-    let mitigations = project.mitigations().map_err(err)?;
-    let reviews = project.reviews().map_err(err)?;
-    let audit = project.audit_log().map_err(err)?;
-    let (_, fingerprint, _) = snapshot(project).map_err(err)?;
-    let baseline =
-        baseline_diff(project, library).map_err(err)?.map(|(b, diff)| crate::report::content::BaselineInfo {
-            id: b.id,
-            at: b.at.clone(),
-            reviewer: b.reviewer.clone(),
-            note: b.note.clone(),
-            fingerprint: b.fingerprint.clone(),
-            diff,
-        });
+    let recorded = Recorded {
+        model: project.load_model().map_err(err)?,
+        threats: project.register().map_err(err)?,
+        mitigations: project.mitigations().map_err(err)?,
+        reviews: project.reviews().map_err(err)?,
+        audit: project.audit_log().map_err(err)?,
+        fingerprint: snapshot(project).map_err(err)?.1,
+        baseline: baseline_diff(project, library).map_err(err)?,
+        rules_version: project.rules_version().map_err(err)?,
+    };
+    input_from(project, recorded, timestamp)
+}
+
+/// A report's input from a project file already verified, as it stood at audit entry
+/// `seq`, when its state was baseline `b`'s (the caller has made sure it was): the
+/// model, register, mitigations and threat sign-offs from the baseline's snapshot, the
+/// register analysed again with `library` (which must be the version used then); the
+/// model sign-offs, the latest baseline, the rule version and the log as they were at
+/// that entry (by the seals of the actions that wrote them).
+fn input_at(
+    project: &Project,
+    library: &Library,
+    b: &store::Baseline,
+    seq: u64,
+    timestamp: Option<&str>,
+) -> Result<crate::report::Input, String> {
+    let err = |e: store::Error| e.to_string();
+    let doc = super::baseline_document(project, b).map_err(err)?;
+    let mut audit = project.audit_log().map_err(err)?;
+    audit.retain(|e| e.seq <= seq);
+    let at = audit.last().map_or_else(crate::lifecycle::now, |e| e.at.clone());
+    let written = |table: &str| -> Result<std::collections::HashMap<String, u64>, String> {
+        let mut first = project.first_written(table).map_err(err)?;
+        first.retain(|_, s| *s <= seq);
+        Ok(first)
+    };
+    let (reviews_then, baselines_then) = (written("reviews")?, written("baselines")?);
+    let mut reviews: Vec<crate::model::Review> =
+        doc.reviews.iter().filter(|r| r.scope == crate::model::ReviewScope::Threat).cloned().collect();
+    reviews.extend(
+        project
+            .reviews()
+            .map_err(err)?
+            .into_iter()
+            .filter(|r| r.scope == crate::model::ReviewScope::Model && reviews_then.contains_key(&r.id.to_string())),
+    );
+    reviews.sort_by(|x, y| x.at.cmp(&y.at).then(x.id.to_string().cmp(&y.id.to_string())));
+    // The document as the file held it then: the baseline's state with the model
+    // sign-offs made by then (what the comparison with the latest baseline reads).
+    let mut doc = doc;
+    doc.reviews.clone_from(&reviews);
+    doc.canonicalize();
+    let latest = baselines_then.keys().filter_map(|id| id.parse::<u64>().ok()).max();
+    let baseline = match latest {
+        None => None,
+        Some(id) => {
+            let l = project.baseline(Some(id)).map_err(err)?.ok_or_else(|| format!("baseline {id} is gone"))?;
+            let d = super::diff_from_baseline(project, &l, &doc, library).map_err(err)?;
+            Some((l, d))
+        }
+    };
+    let mut mitigations = doc.mitigations.clone();
+    mitigations.sort_by(|a, b| reference_order(&a.reference, &b.reference));
+    let recorded = Recorded {
+        threats: analyze_document_at(&doc, library, &at).threats,
+        model: doc.without_register(),
+        mitigations,
+        reviews,
+        audit,
+        fingerprint: b.fingerprint.clone(),
+        baseline,
+        rules_version: project.rules_version_at(seq).map_err(err)?,
+    };
+    input_from(project, recorded, timestamp)
+}
+
+fn input_from(project: &Project, r: Recorded, timestamp: Option<&str>) -> Result<crate::report::Input, String> {
+    let baseline = r.baseline.map(|(b, diff)| crate::report::content::BaselineInfo {
+        id: b.id,
+        at: b.at,
+        reviewer: b.reviewer,
+        note: b.note,
+        fingerprint: b.fingerprint,
+        diff,
+    });
     let timestamp = match timestamp {
         Some(t) => Some(t.to_owned()),
-        None => report_time(audit.last().map(|e| e.at.as_str()))?,
+        None => report_time(r.audit.last().map(|e| e.at.as_str()))?,
     };
     Ok(crate::report::Input {
         source_name: project.path().file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         source_kind: crate::report::content::SourceKind::Project,
-        signoff_holds: latest_signoff_holds(&reviews, &threats, &model),
-        rules_version: project.rules_version().map_err(err)?.unwrap_or_else(|| "(never analysed)".into()),
+        signoff_holds: latest_signoff_holds(&r.reviews, &r.threats, &r.model),
+        rules_version: r.rules_version.unwrap_or_else(|| "(never analysed)".into()),
         date: timestamp.as_ref().map(|t| t[..10].to_owned()),
         timestamp,
-        model,
-        threats,
-        mitigations,
-        reviews,
+        model: r.model,
+        threats: r.threats,
+        mitigations: r.mitigations,
+        reviews: r.reviews,
         baseline,
-        audit,
-        fingerprint,
+        audit: r.audit,
+        fingerprint: r.fingerprint,
         lines: Default::default(),
     })
+}
+
+/// The first row of the reported state (the model, the register, mitigations and threat
+/// sign-offs) that differs between entries `after` and `upto`. Baselines, model
+/// sign-offs, analysis runs that changed no threat, and settings are not the state.
+fn state_changes_between(project: &Project, after: u64, upto: u64) -> store::Result<Option<store::RowChange>> {
+    if after == upto {
+        return Ok(None);
+    }
+    let model_reviews: std::collections::HashSet<String> = project
+        .reviews()?
+        .into_iter()
+        .filter(|r| r.scope == crate::model::ReviewScope::Model)
+        .map(|r| r.id.to_string())
+        .collect();
+    Ok(project.changed_between(after, upto)?.into_iter().find(|c| match c.table.as_str() {
+        "baselines" | "analysis_runs" | "meta" => false,
+        "reviews" => !model_reviews.contains(&c.row),
+        _ => true,
+    }))
 }
 
 /// What a report of a model YAML file is made from: the model analysed now, its
@@ -195,8 +298,10 @@ pub enum ReportSource<'a> {
 
 /// Checks a report against what it was made from: makes it again from the recipe it
 /// carries (the state, the time, the configuration) and compares bytes. A report of a
-/// project file that has moved on since cannot be made again; then its audit-log head and
-/// fingerprint say where it stands. A project file that does not verify is refused.
+/// project file that has moved on since is made again from the baseline whose state it
+/// shows, with the log as it was at the report's audit-log head — when that state held at
+/// that entry and the rule library is the one it was analysed with; otherwise it is not
+/// vouched for, and the answer says why. A project file that does not verify is refused.
 pub fn verify_report(bytes: &[u8], source: &ReportSource<'_>, library: &Library) -> Result<ReportCheck, String> {
     use crate::report::recipe;
     let format = recipe::format_of(bytes).ok_or("not a Threatwright report (CSV exports carry no fingerprint)")?;
@@ -260,23 +365,58 @@ pub fn verify_report(bytes: &[u8], source: &ReportSource<'_>, library: &Library)
                     ),
                 });
             };
-            let baseline = project.baselines().map_err(err)?.into_iter().find(|b| b.fingerprint == r.fingerprint);
-            Ok(match baseline {
-                Some(b) => ReportCheck {
-                    matches: true,
-                    message: format!(
-                        "made from {file} at audit entry {seq} (the log holds it), showing the state signed off as baseline {} by {} at {} (fingerprint {}); the project has changed since, so the report's content was checked by its fingerprint only",
-                        b.id, b.reviewer, b.at, r.fingerprint
-                    ),
-                },
-                None => ReportCheck {
-                    matches: false,
-                    message: format!(
-                        "made from {file} at audit entry {seq}, but the project has changed since and no baseline has its state (fingerprint {}): it shows a state that was never signed off",
-                        r.fingerprint
-                    ),
-                },
-            })
+            let not_matching = |message: String| Ok(ReportCheck { matches: false, message });
+            let candidates: Vec<store::Baseline> =
+                project.baselines().map_err(err)?.into_iter().filter(|b| b.fingerprint == r.fingerprint).collect();
+            if candidates.is_empty() {
+                return not_matching(format!(
+                    "made from {file} at audit entry {seq}, but the project has changed since and no baseline has its state (fingerprint {}): it shows a state that was never signed off",
+                    r.fingerprint
+                ));
+            }
+            // The state at that entry was a baseline's when nothing of the state changed
+            // between the baseline's sign-off and the entry.
+            let signed_at = project.first_written("baselines").map_err(err)?;
+            let mut changed = None;
+            let mut held = None;
+            for b in candidates.iter().rev() {
+                let Some(&s0) = signed_at.get(&b.id.to_string()) else { continue };
+                let found = state_changes_between(project, s0.min(seq), s0.max(seq)).map_err(err)?;
+                match found {
+                    None => {
+                        held = Some(b);
+                        break;
+                    }
+                    Some(c) => changed = changed.or(Some((b.id, c))),
+                }
+            }
+            let Some(b) = held else {
+                let (id, c) = changed.expect("a candidate was looked at");
+                return not_matching(format!(
+                    "made from {file} at audit entry {seq}, showing the state of baseline {id} (fingerprint {}), but the state at that entry differs from the state signed ({} `{}`, written at entry {}): it shows a state that was never signed off",
+                    r.fingerprint, c.table, c.label, c.seq
+                ));
+            };
+            let then = project.rules_version_at(seq).map_err(err)?;
+            if then.as_deref().is_some_and(|v| v != library.version) {
+                return not_matching(format!(
+                    "made from {file} at audit entry {seq}, showing the state signed off as baseline {} (fingerprint {}), with rule library {}; these rules are {}: run verify-report with that library (--rules) to make the report again",
+                    b.id,
+                    r.fingerprint,
+                    then.unwrap_or_default(),
+                    library.version
+                ));
+            }
+            let full =
+                project.baseline(Some(b.id)).map_err(err)?.ok_or_else(|| format!("baseline {} is gone", b.id))?;
+            let input = input_at(project, library, &full, seq, r.timestamp.as_deref())?;
+            Ok(compare(
+                remake(&input),
+                format!(
+                    "the state signed off as baseline {} by {} at {}, with {file}'s audit log up to entry {seq}",
+                    b.id, b.reviewer, b.at
+                ),
+            ))
         }
     }
 }
