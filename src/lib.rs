@@ -6,6 +6,7 @@ pub mod account;
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod eval;
 pub mod files;
 pub mod graph;
 pub mod io;

@@ -94,6 +94,7 @@ const ORDER: &[&str] = &[
     "graph",
     "rank",
     "rules",
+    "eval",
     "lifecycle",
     "sshsig",
     "store",

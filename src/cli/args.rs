@@ -517,6 +517,22 @@ pub enum Command {
         #[command(flatten)]
         input: InputOpts,
     },
+    /// Score the engine on a corpus: each folder under DIR with a `model.yaml` and an
+    /// `expected.yaml` (findings that must be raised, secure configurations that must not
+    /// be) is analysed and scored — recall, severity accuracy, false positives, noise — per
+    /// system and in total. With `--thresholds`, exit 1 when the total falls short.
+    Eval {
+        dir: PathBuf,
+        /// Minimum scores (YAML: min_recall, min_severity_exact, max_noise, max_must_not).
+        #[arg(long, value_name = "FILE")]
+        thresholds: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[command(flatten)]
+        rules: RuleOpts,
+        #[command(flatten)]
+        input: InputOpts,
+    },
     /// Compare two versions of a model and its threats: what a design change does to risk.
     /// OLD and NEW are each a model YAML, a project file (its current state),
     /// `FILE.twdb@baseline` (its latest baseline), `FILE.twdb@baseline:ID` or

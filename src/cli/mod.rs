@@ -5,6 +5,7 @@
 mod analyze;
 mod args;
 mod diff;
+mod eval;
 mod import;
 mod lifecycle;
 mod render;
@@ -209,6 +210,9 @@ fn run(command: Command) -> Outcome {
         }
         Command::Report { file, format, output, config, rules, input } => {
             report::report(&file, format, output.as_deref(), config.as_deref(), &rules, &limits(&input))
+        }
+        Command::Eval { dir, thresholds, format, rules, input } => {
+            eval::eval(&dir, thresholds.as_deref(), format, &rules, &limits(&input))
         }
         Command::VerifyReport { report: r, file, rules, input } => report::verify(&r, &file, &rules, &limits(&input)),
         Command::Fmt { files, check, input } => fmt(&files, check, &limits(&input)),

@@ -264,3 +264,30 @@ pub fn load_path(
     let threats = analyze_document(&model, library).threats;
     Ok((model, threats))
 }
+
+/// Scores the engine on a corpus (`threatwright eval`): every folder under `dir` that has
+/// a `model.yaml` and an `expected.yaml` is one system, analysed with `library` and scored
+/// (`eval::score`), in folder order.
+pub fn evaluate(
+    dir: &std::path::Path,
+    library: &Library,
+    limits: &yaml::Limits,
+) -> Result<Vec<crate::eval::Score>, String> {
+    let mut systems: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.yaml").is_file())
+        .collect();
+    systems.sort();
+    if systems.is_empty() {
+        return Err(format!("{}: no system folders (each needs a model.yaml and an expected.yaml)", dir.display()));
+    }
+    let mut out = Vec::new();
+    for s in systems {
+        let expected: crate::eval::Expected = yaml::read_small(&s.join("expected.yaml"))?;
+        let (_, threats) = load_path(&s.join("model.yaml"), None, library, limits)?;
+        let name = s.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        out.push(crate::eval::score(&name, &expected, &threats));
+    }
+    Ok(out)
+}

@@ -234,6 +234,18 @@ pub fn read_settings<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Opti
     Ok(Some(v))
 }
 
+/// Reads a small YAML document of our own (a corpus system's expected findings, a corpus's
+/// thresholds) behind the same safety checks as models, at most 1 MiB; an error names the
+/// file and, where it can, the line and column.
+pub fn read_small<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let limits = Limits { max_bytes: 1024 * 1024 };
+    deserialize(&text, &limits, "nothing to read", MODEL_VERSION).map_err(|mut d| {
+        d.location.file = Some(path.display().to_string());
+        d.to_string()
+    })
+}
+
 /// Writes a small settings file atomically, creating its folder.
 pub fn write_settings<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Error> {
     let write_err = |source| Error::Write { path: path.to_owned(), source };
