@@ -1,5 +1,5 @@
-//! The rule library: every built-in rule's examples pass, coverage of STRIDE per element
-//! and of the OWASP API Security Top 10 2023, and clear errors for bad rule files.
+//! The rule library: coverage of STRIDE per element and of the OWASP API Security Top 10
+//! 2023, and clear errors for bad rule files. (Each rule's examples: `rule_examples.rs`.)
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -13,19 +13,6 @@ fn builtin() -> (threatwright::rules::Library, Vec<RuleText>) {
     let shown: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
     assert!(diagnostics.is_empty(), "built-in rule files have problems:\n{}", shown.join("\n"));
     (library, texts)
-}
-
-/// One generic test for every example of every built-in rule: adding a rule adds its tests.
-#[test]
-fn every_builtin_rule_passes_its_examples() {
-    let (library, texts) = builtin();
-    assert_eq!(library.rules.len(), texts.len(), "one rule per built-in file");
-    let failures = rulefiles::run_examples(&texts, &library);
-    let shown: Vec<String> = failures.iter().map(|d| d.to_string()).collect();
-    assert!(failures.is_empty(), "{} example(s) failed:\n{}", failures.len(), shown.join("\n"));
-    for r in &library.rules {
-        assert!(!r.rule.examples.fires.is_empty() && !r.rule.examples.silent.is_empty(), "{}", r.rule.id);
-    }
 }
 
 #[test]

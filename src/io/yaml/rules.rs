@@ -134,13 +134,15 @@ pub fn load_library(dirs: &[PathBuf]) -> Result<(Library, Vec<Diagnostic>), supe
 /// Runs the examples of every rule of `library` whose file is among `texts`; failures
 /// come back located in their rule file.
 pub fn run_examples(texts: &[RuleText], library: &Library) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for rule in &library.rules {
-        let Some(t) = texts.iter().find(|t| t.name == rule.source) else { continue };
-        let failures = crate::rules::examples::run(rule);
-        let diags =
-            failures.into_iter().map(|f| Diagnostic::new(Code::RuleExampleFailed, f.message).at_path(f.path)).collect();
-        out.extend(locate(&t.text, diags).into_iter().map(|d| with_file(d, &t.name)));
-    }
-    out
+    library.rules.iter().flat_map(|rule| run_examples_of(texts, rule)).collect()
+}
+
+/// Runs one rule's examples; failures located in its file (`cargo test RULE-ID` runs one
+/// rule's, `tests/rule_examples.rs`).
+pub fn run_examples_of(texts: &[RuleText], rule: &rule::CompiledRule) -> Vec<Diagnostic> {
+    let Some(t) = texts.iter().find(|t| t.name == rule.source) else { return Vec::new() };
+    let failures = crate::rules::examples::run(rule);
+    let diags =
+        failures.into_iter().map(|f| Diagnostic::new(Code::RuleExampleFailed, f.message).at_path(f.path)).collect();
+    locate(&t.text, diags).into_iter().map(|d| with_file(d, &t.name)).collect()
 }
