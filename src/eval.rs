@@ -10,9 +10,11 @@
 //! ("loose" recall, to tell a wrong category from a miss). Severity is judged on the best
 //! matching threat against the finding's band. A must-not entry is **raised** when a threat
 //! is about its target, in its STRIDE categories and with its OWASP item when they are
-//! given. **Noise** is the share of threats that match no expected finding.
+//! given. **Noise** is the share of threats that match no expected finding. An expected
+//! finding that no threat matches but a review question does (same target, category and
+//! item) is counted as **asked**: not found, but not silent either.
 
-use crate::model::{RiskLevel, Stride, Threat, ThreatStatus};
+use crate::model::{Question, RiskLevel, Stride, Target, Threat, ThreatStatus};
 use serde::{Deserialize, Serialize};
 
 /// One key, or several acceptable ones.
@@ -92,6 +94,9 @@ pub struct FindingResult {
     pub matched_by: Option<String>,
     /// Some threat is about its target, whatever its category.
     pub touched: bool,
+    /// Not found, but the rule of a review question asks about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<RiskLevel>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,6 +119,8 @@ pub struct Score {
     pub expected: usize,
     pub found: usize,
     pub touched: usize,
+    /// Expected findings not found but asked as review questions.
+    pub asked: usize,
     pub exact: usize,
     pub too_high: usize,
     pub too_low: usize,
@@ -136,6 +143,7 @@ impl Score {
             t.expected += s.expected;
             t.found += s.found;
             t.touched += s.touched;
+            t.asked += s.asked;
             t.exact += s.exact;
             t.too_high += s.too_high;
             t.too_low += s.too_low;
@@ -177,11 +185,15 @@ fn is_live(t: &Threat) -> bool {
 }
 
 fn cites(t: &Threat, owasp: &str) -> bool {
-    owasp.eq_ignore_ascii_case("none") || t.references.owasp_api.iter().any(|o| o.eq_ignore_ascii_case(owasp))
+    cites_in(&t.references.owasp_api, owasp)
 }
 
-fn about(t: &Threat, targets: &[String]) -> bool {
-    targets.iter().any(|k| k == t.target.key.as_str())
+fn about(t: &Target, targets: &[String]) -> bool {
+    targets.iter().any(|k| k == t.key.as_str())
+}
+
+fn cites_in(owasp_api: &[String], owasp: &str) -> bool {
+    owasp.eq_ignore_ascii_case("none") || owasp_api.iter().any(|o| o.eq_ignore_ascii_case(owasp))
 }
 
 /// How `t` names itself in results: its rule, else its reference.
@@ -199,8 +211,9 @@ fn grade(s: RiskLevel, band: &[RiskLevel]) -> Grade {
     }
 }
 
-/// Scores the live threats of one system against what was expected.
-pub fn score(system: &str, expected: &Expected, threats: &[Threat]) -> Score {
+/// Scores the live threats (and the review questions) of one system against what was
+/// expected.
+pub fn score(system: &str, expected: &Expected, threats: &[Threat], questions: &[Question]) -> Score {
     let live: Vec<&Threat> = threats.iter().filter(|t| is_live(t)).collect();
     let mut matched = vec![false; live.len()];
     let mut s = Score {
@@ -214,7 +227,7 @@ pub fn score(system: &str, expected: &Expected, threats: &[Threat]) -> Score {
         let (targets, strides, band) = (f.target.as_slice(), f.stride.as_slice(), f.severity.as_slice());
         let mut best: Option<(&Threat, Grade)> = None;
         for (i, t) in live.iter().enumerate() {
-            if about(t, targets) && strides.contains(&t.stride) && cites(t, &f.owasp) {
+            if about(&t.target, targets) && strides.contains(&t.stride) && cites(t, &f.owasp) {
                 matched[i] = true;
                 let g = grade(t.severity, band);
                 if best.is_none_or(|(_, b)| b != Grade::Exact && g == Grade::Exact) {
@@ -222,8 +235,17 @@ pub fn score(system: &str, expected: &Expected, threats: &[Threat]) -> Score {
                 }
             }
         }
-        let touched = live.iter().any(|t| about(t, targets));
+        let touched = live.iter().any(|t| about(&t.target, targets));
         s.touched += usize::from(touched);
+        let asked_by = if best.is_some() {
+            None
+        } else {
+            questions
+                .iter()
+                .find(|q| about(&q.target, targets) && strides.contains(&q.stride) && cites_in(&q.owasp_api, &f.owasp))
+                .map(|q| q.rule.clone())
+        };
+        s.asked += usize::from(asked_by.is_some());
         if let Some((_, g)) = best {
             s.found += 1;
             match g {
@@ -237,6 +259,7 @@ pub fn score(system: &str, expected: &Expected, threats: &[Threat]) -> Score {
             about: f.about.clone(),
             matched_by: best.map(|(t, _)| name(t)),
             touched,
+            asked_by,
             severity: best.map(|(t, _)| t.severity),
             grade: best.map(|(_, g)| g),
         });
@@ -245,7 +268,7 @@ pub fn score(system: &str, expected: &Expected, threats: &[Threat]) -> Score {
         let by: Vec<String> = live
             .iter()
             .filter(|t| {
-                about(t, n.target.as_slice())
+                about(&t.target, n.target.as_slice())
                     && n.stride.as_ref().is_none_or(|st| st.as_slice().contains(&t.stride))
                     && n.owasp.as_deref().is_none_or(|o| cites(t, o))
             })
@@ -333,7 +356,7 @@ mod tests {
              - {{id: N2, target: {key}, stride: {other}}}\n",
             sev = t.severity.as_str()
         ));
-        let s = score("x", &e, &threats);
+        let s = score("x", &e, &threats, &[]);
         assert_eq!((s.expected, s.found, s.touched, s.exact), (3, 1, 2, 1), "{s:?}");
         assert_eq!(s.findings[0].grade, Some(Grade::Exact));
         assert_eq!(s.findings[1].matched_by, None);

@@ -372,3 +372,34 @@ fn help_describes_every_command_under_its_own_name() {
     let report = stdout(&tw(&["report", "--help"]));
     assert!(report.starts_with("Write a report"), "{report}");
 }
+
+/// Questions are listed apart from threats by `analyze`, never stored in a project's
+/// register and never counted by the gate.
+#[test]
+fn questions_are_listed_apart_and_never_enter_the_register_or_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.yaml");
+    std::fs::copy("tests/fixtures/questions/model.yaml", &model).unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::copy("tests/fixtures/questions/rules/test-rate-limit-asked.yaml", rules.join("asked.yaml")).unwrap();
+    let m = model.to_str().unwrap();
+    let table = stdout(&tw(&["analyze", m]));
+    assert!(table.contains("Questions for the review"), "{table}");
+    assert!(table.contains("Does unstated limit how often one caller may call it?"), "{table}");
+    assert!(table.contains("; 1 question;"), "{table}");
+    let db = dir.path().join("p.twdb");
+    let d = db.to_str().unwrap();
+    assert_eq!(code(&tw(&["new", d, "--from", m])), 0);
+    let v: serde_json::Value = serde_json::from_slice(&tw(&["analyze", d, "--format", "json"]).stdout).unwrap();
+    assert_eq!(v["questions"].as_array().unwrap().len(), 1, "{}", v["questions"]);
+    let threats = v["threats"].as_array().unwrap();
+    assert!(threats.iter().any(|t| t["rule"] == "TEST-RATE-LIMIT-ASKED" && t["target"]["key"] == "unlimited"));
+    assert!(!threats.iter().any(|t| t["target"]["key"] == "unstated" && t["rule"] == "TEST-RATE-LIMIT-ASKED"));
+    assert_eq!(v["counts"]["total"].as_u64().unwrap() as usize, threats.len());
+    let gate: serde_json::Value =
+        serde_json::from_slice(&tw(&["check", d, "--fail-on", "low", "--format", "json"]).stdout).unwrap();
+    let open = gate["open"].as_array().unwrap();
+    assert!(open.iter().any(|t| t["title"].as_str().unwrap().== "unlimited takes untrusted requests without a rate limit"), "{gate}");
+    assert!(!open.iter().any(|t| t["title"].as_str().unwrap().== "unstated takes untrusted requests without a rate limit"));
+}

@@ -123,3 +123,43 @@ fn user_rules_replace_and_disable_builtins() {
     assert!(library.version.ends_with("with 0 user rule(s), 1 disabled"), "{}", library.version);
     let _ = Path::new("");
 }
+
+/// A rule that asks: where what would answer it is unstated, a finding is a review
+/// question (listed apart, not a threat, not in a project's register); stated and still
+/// weak, it is a threat with the identity the question had; stated and strong, nothing.
+#[test]
+fn a_rule_that_asks_makes_questions_where_the_model_is_silent_and_threats_where_it_is_weak() {
+    use threatwright::io::yaml;
+    let dir = Path::new("tests/fixtures/questions");
+    let (library, diagnostics) = rulefiles::load_library(&[dir.join("rules")]).unwrap();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let model = yaml::load_file(&dir.join("model.yaml"), &yaml::Limits::default()).unwrap().model.unwrap();
+    let a = threatwright::rules::analyze(&model, &library, &Default::default());
+    let ours = |key: &str| {
+        a.threats.iter().any(|t| t.rule.as_deref() == Some("TEST-RATE-LIMIT-ASKED") && t.target.key.as_str() == key)
+    };
+    assert!(ours("unlimited"), "rate_limited: false is a stated weakness: a threat");
+    assert!(!ours("unstated") && !ours("limited"));
+    assert_eq!(a.questions.len(), 1, "{:?}", a.questions);
+    let q = &a.questions[0];
+    assert_eq!((q.rule.as_str(), q.target.key.as_str()), ("TEST-RATE-LIMIT-ASKED", "unstated"));
+    assert_eq!(q.ask, "Does unstated limit how often one caller may call it?");
+    assert_eq!(q.answers, ["rate_limited"]);
+    assert_eq!(q.owasp_api, ["API4:2023"]);
+    // The question has the identity its threat would have: answering "no" keeps it.
+    let mut answered = model.clone();
+    answered.processes.iter_mut().find(|p| p.key.as_str() == "unstated").unwrap().rate_limited = Some(false);
+    let b = threatwright::rules::analyze(&answered, &library, &Default::default());
+    assert!(b.questions.is_empty());
+    assert!(b.threats.iter().any(|t| t.id == q.id));
+    assert_eq!(threatwright::rules::questions(&model, &library), a.questions);
+
+    // A rule that asks must say what answers it, with attributes that exist.
+    let bad = std::fs::read_to_string(dir.join("rules/test-rate-limit-asked.yaml"))
+        .unwrap()
+        .replace("answers: [rate_limited]", "answers: [rate_limitd]");
+    let (_, diags) =
+        rulefiles::parse_one(&RuleText { name: "bad.yaml".into(), text: bad, builtin: false, oversize: false });
+    let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert!(shown.iter().any(|d| d.contains("bad.yaml:") && d.contains("rate_limitd")), "{shown:?}");
+}

@@ -29,7 +29,7 @@ pub fn eval(dir: &Path, thresholds: Option<&Path>, format: TextOrJson, rules: &R
 /// The total's counts and rates.
 fn summary(t: &Score) -> serde_json::Value {
     serde_json::json!({
-        "expected": t.expected, "found": t.found, "touched": t.touched,
+        "expected": t.expected, "found": t.found, "touched": t.touched, "asked": t.asked,
         "exact": t.exact, "too_high": t.too_high, "too_low": t.too_low,
         "must_not": t.must_not, "raised": t.raised, "threats": t.threats, "unmatched": t.unmatched,
         "recall": t.recall(), "loose_recall": t.loose_recall(),
@@ -43,12 +43,13 @@ fn pct(x: f64) -> String {
 
 fn row(s: &Score) -> String {
     format!(
-        "{:<34} {:>5}/{:<3} {:>6} {:>6} {:>6} {:>4} {:>4} {:>5}/{:<3} {:>7} {:>6}",
+        "{:<34} {:>5}/{:<3} {:>6} {:>6} {:>5} {:>6} {:>4} {:>4} {:>5}/{:<3} {:>7} {:>6}",
         s.system,
         s.found,
         s.expected,
         pct(s.recall()),
         pct(s.loose_recall()),
+        s.asked,
         pct(s.severity_exact()),
         s.too_high,
         s.too_low,
@@ -61,15 +62,15 @@ fn row(s: &Score) -> String {
 
 fn text(scores: &[Score], total: &Score, shortfalls: &[String], checked: bool) -> String {
     let mut out = format!(
-        "{:<34} {:>9} {:>6} {:>6} {:>6} {:>4} {:>4} {:>9} {:>7} {:>6}\n",
-        "system", "found", "recall", "loose", "sev=", "high", "low", "must-not", "threats", "noise"
+        "{:<34} {:>9} {:>6} {:>6} {:>5} {:>6} {:>4} {:>4} {:>9} {:>7} {:>6}\n",
+        "system", "found", "recall", "loose", "asked", "sev=", "high", "low", "must-not", "threats", "noise"
     );
     for s in scores {
         out.push_str(&row(s));
         out.push('\n');
     }
     out.push_str(&row(total));
-    out.push_str("\n\nrecall: expected findings raised (target, STRIDE and OWASP item); loose: their target drew a threat;\nsev=: found findings ranked within their band (high/low: outside it); must-not: secure configurations flagged;\nnoise: threats that match no expected finding.\n");
+    out.push_str("\n\nrecall: expected findings raised (target, STRIDE and OWASP item); loose: their target drew a threat;\nasked: not raised, but asked as a review question;\nsev=: found findings ranked within their band (high/low: outside it); must-not: secure configurations flagged;\nnoise: threats that match no expected finding.\n");
     for s in scores {
         let missed: Vec<_> = s.findings.iter().filter(|f| f.matched_by.is_none()).collect();
         let misgraded: Vec<_> =
@@ -79,7 +80,11 @@ fn text(scores: &[Score], total: &Score, shortfalls: &[String], checked: bool) -
         }
         let _ = writeln!(out, "\n{}", s.system);
         for f in missed {
-            let near = if f.touched { " (its target drew other threats)" } else { "" };
+            let near = match (&f.asked_by, f.touched) {
+                (Some(rule), _) => format!(" (asked as a question by {rule})"),
+                (None, true) => " (its target drew other threats)".to_owned(),
+                (None, false) => String::new(),
+            };
             let _ = writeln!(out, "  missed {}: {}{near}", f.id, f.about);
         }
         for f in misgraded {

@@ -146,16 +146,36 @@ pub fn register_text(system: &str, a: &crate::rules::Analysis) -> String {
             if t.status == crate::model::ThreatStatus::Obsolete { " [obsolete]" } else { "" },
         );
     }
+    if !a.questions.is_empty() {
+        let _ = writeln!(out, "\nQuestions for the review (not threats: the model does not state these controls)");
+        let _ = writeln!(out, "{:<8} {:<36} {:<28} QUESTION", "IF NOT", "RULE", "TARGET");
+        for q in &a.questions {
+            let _ = writeln!(
+                out,
+                "{:<8} {:<36} {:<28} {}  (answer: {})",
+                q.severity_if_not.as_str(),
+                fit(&q.rule, 36),
+                fit(q.target.key.as_str(), 28),
+                q.ask,
+                q.answers.join(", ")
+            );
+        }
+    }
     let c = crate::report::register::counts(&a.threats);
     let _ = writeln!(
         out,
-        "\n{system}: {} ({} critical, {} high, {} medium, {} low){}; {} attack path{}; {} rules ({})",
+        "\n{system}: {} ({} critical, {} high, {} medium, {} low){}{}; {} attack path{}; {} rules ({})",
         count(c.total, "threat", "threats"),
         c.critical,
         c.high,
         c.medium,
         c.low,
         if c.obsolete > 0 { format!(", {} obsolete", c.obsolete) } else { String::new() },
+        if a.questions.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", count(a.questions.len(), "question", "questions"))
+        },
         a.attack_paths.len(),
         if a.attack_paths.len() == 1 { "" } else { "s" },
         a.rules_run,

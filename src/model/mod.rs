@@ -16,6 +16,7 @@ pub mod id;
 pub mod key;
 pub mod mitigation;
 pub mod props;
+pub mod question;
 pub mod threat;
 pub mod validate;
 
@@ -30,6 +31,7 @@ pub use fragment::Fragment;
 pub use id::Section;
 pub use key::Key;
 pub use mitigation::{Mitigation, MitigationStatus, Review, ReviewScope};
+pub use question::Question;
 pub use threat::{
     Controls, RankingOverride, References, Response, RiskLevel, Stride, SuggestedMitigation, Target, TargetKind,
     Threat, ThreatRecord, ThreatStatus,

@@ -36,6 +36,9 @@ pub struct RegisterJson<'a> {
     pub rules_run: usize,
     pub counts: Counts,
     pub threats: &'a [Threat],
+    /// Questions for the review: findings that rest only on controls the model does not
+    /// state. Not threats, not counted.
+    pub questions: &'a [crate::model::Question],
     pub attack_paths: &'a [AttackPath],
 }
 
@@ -46,6 +49,7 @@ pub fn json<'a>(model: &'a Model, analysis: &'a Analysis) -> RegisterJson<'a> {
         rules_run: analysis.rules_run,
         counts: counts(&analysis.threats),
         threats: &analysis.threats,
+        questions: &analysis.questions,
         attack_paths: &analysis.attack_paths,
     }
 }
@@ -141,7 +145,9 @@ pub fn write_json<W: std::io::Write + ?Sized>(w: &mut W, model: &Model, analysis
             w.write_all(&part)?;
         }
     }
-    write!(w, "],\"attack_paths\":")?;
+    write!(w, "],\"questions\":")?;
+    serde_json::to_writer(&mut *w, head.questions)?;
+    write!(w, ",\"attack_paths\":")?;
     serde_json::to_writer(&mut *w, head.attack_paths)?;
     w.write_all(b"}\n")
 }

@@ -11,7 +11,7 @@ use super::rule::{AppliesTo, CompiledRule};
 use crate::graph::paths::flow_authentication;
 use crate::graph::{AttackPath, Facts};
 use crate::model::props::{Authentication, TrustLevel};
-use crate::model::{DataAsset, ElementRef, Item, Key, Model, Target, TargetKind, Threat, ThreatStatus};
+use crate::model::{DataAsset, ElementRef, Item, Key, Model, Question, Target, TargetKind, Threat, ThreatStatus};
 use crate::rank::{self, DataAtRisk, Exposure, Override};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -21,6 +21,8 @@ use uuid::Uuid;
 pub struct Analysis {
     /// Threats ranked: severity, then likelihood × impact, then rule and target.
     pub threats: Vec<Threat>,
+    /// Questions for the review (rules that ask), the most consequential first.
+    pub questions: Vec<Question>,
     pub attack_paths: Vec<AttackPath>,
     pub rules_version: String,
     pub rules_run: usize,
@@ -42,7 +44,10 @@ struct Finding<'m> {
 pub fn analyze(model: &Model, library: &Library, options: &Options) -> Analysis {
     let canonical = model.canonical();
     let facts = Facts::new(&canonical);
-    let findings = find(&facts, library);
+    let rules: Vec<&CompiledRule> = library.rules.iter().collect();
+    let (asks, findings): (Vec<Finding<'_>>, Vec<Finding<'_>>) =
+        find(&facts, &rules).into_iter().partition(|f| asks(&facts, f));
+    let questions = build_questions(&facts, &asks, options);
     let mut threats = build_threats(&facts, &findings, options);
     // References in (rule, target) order: stable when ranking changes.
     for (n, t) in threats.iter_mut().enumerate() {
@@ -51,6 +56,7 @@ pub fn analyze(model: &Model, library: &Library, options: &Options) -> Analysis 
     sort_ranked(&mut threats);
     Analysis {
         threats,
+        questions,
         attack_paths: facts.attack_paths.clone(),
         rules_version: library.version.clone(),
         rules_run: library.rules.len(),
@@ -89,12 +95,26 @@ fn subjects(facts: &Facts<'_>, kind: SubjectKind) -> Vec<usize> {
     }
 }
 
+/// The review questions of `model`: only the rules that ask are run (what a report of a
+/// stored register needs beside it).
+pub fn questions(model: &Model, library: &Library) -> Vec<Question> {
+    let canonical = model.canonical();
+    let facts = Facts::new(&canonical);
+    let rules: Vec<&CompiledRule> = library.rules.iter().filter(|r| r.rule.question.is_some()).collect();
+    let asked: Vec<Finding<'_>> = find(&facts, &rules).into_iter().filter(|f| asks(&facts, f)).collect();
+    build_questions(&facts, &asked, &Options::default())
+}
+
+/// Whether a finding is a question: its rule asks, and what would answer it is unstated.
+fn asks(facts: &Facts<'_>, f: &Finding<'_>) -> bool {
+    f.rule.unstated.as_ref().is_some_and(|c| c.eval(facts, f.subject))
+}
+
 /// Every (rule, subject) where the rule fires, in rule order then subject order. Rules
 /// run in parallel; the order of the result does not depend on it.
-fn find<'m>(facts: &Facts<'_>, library: &'m Library) -> Vec<Finding<'m>> {
+fn find<'m>(facts: &Facts<'_>, rules: &[&'m CompiledRule]) -> Vec<Finding<'m>> {
     let by_kind: Vec<Vec<usize>> = SubjectKind::ALL.iter().map(|&k| subjects(facts, k)).collect();
-    let per_rule: Vec<Vec<Finding<'m>>> = library
-        .rules
+    let per_rule: Vec<Vec<Finding<'m>>> = rules
         .par_iter()
         .map(|rule| {
             let mut out = Vec::new();
@@ -119,8 +139,7 @@ fn find<'m>(facts: &Facts<'_>, library: &'m Library) -> Vec<Finding<'m>> {
 pub fn fires_on(model: &Model, rule: &CompiledRule) -> Vec<Key> {
     let canonical = model.canonical();
     let facts = Facts::new(&canonical);
-    let library = Library { rules: vec![rule.clone()], disabled: Vec::new(), version: String::new() };
-    find(&facts, &library).iter().map(|f| target_of(&facts, f.subject).key).collect()
+    find(&facts, &[rule]).iter().map(|f| target_of(&facts, f.subject).key).collect()
 }
 
 fn target_of(facts: &Facts<'_>, s: Subject) -> Target {
@@ -275,6 +294,34 @@ fn render(text: &str, facts: &Facts<'_>, s: Subject, target: &Target, assets: &[
         rest = &after[close + 1..];
     }
     out.push_str(rest);
+    out
+}
+
+/// Questions from the findings of rules that ask: each ranked as the threat a "no" would
+/// mean, the most severe first.
+fn build_questions(facts: &Facts<'_>, findings: &[Finding<'_>], options: &Options) -> Vec<Question> {
+    let mut out: Vec<Question> = build_threats(facts, findings, options)
+        .into_iter()
+        .zip(findings)
+        .filter_map(|(t, f)| {
+            let spec = f.rule.rule.question.as_ref()?;
+            let assets = assets_at_risk(facts, f.subject);
+            Some(Question {
+                id: t.id,
+                ask: render(&spec.ask, facts, f.subject, &t.target, &assets),
+                why: t.description,
+                owasp_api: f.rule.rule.references.owasp_api.clone(),
+                answers: spec.answers.clone(),
+                severity_if_not: t.severity,
+                stride: t.stride,
+                rule: f.rule.rule.id.clone(),
+                target: t.target,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.severity_if_not.cmp(&a.severity_if_not).then(a.rule.cmp(&b.rule)).then(a.target.key.cmp(&b.target.key))
+    });
     out
 }
 

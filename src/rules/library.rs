@@ -72,9 +72,12 @@ impl Library {
                 None => {}
             }
             let shared = super::rule::Shared::of(&rule);
+            // Checked with the rule: compiles.
+            let unstated =
+                rule.question.as_ref().and_then(|q| q.unstated().check(rule.applies_to.scope(), "", &mut Vec::new()));
             by_id.insert(
                 rule.id.clone(),
-                CompiledRule { rule, check, shared, source: s.name.clone(), builtin: s.builtin },
+                CompiledRule { rule, check, unstated, shared, source: s.name.clone(), builtin: s.builtin },
             );
         }
         let mut disabled = Vec::new();
@@ -122,7 +125,10 @@ pub fn reference_markdown(library: &Library) -> String {
         "{} rules, library version `{}`. Each rule is a YAML file under `models/rules/` with its own\n\
          examples (where it fires, where it stays silent); `threatwright rules show ID` prints one,\n\
          `threatwright rules check DIR` checks your own. Likelihood and impact are the rule's defaults,\n\
-         before exposure and data adjust them (`threatwright rules ranking`).\n",
+         before exposure and data adjust them (`threatwright rules ranking`). A rule with a\n\
+         `question:` asks rather than asserts: where every attribute that answers it is unstated, its\n\
+         finding is a review question (listed apart, never counted as a threat); once the model states\n\
+         one and the rule still fires, it is a threat with the same identity.\n",
         library.rules.len(),
         BUILTIN_VERSION
     );
@@ -154,6 +160,9 @@ pub fn reference_markdown(library: &Library) -> String {
             r.source
         );
         let _ = writeln!(out, "{}\n", rule.description.trim());
+        if let Some(q) = &rule.question {
+            let _ = writeln!(out, "Asks, while {} unstated: *{}*\n", q.answers.join(", "), q.ask.trim());
+        }
         if !rule.mitigations.is_empty() {
             let _ = writeln!(out, "Mitigations:");
             for m in &rule.mitigations {

@@ -13,6 +13,6 @@ pub mod identity;
 pub mod library;
 pub mod rule;
 
-pub use engine::{Analysis, Options, analyze};
+pub use engine::{Analysis, Options, analyze, questions};
 pub use library::Library;
-pub use rule::{AppliesTo, CompiledRule, Rule, RuleFile};
+pub use rule::{AppliesTo, CompiledRule, QuestionSpec, Rule, RuleFile};

@@ -44,7 +44,7 @@ impl AppliesTo {
         }
     }
 
-    fn scope(self) -> Scope {
+    pub(crate) fn scope(self) -> Scope {
         match self {
             AppliesTo::Element => Scope::AnyElement,
             other => Scope::One(other.kinds()[0]),
@@ -111,7 +111,42 @@ pub struct Rule {
     pub references: References,
     #[serde(default)]
     pub controls: Controls,
+    /// Makes the rule ask rather than assert: what it finds rests only on a control the
+    /// model does not state, so each finding is a review question — listed apart, never
+    /// counted as a threat — until the model states the control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<QuestionSpec>,
     pub examples: Examples,
+}
+
+/// How a rule that asks puts its question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionSpec {
+    /// The question, plain text, same placeholders as the title ("Does {target} limit how
+    /// often one caller may call it?").
+    pub ask: String,
+    /// The attributes whose value answers it: the target's (`rate_limited`), or, for rules
+    /// about flows, a flow end's (`from.responses_validated`, `to.…`). While every one of
+    /// them is unstated, a finding is a question; once one is stated and the rule still
+    /// fires, it is a threat (a stated weakness), with the same identity.
+    pub answers: Vec<String>,
+}
+
+impl QuestionSpec {
+    /// "Every answering attribute is unstated", as a condition on the rule's subject.
+    pub fn unstated(&self) -> Condition {
+        Condition::All(
+            self.answers
+                .iter()
+                .map(|a| match a.split_once('.') {
+                    Some(("from", rest)) => Condition::From(Box::new(Condition::IsUnknown(rest.to_owned()))),
+                    Some(("to", rest)) => Condition::To(Box::new(Condition::IsUnknown(rest.to_owned()))),
+                    _ => Condition::IsUnknown(a.clone()),
+                })
+                .collect(),
+        )
+    }
 }
 
 /// A rule file: a rule, or a list of built-in rule ids to switch off.
@@ -140,6 +175,8 @@ pub fn json_schema() -> String {
 pub struct CompiledRule {
     pub rule: Rule,
     pub check: Check,
+    /// For a rule that asks: true on a subject whose answering attributes are all unstated.
+    pub unstated: Option<Check>,
     /// The rule's references, controls and mitigations, shared by all its threats.
     pub shared: Shared,
     /// Where it came from (`models/rules/api/api2-basic-auth.yaml`, or a user path).
@@ -245,6 +282,16 @@ pub fn check(rule: &Rule, errors: &mut Vec<CheckError>) -> Option<Check> {
                 format!("`{item}` is not an OWASP API Security Top 10 2023 item (API1:2023 ... API10:2023)"),
             );
         }
+    }
+    if let Some(q) = &rule.question {
+        if q.ask.trim().is_empty() {
+            e(errors, "rule.question.ask", "the question is empty".into());
+        }
+        check_placeholders(&q.ask, "rule.question.ask", is_flow, errors);
+        if q.answers.is_empty() {
+            e(errors, "rule.question.answers", "name the attribute(s) whose value answers the question".into());
+        }
+        q.unstated().check(rule.applies_to.scope(), "rule.question.answers", errors);
     }
     let before = errors.len();
     let check = rule.when.check(rule.applies_to.scope(), "rule.when", errors);

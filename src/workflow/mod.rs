@@ -285,9 +285,10 @@ pub fn evaluate(
     let mut out = Vec::new();
     for s in systems {
         let expected: crate::eval::Expected = yaml::read_small(&s.join("expected.yaml"))?;
-        let (_, threats) = load_path(&s.join("model.yaml"), None, library, limits)?;
+        let (model, threats) = load_path(&s.join("model.yaml"), None, library, limits)?;
+        let questions = crate::rules::questions(&model.without_register(), library);
         let name = s.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        out.push(crate::eval::score(&name, &expected, &threats));
+        out.push(crate::eval::score(&name, &expected, &threats, &questions));
     }
     Ok(out)
 }
