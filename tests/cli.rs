@@ -400,6 +400,11 @@ fn questions_are_listed_apart_and_never_enter_the_register_or_the_gate() {
     let gate: serde_json::Value =
         serde_json::from_slice(&tw(&["check", d, "--fail-on", "low", "--format", "json"]).stdout).unwrap();
     let open = gate["open"].as_array().unwrap();
-    assert!(open.iter().any(|t| t["title"].as_str().unwrap().== "unlimited takes untrusted requests without a rate limit"), "{gate}");
-    assert!(!open.iter().any(|t| t["title"].as_str().unwrap().== "unstated takes untrusted requests without a rate limit"));
+    assert!(
+        open.iter().any(|t| t["title"].as_str().unwrap() == "unlimited takes untrusted requests without a rate limit"),
+        "{gate}"
+    );
+    assert!(
+        !open.iter().any(|t| t["title"].as_str().unwrap() == "unstated takes untrusted requests without a rate limit")
+    );
 }

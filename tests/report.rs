@@ -467,3 +467,51 @@ fn text_formats_match_their_snapshots() {
     insta::assert_snapshot!("payments-api.json", ok(&["report", model, "--format", "json"]));
     insta::assert_snapshot!("payments-api.sarif", ok(&["report", model, "--format", "sarif"]));
 }
+
+/// Review questions (rules that ask, where the model is silent) are reported in their own
+/// section in every format, apart from the threats and outside every count; a report
+/// with them verifies as any other.
+#[test]
+fn questions_have_their_own_section_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.yaml");
+    std::fs::copy("tests/fixtures/questions/model.yaml", &model).unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::copy("tests/fixtures/questions/rules/test-rate-limit-asked.yaml", dir.path().join("rules/asked.yaml"))
+        .unwrap();
+    let db = dir.path().join("p.twdb");
+    ok(&["new", s(&db), "--from", s(&model)]);
+    ok(&["analyze", s(&db)]);
+    let ask = "Does unstated limit how often one caller may call it?";
+    for (format, file) in [("md", "r.md"), ("html", "r.html"), ("json", "r.json"), ("pdf", "r.pdf")] {
+        let out = dir.path().join(file);
+        ok(&["report", s(&db), "--format", format, "-o", s(&out)]);
+        let text = if format == "pdf" {
+            let o = std::process::Command::new("pdftotext").args([s(&out), "-"]).output().expect("pdftotext runs");
+            String::from_utf8_lossy(&o.stdout).replace('\n', " ")
+        } else {
+            std::fs::read_to_string(&out).unwrap()
+        };
+        assert!(text.contains("Questions for the review") || format == "json", "{format}");
+        assert!(
+            text.contains(ask) || (format == "pdf" && text.contains("Does unstated limit how often")),
+            "{format}: no question"
+        );
+        let verified = ok(&["verify-report", s(&out), s(&db)]);
+        assert!(verified.contains("identical, byte for byte"), "{format}: {verified}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(json["questions"][0]["rule"], "TEST-RATE-LIMIT-ASKED");
+    assert!(
+        !json["threats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["target"]["key"] == "unstated" && t["rule"] == "TEST-RATE-LIMIT-ASKED")
+    );
+    // Without questions, no section.
+    let plain = dir.path().join("plain.md");
+    ok(&["report", "models/examples/payments-api.yaml", "--format", "md", "-o", s(&plain)]);
+    assert!(!std::fs::read_to_string(&plain).unwrap().contains("Questions for the review"));
+}

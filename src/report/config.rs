@@ -21,6 +21,8 @@ pub enum Section {
     Inventory,
     /// The threat register ranked by severity.
     Register,
+    /// Questions for the review: what the model does not state (shown when there are any).
+    Questions,
     /// Each threat in full: description, attack path, response, mitigations, sign-off, history.
     Details,
     /// Accepted and transferred risks: approver, reason, expiry.
@@ -36,13 +38,14 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 12] = [
+    pub const ALL: [Section; 13] = [
         Section::Title,
         Section::Contents,
         Section::Summary,
         Section::Diagram,
         Section::Inventory,
         Section::Register,
+        Section::Questions,
         Section::Details,
         Section::Decisions,
         Section::Mitigations,
@@ -60,6 +63,7 @@ impl Section {
             Section::Diagram => "Scope and dataflow diagram",
             Section::Inventory => "Inventory",
             Section::Register => "Threat register",
+            Section::Questions => "Questions for the review",
             Section::Details => "Threat details",
             Section::Decisions => "Accepted and transferred risks",
             Section::Mitigations => "Mitigation plan",
@@ -77,6 +81,7 @@ impl Section {
             Section::Diagram => "diagram",
             Section::Inventory => "inventory",
             Section::Register => "register",
+            Section::Questions => "questions",
             Section::Details => "details",
             Section::Decisions => "decisions",
             Section::Mitigations => "mitigations",
@@ -103,6 +108,8 @@ pub struct Sections {
     pub inventory: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub questions: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,6 +176,7 @@ impl Config {
                 Section::Diagram => on(s.diagram),
                 Section::Inventory => on(s.inventory),
                 Section::Register => on(s.register),
+                Section::Questions => on(s.questions),
                 Section::Details => on(s.details),
                 Section::Decisions => on(s.decisions),
                 Section::Mitigations => on(s.mitigations),

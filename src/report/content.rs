@@ -46,6 +46,8 @@ pub struct Input {
     pub model: Model,
     /// The whole register, obsolete threats included, ranked.
     pub threats: Vec<Threat>,
+    /// Questions for the review about the model (`rules::questions`), never threats.
+    pub questions: Vec<crate::model::Question>,
     pub mitigations: Vec<Mitigation>,
     pub reviews: Vec<Review>,
     /// Per threat reference: whether its sign-off still holds.
@@ -316,6 +318,8 @@ pub struct Report {
     pub inventory: Summary,
     pub assets: Vec<AssetUse>,
     pub register: Vec<Row>,
+    /// Questions for the review, the most consequential first.
+    pub questions: Vec<crate::model::Question>,
     pub details: Vec<Detail>,
     pub decisions: Vec<RiskDecision>,
     pub plan: Vec<PlanItem>,
@@ -369,6 +373,11 @@ fn overdue(due: Option<&str>, status: MitigationStatus, today: Option<&str>) -> 
 
 /// The OWASP API Security Top 10 (2023) items, named in our words (source: OWASP API
 /// Security Project, <https://owasp.org/API-Security/editions/2023/en/0x11-t10/>).
+/// What the questions section says first, in every format.
+pub const QUESTIONS_INTRO: &str = "The model does not state these controls. Each question is not a threat and is not \
+     counted in this report's figures; answered in the model, it goes away, or — if the answer is \"no\" — it becomes \
+     the threat named by its rule, ranked as shown under \"if not\".";
+
 pub const OWASP_API_2023: [(&str, &str); 10] = [
     ("API1:2023", "Broken object level authorization"),
     ("API2:2023", "Broken authentication"),
@@ -682,12 +691,18 @@ pub fn build(input: &Input, config: &Config) -> Report {
 
     Report {
         front,
-        sections: config.sections(),
+        // The questions section only when there is something to ask.
+        sections: config
+            .sections()
+            .into_iter()
+            .filter(|s| *s != Section::Questions || !input.questions.is_empty())
+            .collect(),
         min_severity: config.min_severity,
         summary,
         inventory: crate::summary::summarize(&input.model),
         assets,
         register: shown.iter().map(|t| row(t)).collect(),
+        questions: input.questions.clone(),
         details,
         decisions,
         plan,

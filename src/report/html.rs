@@ -136,6 +136,7 @@ pub fn render(r: &Report, diagram: Option<&Diagram>) -> Vec<u8> {
             }
             Section::Inventory => inventory(&mut o, r),
             Section::Register => register(&mut o, r),
+            Section::Questions => questions(&mut o, r),
             Section::Details => details(&mut o, r),
             Section::Decisions => decisions(&mut o, r),
             Section::Mitigations => plan(&mut o, r),
@@ -555,6 +556,26 @@ fn details(o: &mut String, r: &Report) {
         let _ = writeln!(o, "</article>");
     }
     let _ = writeln!(o, "</section>");
+}
+
+fn questions(o: &mut String, r: &Report) {
+    let _ = writeln!(o, "<section id=\"questions\"><h2>{}</h2>", Section::Questions.heading());
+    let _ = writeln!(o, "<p>{}</p>", esc(super::content::QUESTIONS_INTRO));
+    let _ = writeln!(
+        o,
+        "<table><thead><tr><th>if not</th><th>about</th><th>question</th><th>answered by</th></tr></thead><tbody>"
+    );
+    for q in &r.questions {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            sev(q.severity_if_not),
+            esc(&q.target.name),
+            esc(&q.ask),
+            esc(&q.answers.join(", "))
+        );
+    }
+    let _ = writeln!(o, "</tbody></table></section>");
 }
 
 fn decisions(o: &mut String, r: &Report) {

@@ -1,5 +1,5 @@
 //! The report as JSON: the front matter, evidence and summary, the whole model and the
-//! whole register (obsolete threats included), mitigations, reviews, decisions, the
+//! whole register (obsolete threats included), the review questions, mitigations, reviews, decisions, the
 //! compliance mapping and the changes since the baseline. Its JSON Schema is published
 //! as `models/schema/threatwright-report.schema.json`; fields are only ever added.
 
@@ -23,6 +23,8 @@ pub struct JsonReport {
     pub model: Model,
     /// Every threat of the register, ranked, obsolete ones included.
     pub threats: Vec<Threat>,
+    /// Questions for the review: controls the model does not state (not threats).
+    pub questions: Vec<crate::model::Question>,
     pub mitigations: Vec<Mitigation>,
     pub reviews: Vec<Review>,
     pub decisions: Vec<RiskDecision>,
@@ -39,6 +41,7 @@ pub fn render(r: &Report, input: &Input) -> Vec<u8> {
         summary: r.summary.clone(),
         model: input.model.clone(),
         threats: input.threats.clone(),
+        questions: r.questions.clone(),
         mitigations: input.mitigations.clone(),
         reviews: input.reviews.clone(),
         decisions: r.decisions.clone(),

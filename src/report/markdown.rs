@@ -123,6 +123,23 @@ pub fn render(r: &Report) -> String {
         }
     }
 
+    if r.has(Section::Questions) {
+        let _ = writeln!(o, "## {}\n\n{}\n", Section::Questions.heading(), super::content::QUESTIONS_INTRO);
+        let _ = writeln!(o, "| if not | about | question | answered by |");
+        let _ = writeln!(o, "|---|---|---|---|");
+        for q in &r.questions {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                q.severity_if_not.as_str(),
+                esc(&q.target.name),
+                esc(&q.ask),
+                esc(&q.answers.join(", "))
+            );
+        }
+        o.push('\n');
+    }
+
     if r.has(Section::Decisions) && !r.decisions.is_empty() {
         let _ = writeln!(o, "## {}\n", Section::Decisions.heading());
         let _ = writeln!(o, "| ref | severity | decision | approver / to | reason | expires |");

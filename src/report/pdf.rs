@@ -596,6 +596,7 @@ pub fn render(r: &Report, diagram: Option<&Diagram>) -> (Vec<u8>, Warnings) {
             Section::Diagram => diagram_section(&mut w, r, diagram),
             Section::Inventory => inventory(&mut w, r),
             Section::Register => register(&mut w, r),
+            Section::Questions => questions(&mut w, r),
             Section::Details => details(&mut w, r),
             Section::Decisions => decisions(&mut w, r),
             Section::Mitigations => plan(&mut w, r),
@@ -1265,6 +1266,17 @@ fn detail_block(w: &mut Writer, d: &super::content::Detail) {
         }
         w.y += 4.0;
     }
+}
+
+fn questions(w: &mut Writer, r: &Report) {
+    w.section(Section::Questions);
+    w.body(super::content::QUESTIONS_INTRO);
+    let rows: Vec<Vec<Cell>> = r
+        .questions
+        .iter()
+        .map(|q| vec![sev_cell(q.severity_if_not), cell(&q.target.name), cell(&q.ask), cell(q.answers.join(", "))])
+        .collect();
+    w.table(&["if not", "about", "question", "answered by"], &[0.9, 2.0, 5.0, 1.8], &rows);
 }
 
 fn decisions(w: &mut Writer, r: &Report) {

@@ -76,6 +76,7 @@ fn refuse_unverified(project: &Project) -> Result<(), String> {
 struct Recorded {
     model: Model,
     threats: Vec<crate::model::Threat>,
+    questions: Vec<crate::model::Question>,
     mitigations: Vec<crate::model::Mitigation>,
     reviews: Vec<crate::model::Review>,
     audit: Vec<crate::lifecycle::audit::Entry>,
@@ -88,8 +89,10 @@ struct Recorded {
 /// A report's input from a project file already verified: its current state.
 fn input_of(project: &Project, library: &Library, timestamp: Option<&str>) -> Result<crate::report::Input, String> {
     let err = |e: store::Error| e.to_string();
+    let model = project.load_model().map_err(err)?;
     let recorded = Recorded {
-        model: project.load_model().map_err(err)?,
+        questions: crate::rules::questions(&model, library),
+        model,
         threats: project.register().map_err(err)?,
         mitigations: project.mitigations().map_err(err)?,
         reviews: project.reviews().map_err(err)?,
@@ -153,6 +156,7 @@ fn input_at(
     mitigations.sort_by(|a, b| reference_order(&a.reference, &b.reference));
     let recorded = Recorded {
         threats: analyze_document_at(&doc, library, &at).threats,
+        questions: crate::rules::questions(&doc.without_register(), library),
         model: doc.without_register(),
         mitigations,
         reviews,
@@ -186,6 +190,7 @@ fn input_from(project: &Project, r: Recorded, timestamp: Option<&str>) -> Result
         timestamp,
         model: r.model,
         threats: r.threats,
+        questions: r.questions,
         mitigations: r.mitigations,
         reviews: r.reviews,
         baseline,
@@ -270,6 +275,7 @@ pub fn report_input_yaml_at(
         lines: yaml::item_lines(text, model),
         model: plain,
         threats: analysis.threats,
+        questions: analysis.questions,
         mitigations,
         reviews: model.reviews.clone(),
         baseline: None,
