@@ -660,3 +660,28 @@ fn approvals_signed_with_an_ssh_key_from_the_editor() {
     assert!(e.message.starts_with("not signed, nothing recorded"), "{}", e.message);
     assert_eq!(s.project().audit_log().unwrap().len(), entries);
 }
+
+/// The editor lists the review questions apart from the register, each with the yes/no
+/// field that answers it; answering sets the property, and the question goes (a "no"
+/// brings the threat it stood for).
+#[test]
+fn questions_are_listed_apart_and_answering_one_sets_the_property() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::path::Path::new("tests/fixtures/questions");
+    let (lib, _) = threatwright::io::yaml::rules::load_library(&[fixture.join("rules")]).unwrap();
+    let model = session::read_model_file(&fixture.join("model.yaml")).unwrap();
+    let mut s = Session::create(&dir.path().join("q.twdb"), &model, lib, "Tess Tester").unwrap();
+    let v = s.view().unwrap();
+    let q = v.questions.iter().find(|q| q.rule == "TEST-RATE-LIMIT-ASKED").expect("the question is asked");
+    assert_eq!((q.key.as_str(), q.ask.as_str()), ("unstated", "Does unstated limit how often one caller may call it?"));
+    let flag = q.flag.clone().expect("rate_limited is a yes/no field");
+    assert_eq!((flag.key.as_str(), flag.field.as_str()), ("unstated", "rate_limited"));
+    let ours =
+        |v: &DocumentView| v.threats.iter().filter(|t| t.rule.as_deref() == Some("TEST-RATE-LIMIT-ASKED")).count();
+    assert_eq!(ours(&v), 1, "only the stated weakness is a threat");
+    let mut fields = serde_json::Map::new();
+    fields.insert(flag.field.clone(), serde_json::json!(false));
+    let out = s.edit(&Edit::SetFields { key: flag.key.clone(), fields }).unwrap();
+    assert!(!out.view.questions.iter().any(|x| x.rule == "TEST-RATE-LIMIT-ASKED"));
+    assert_eq!(ours(&out.view), 2, "answered no: the weakness is a threat now");
+}

@@ -282,6 +282,7 @@ impl DocumentView {
             threats: Vec::new(),
             mitigations: Vec::new(),
             diagnostics: self.diagnostics.clone(),
+            questions: self.questions.clone(),
             baseline: self.baseline.clone(),
             auto_layout: self.auto_layout,
             undo: self.undo.clone(),

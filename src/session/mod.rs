@@ -336,6 +336,7 @@ impl Session {
             threats: threat_rows,
             mitigations: view::mitigation_rows(&mitigations),
             diagnostics: view::diagnostic_rows(&self.diagnostics),
+            questions: view::question_rows(model, &crate::rules::questions(model, &self.library)),
             baseline: baseline.map(|b| view::BaselineView { id: b.id, at: b.at, reviewer: b.reviewer, note: b.note }),
             auto_layout: d.auto_layout,
             undo: self.undo.last().map(|s| s.label().to_owned()),

@@ -153,6 +153,85 @@ pub struct DiagnosticView {
     pub key: Option<String>,
 }
 
+/// A review question (a rule that asks, where the model is silent), for the questions tab.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QuestionView {
+    pub id: String,
+    pub rule: String,
+    /// Key of the item it is about (what choosing the question selects).
+    pub key: String,
+    /// That item's name.
+    pub target: String,
+    pub ask: String,
+    /// What goes wrong if the answer is "no".
+    pub why: String,
+    /// How severe the threat a "no" would mean is ranked.
+    pub severity_if_not: RiskLevel,
+    /// The attributes that answer it.
+    pub answers: Vec<String>,
+    /// The yes/no field a one-click answer sets, when the first answer is one.
+    pub flag: Option<FlagAnswer>,
+}
+
+/// Where a yes/no answer goes: the item and its field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FlagAnswer {
+    pub key: String,
+    pub field: String,
+}
+
+/// The questions of the model, for the UI, most consequential first.
+pub fn question_rows(model: &Model, questions: &[crate::model::Question]) -> Vec<QuestionView> {
+    use super::vocabulary::{FieldKind, FieldSpec};
+    static VOCABULARY: std::sync::OnceLock<super::vocabulary::Vocabulary> = std::sync::OnceLock::new();
+    let v = VOCABULARY.get_or_init(super::vocabulary::vocabulary);
+    let fields_of = |key: &str| -> Option<&Vec<FieldSpec>> {
+        let k = |x: &crate::model::Key| x.as_str() == key;
+        if model.external_entities.iter().any(|e| k(&e.key)) {
+            Some(&v.external_entity)
+        } else if model.processes.iter().any(|e| k(&e.key)) {
+            Some(&v.process)
+        } else if model.data_stores.iter().any(|e| k(&e.key)) {
+            Some(&v.data_store)
+        } else if model.flows.iter().any(|e| k(&e.key)) {
+            Some(&v.flow)
+        } else if model.data_assets.iter().any(|e| k(&e.key)) {
+            Some(&v.data_asset)
+        } else if model.apis.iter().any(|e| k(&e.key)) {
+            Some(&v.api)
+        } else {
+            None
+        }
+    };
+    let flag = |q: &crate::model::Question| -> Option<FlagAnswer> {
+        let first = q.answers.first()?;
+        let flow = model.flows.iter().find(|f| f.key == q.target.key);
+        let (key, field) = match (first.split_once('.'), flow) {
+            (Some(("from", f)), Some(flow)) => (flow.from.to_string(), f),
+            (Some(("to", f)), Some(flow)) => (flow.to.to_string(), f),
+            _ => (q.target.key.to_string(), first.as_str()),
+        };
+        let is_flag = fields_of(&key)?.iter().any(|s| s.name == field && s.kind == FieldKind::Flag);
+        is_flag.then(|| FlagAnswer { key, field: field.to_owned() })
+    };
+    questions
+        .iter()
+        .map(|q| QuestionView {
+            id: q.id.to_string(),
+            rule: q.rule.clone(),
+            key: q.target.key.to_string(),
+            target: q.target.name.clone(),
+            ask: q.ask.clone(),
+            why: q.why.clone(),
+            severity_if_not: q.severity_if_not,
+            answers: q.answers.clone(),
+            flag: flag(q),
+        })
+        .collect()
+}
+
 /// A data asset or an API inventory entry, for their editors.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -197,6 +276,8 @@ pub struct DocumentView {
     pub threats: Vec<Arc<ThreatRow>>,
     pub mitigations: Vec<MitigationRow>,
     pub diagnostics: Vec<DiagnosticView>,
+    /// Questions for the review: controls the model does not state (not threats).
+    pub questions: Vec<QuestionView>,
     pub baseline: Option<BaselineView>,
     /// Positions were computed by the automatic layout (the model states none).
     pub auto_layout: bool,

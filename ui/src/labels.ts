@@ -65,6 +65,7 @@ export const SECTION: Record<Section, string> = {
   diagram: "Diagram",
   inventory: "Inventory",
   register: "Threat register",
+  questions: "Questions for the review",
   details: "Threat details",
   decisions: "Decisions",
   mitigations: "Mitigations",

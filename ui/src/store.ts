@@ -207,7 +207,7 @@ export type Applied = "applied" | "stale" | "needs-view";
 
 // ---------------------------------------------------------------- document store
 
-export type Tab = "threats" | "mitigations" | "diagnostics" | "data" | "compare";
+export type Tab = "threats" | "questions" | "mitigations" | "diagnostics" | "data" | "compare";
 
 /** A request to bring an item into view on the canvas (n tells repeated requests apart). */
 export interface Focus {

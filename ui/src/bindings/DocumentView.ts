@@ -5,6 +5,7 @@ import type { EdgeView } from "./EdgeView";
 import type { ItemView } from "./ItemView";
 import type { MitigationRow } from "./MitigationRow";
 import type { NodeView } from "./NodeView";
+import type { QuestionView } from "./QuestionView";
 import type { ThreatRow } from "./ThreatRow";
 
 /**
@@ -18,7 +19,11 @@ revision: number,
 /**
  * The model's own fields (name, description, scope…).
  */
-system: Record<string, unknown>, nodes: Array<NodeView>, edges: Array<EdgeView>, assets: Array<ItemView>, apis: Array<ItemView>, threats: Array<ThreatRow>, mitigations: Array<MitigationRow>, diagnostics: Array<DiagnosticView>, baseline: BaselineView | null, 
+system: Record<string, unknown>, nodes: Array<NodeView>, edges: Array<EdgeView>, assets: Array<ItemView>, apis: Array<ItemView>, threats: Array<ThreatRow>, mitigations: Array<MitigationRow>, diagnostics: Array<DiagnosticView>, 
+/**
+ * Questions for the review: controls the model does not state (not threats).
+ */
+questions: Array<QuestionView>, baseline: BaselineView | null, 
 /**
  * Positions were computed by the automatic layout (the model states none).
  */

@@ -3,4 +3,4 @@
 /**
  * The sections of a report, in the order they appear.
  */
-export type Section = "title" | "contents" | "summary" | "diagram" | "inventory" | "register" | "details" | "decisions" | "mitigations" | "compliance" | "changes" | "method";
+export type Section = "title" | "contents" | "summary" | "diagram" | "inventory" | "register" | "questions" | "details" | "decisions" | "mitigations" | "compliance" | "changes" | "method";

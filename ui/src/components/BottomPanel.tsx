@@ -5,6 +5,7 @@ import { CompareTab } from "./CompareTab";
 import { DataTab } from "./DataTab";
 import { DiagnosticsTab } from "./DiagnosticsTab";
 import { MitigationsTab } from "./MitigationsTab";
+import { QuestionsTab } from "./QuestionsTab";
 import { Register } from "./Register";
 import { StatusDialog, type StatusRequest } from "./StatusDialog";
 import { ThreatDetail } from "./ThreatDetail";
@@ -26,6 +27,7 @@ export function BottomPanel() {
 
   const tabs: { id: Tab; label: string }[] = [
     { id: "threats", label: `Threats (${view.threats.length})` },
+    { id: "questions", label: `Questions (${view.questions.length})` },
     { id: "mitigations", label: `Mitigations (${view.mitigations.length})` },
     { id: "diagnostics", label: `Diagnostics (${view.diagnostics.length}${errors ? `, ${errors} errors` : ""})` },
     { id: "data", label: `Data & APIs (${view.assets.length + view.apis.length})` },
@@ -91,6 +93,7 @@ export function BottomPanel() {
             <ThreatDetail onStatus={setStatus} />
           </div>
         )}
+        {tab === "questions" && <QuestionsTab />}
         {tab === "mitigations" && <MitigationsTab />}
         {tab === "diagnostics" && <DiagnosticsTab />}
         {tab === "data" && <DataTab />}

@@ -76,6 +76,7 @@ export function view(patch: Partial<DocumentView> = {}): DocumentView {
       threat("T-1", { severity: "critical", title: "Spoofed user", attackPath: ["user", "login", "api"] }),
     ],
     mitigations: [],
+    questions: [],
     diagnostics: [{ code: "W001", error: false, message: "API has no description", key: "api" }],
     baseline: null,
     autoLayout: false,
