@@ -20,7 +20,7 @@ pub fn run(
     let library = super::analyze::library(&super::analyze::rule_dirs(Path::new(file), rules))?;
     let (a, at) = crate::workflow::load_version(old, &library, limits).map_err(Failure::input)?;
     let (b, bt) = crate::workflow::load_version(new, &library, limits).map_err(Failure::input)?;
-    let d = crate::diff::diff(old, &a, &at, new, &b, &bt);
+    let d = crate::workflow::diff_versions((old, &a, &at), (new, &b, &bt), &library);
     match format {
         DiffFormat::Text => print(&crate::diff::render::text(&d))?,
         DiffFormat::Md => print(&crate::diff::render::markdown(&d))?,

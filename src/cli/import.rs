@@ -86,8 +86,11 @@ fn merge_into(into: &Path, mut imported: Imported, specs: &[PathBuf], format: Te
     let after = project.document()?;
     // The register the analysis just stored, with the same rules as `old_threats`.
     let new_threats = project.register()?;
-    let d =
-        crate::diff::diff(&into.display().to_string(), &before, &old_threats, "after the import", &after, &new_threats);
+    let d = crate::workflow::diff_versions(
+        (&into.display().to_string(), &before, &old_threats),
+        ("after the import", &after, &new_threats),
+        &library,
+    );
     show(&imported.report, format)?;
     if format == TextOrJson::Text {
         print(&format!("\n{}", crate::diff::render::text(&d)))?;

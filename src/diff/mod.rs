@@ -120,6 +120,37 @@ pub struct SignOffChange {
     pub reason: String,
 }
 
+/// A review question that the change raised or settled (a question is not a threat: it
+/// never moves the verdict or fails the gate).
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct QuestionChange {
+    /// `asked`: the new version raises it; `settled`: the new version no longer does (the
+    /// model now states the control, or the item is gone).
+    pub change: &'static str,
+    pub rule: String,
+    pub key: String,
+    pub ask: String,
+    pub severity_if_not: RiskLevel,
+}
+
+/// Questions asked in `new` and not in `old`, then those settled, by identity.
+pub fn question_changes(old: &[crate::model::Question], new: &[crate::model::Question]) -> Vec<QuestionChange> {
+    let ids = |qs: &[crate::model::Question]| qs.iter().map(|q| q.id).collect::<HashSet<Uuid>>();
+    let (was, is) = (ids(old), ids(new));
+    let change = |c: &'static str| {
+        move |q: &crate::model::Question| QuestionChange {
+            change: c,
+            rule: q.rule.clone(),
+            key: q.target.key.to_string(),
+            ask: q.ask.clone(),
+            severity_if_not: q.severity_if_not,
+        }
+    };
+    let mut out: Vec<QuestionChange> = new.iter().filter(|q| !was.contains(&q.id)).map(change("asked")).collect();
+    out.extend(old.iter().filter(|q| !is.contains(&q.id)).map(change("settled")));
+    out
+}
+
 /// Which way risk went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
@@ -153,6 +184,9 @@ pub struct Diff {
     pub mitigations: Vec<MitigationChange>,
     /// Sign-offs the change invalidated.
     pub sign_offs: Vec<SignOffChange>,
+    /// Review questions raised or settled (filled by callers that have the rule library:
+    /// `workflow::diff_versions`).
+    pub questions: Vec<QuestionChange>,
 }
 
 impl Diff {
@@ -163,6 +197,7 @@ impl Diff {
             && self.threats.is_empty()
             && self.mitigations.is_empty()
             && self.sign_offs.is_empty()
+            && self.questions.is_empty()
     }
 
     /// Whether new or worsened live threats reach `level` (the CI gate).
@@ -250,7 +285,17 @@ pub fn diff(
     let present: HashSet<Uuid> = b.keys().copied().collect();
     let mitigations = mitigation_changes(old, old_threats, new, new_threats, &present);
     let sign_offs = sign_off_changes(old, old_threats, new, new_threats, items.len());
-    Diff { old: old_name.to_owned(), new: new_name.to_owned(), verdict, items, facts, threats, mitigations, sign_offs }
+    Diff {
+        old: old_name.to_owned(),
+        new: new_name.to_owned(),
+        verdict,
+        items,
+        facts,
+        threats,
+        mitigations,
+        sign_offs,
+        questions: Vec::new(),
+    }
 }
 
 /// Mitigations (the new version's, or the old one's when the new has none) that covered

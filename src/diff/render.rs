@@ -170,7 +170,18 @@ pub fn text(d: &Diff) -> String {
             let _ = writeln!(s, "  {}", sign_off_line(r));
         }
     }
+    if !d.questions.is_empty() {
+        let _ = writeln!(s, "\nreview questions ({}; not threats):", d.questions.len());
+        for q in &d.questions {
+            let _ = writeln!(s, "  {}", question_line(q));
+        }
+    }
     s
+}
+
+/// One review question raised or settled, in words.
+pub fn question_line(q: &crate::diff::QuestionChange) -> String {
+    format!("{}: {} (`{}`; if not: {})", q.change, q.ask, q.key, q.severity_if_not.as_str())
 }
 
 fn md_escape(s: &str) -> String {
@@ -243,5 +254,7 @@ pub fn markdown(d: &Diff) -> String {
     section(&mut s, format!("Derived facts ({})", facts.len()), facts);
     let items: Vec<String> = d.items.iter().map(item_change_line).collect();
     section(&mut s, format!("Model changes ({})", items.len()), items);
+    let questions: Vec<String> = d.questions.iter().map(question_line).collect();
+    section(&mut s, format!("Review questions, not threats ({})", questions.len()), questions);
     s
 }

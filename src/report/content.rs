@@ -262,6 +262,8 @@ pub struct Changes {
     pub facts: Vec<crate::diff::FactChange>,
     pub mitigations: Vec<crate::diff::MitigationChange>,
     pub sign_offs: Vec<crate::diff::SignOffChange>,
+    /// Review questions the change raised or settled.
+    pub questions: Vec<crate::diff::QuestionChange>,
 }
 
 impl Changes {
@@ -271,6 +273,7 @@ impl Changes {
             && self.facts.is_empty()
             && self.mitigations.is_empty()
             && self.sign_offs.is_empty()
+            && self.questions.is_empty()
     }
 
     /// Everything but the threat table, as titled lists of sentences (the same words as
@@ -283,6 +286,7 @@ impl Changes {
             ("Derived facts", self.facts.iter().map(render::fact_line).collect()),
             ("Mitigations that lost threats", self.mitigations.iter().map(render::mitigation_line).collect()),
             ("Sign-offs no longer valid", self.sign_offs.iter().map(render::sign_off_line).collect()),
+            ("Review questions (not threats)", self.questions.iter().map(render::question_line).collect()),
         ];
         lists.into_iter().filter(|(_, l): &(&str, Vec<String>)| !l.is_empty()).collect()
     }
@@ -882,5 +886,6 @@ fn changes_since(b: &BaselineInfo, threats: &[Threat]) -> Changes {
         facts: d.facts.clone(),
         mitigations: d.mitigations.clone(),
         sign_offs: d.sign_offs.clone(),
+        questions: d.questions.clone(),
     }
 }

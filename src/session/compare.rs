@@ -92,7 +92,7 @@ impl Session {
         let old_threats = crate::workflow::analyze_document(&old, &self.library).threats;
         // The stored register is the current document analysed with this session's rules.
         let register = self.project.register()?;
-        let d = diff::diff(&against, &old, &old_threats, "now", &new, &register);
+        let d = crate::workflow::diff_versions((&against, &old, &old_threats), ("now", &new, &register), &self.library);
         Ok(compare_view(against, &d, &old, &old_threats, &new, &register))
     }
 }
@@ -186,6 +186,15 @@ fn compare_view(
             change: i.change.as_str().into(),
             text: render::item_change_line(i),
             element: if on_canvas(i.what) { here(&i.key) } else { None },
+            threat: None,
+        });
+    }
+    for q in &d.questions {
+        entries.push(CompareEntry {
+            group: "Review questions (not threats)".into(),
+            change: q.change.into(),
+            text: render::question_line(q),
+            element: here(&q.key),
             threat: None,
         });
     }

@@ -82,7 +82,20 @@ pub fn diff_from_baseline(
 ) -> store::Result<crate::diff::Diff> {
     let old = baseline_document(project, b)?;
     let (old_threats, new_threats) = (analyze_document(&old, library).threats, analyze_document(new, library).threats);
-    Ok(crate::diff::diff(&format!("baseline {}", b.id), &old, &old_threats, "now", new, &new_threats))
+    Ok(diff_versions((&format!("baseline {}", b.id), &old, &old_threats), ("now", new, &new_threats), library))
+}
+
+/// `diff::diff` of two versions (name, model, threats), with the review questions each
+/// version raises under `library` compared too.
+pub fn diff_versions(
+    (old_name, old, old_threats): (&str, &Model, &[crate::model::Threat]),
+    (new_name, new, new_threats): (&str, &Model, &[crate::model::Threat]),
+    library: &Library,
+) -> crate::diff::Diff {
+    let mut d = crate::diff::diff(old_name, old, old_threats, new_name, new, new_threats);
+    let asked = |m: &Model| crate::rules::questions(&m.without_register(), library);
+    d.questions = crate::diff::question_changes(&asked(old), &asked(new));
+    d
 }
 
 /// The item hashes of a baseline: as stored, or — stored in an older form — made again
