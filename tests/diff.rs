@@ -18,7 +18,8 @@ fn case(name: &str) -> diff::Diff {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff").join(name);
     let (a, at) = load(&dir.join("old.yaml"));
     let (b, bt) = load(&dir.join("new.yaml"));
-    diff::diff("old.yaml", &a, &at, "new.yaml", &b, &bt)
+    let lib = threatwright::session::builtin_library().expect("rules");
+    threatwright::workflow::diff_versions(("old.yaml", &a, &at), ("new.yaml", &b, &bt), &lib)
 }
 
 #[test]
@@ -45,10 +46,11 @@ fn a_vendor_receiving_personal_data_adds_threats_and_a_boundary_crossing() {
     assert_eq!(d.verdict.risk, Direction::Up);
     assert_eq!(d.items.iter().filter(|i| i.change == Change::Added).count(), 3);
     assert!(d.facts.iter().any(|f| f.fact == "crosses-boundary" && f.key == "dashboard-to-analytics" && f.now));
-    assert!(
-        d.threats.iter().any(|t| t.change == ThreatChangeKind::New && t.title.contains("data processing agreement"))
-    );
-    assert!(d.fails_at(threatwright::model::RiskLevel::High));
+    // No agreement is stated: a question for the review, not a threat.
+    assert!(d.questions.iter().any(|q| q.change == "asked" && q.ask.contains("data processing agreement")));
+    assert!(d.threats.iter().any(|t| t.change == ThreatChangeKind::New));
+    assert!(d.fails_at(threatwright::model::RiskLevel::Medium));
+    assert!(!d.fails_at(threatwright::model::RiskLevel::High), "questions never fail the gate");
     insta::assert_json_snapshot!("analytics-vendor-gets-personal-data", d);
 }
 
@@ -109,7 +111,7 @@ fn a_renamed_key_with_the_same_identity_is_a_rename_and_keeps_its_threats() {
 fn the_cli_fails_on_new_high_threats_and_prints_markdown() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff/analytics-vendor-gets-personal-data");
     let out = common::command(&[])
-        .args(["diff", "--format", "md", "--fail-on", "high"])
+        .args(["diff", "--format", "md", "--fail-on", "medium"])
         .arg(dir.join("old.yaml"))
         .arg(dir.join("new.yaml"))
         .output()
@@ -117,9 +119,10 @@ fn the_cli_fails_on_new_high_threats_and_prints_markdown() {
     assert_eq!(out.status.code(), Some(1));
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("## Threat model review"));
-    assert!(md.contains("| new threats | 0 | 2 | 2 | 0 |"), "{md}");
+    assert!(md.contains("| new threats | 0 | 0 | 1 | 0 |"), "{md}");
+    assert!(md.contains("Review questions, not threats (3)"), "{md}");
     let out = common::command(&[])
-        .args(["diff", "--fail-on", "critical"])
+        .args(["diff", "--fail-on", "high"])
         .arg(dir.join("old.yaml"))
         .arg(dir.join("new.yaml"))
         .output()

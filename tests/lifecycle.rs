@@ -152,7 +152,7 @@ fn sign_offs_baselines_and_changes_since() {
     let dir = tempfile::tempdir().unwrap();
     let db = payments(dir.path());
     let d = db.to_str().unwrap();
-    let t = reference(d, "API1-BOLA-AUTHZ-UNSTATED", "accounts-ledger-service");
+    let t = reference(d, "SECRET-NO-ROTATION", "accounts-ledger-service");
     ok(&[
         "threat",
         "set",

@@ -291,9 +291,11 @@ fn verify_report_makes_each_format_again_and_catches_one_changed_byte() {
             "{same}"
         );
         let mut bytes = std::fs::read(&report).unwrap();
-        // One byte: a letter in the middle of the text formats, one bit in the PDF.
+        // One byte: a letter in the middle of the text formats, one bit inside the content
+        // stream of the PDF's third page (found with qpdf, as an attacker would edit it).
         let mut i = bytes.len() / 2;
         if format == "pdf" {
+            i = content_stream_of_page(&report, 3) + 40;
             bytes[i] ^= 1;
         } else {
             while !bytes[i].is_ascii_alphabetic() {
@@ -314,6 +316,18 @@ fn verify_report_makes_each_format_again_and_catches_one_changed_byte() {
         };
         assert!(out.contains(place), "{format}: {out}");
     }
+}
+
+/// Where the data of page `n`'s (first) content stream starts in `pdf`, by `qpdf --show-pages`.
+fn content_stream_of_page(pdf: &Path, n: usize) -> usize {
+    let out = std::process::Command::new("qpdf").arg("--show-pages").arg(pdf).output().expect("qpdf runs");
+    let pages = String::from_utf8_lossy(&out.stdout).into_owned();
+    let block = pages.split("page ").nth(n).expect("the page is there");
+    let object = block.lines().nth(2).expect("a content stream").trim().trim_end_matches(" R").to_owned();
+    let bytes = std::fs::read(pdf).unwrap();
+    let header = format!("\n{}", object.replace(" 0", " 0 obj"));
+    let at = bytes.windows(header.len()).position(|w| w == header.as_bytes()).expect("the object is in the file");
+    at + bytes[at..].windows(7).position(|w| w == b"stream\n").expect("its stream") + 7
 }
 
 /// The state right after a sign-off is the state signed: a report made then is made again

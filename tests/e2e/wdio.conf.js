@@ -87,7 +87,7 @@ export const config = {
     // Large projects for the performance spec (500, 1,000 elements; 3,200 elements for a
     // register of about 10,000 threats), made and analysed by the CLI.
     const files = process.env.THREATWRIGHT_E2E_DIR;
-    for (const n of [500, 1000, 3200]) {
+    for (const n of [500, 1000, 3800]) {
       const yaml = path.join(work, `gen${n}.yaml`);
       const db = path.join(files, `gen${n}.twdb`);
       for (const args of [["gen", "--elements", String(n), "-o", yaml], ["new", db, "--from", yaml], ["analyze", db, "--format", "json"]]) {

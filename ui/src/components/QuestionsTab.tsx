@@ -19,7 +19,7 @@ export function QuestionsTab() {
       </p>
       <ul className="questions plain">
         {questions.map((q) => (
-          <li key={q.id} className="question" data-testid="question">
+          <li key={q.id} className="question" data-testid="question" data-key={q.key}>
             <span className={`sev sev-${q.severityIfNot}`} title="How the threat ranks if the answer is no">
               if not: {q.severityIfNot}
             </span>
