@@ -23,9 +23,11 @@ availability; spoofing and elevation of privilege: the highest of the three):
   +1  a stated need of `high`, or restricted data, or cardholder data, credentials,
       secrets or health data (for confidentiality)
    0  a stated need of `medium`, or confidential, personal or financial data
-  -1  a stated need of `low`, or internal data; public data for integrity/availability
+  -1  a stated need of `low`, or internal data; public data for integrity
   -2  public data, for confidentiality
    0  no data assets stated: the default stands
+A classification says how secret data is, not how much its loss of service hurts: for
+availability only a stated `availability` need counts.
 Both are kept between 1 and 5. A person may override either, with a reason that is
 recorded and shown next to the threat.
 ";
@@ -85,6 +87,9 @@ fn asset_value(a: &DataAsset, dim: Dim) -> (i16, &'static str) {
             Need::Medium => (0, "medium"),
             Need::Low => (-1, "low"),
         };
+    }
+    if matches!(dim, Dim::Availability) {
+        return (0, "no stated availability need");
     }
     let critical_category = a.categories.iter().any(|c| {
         matches!(c, DataCategory::Cardholder | DataCategory::Credentials | DataCategory::Secrets | DataCategory::Health)
@@ -261,6 +266,15 @@ mod tests {
             (Stride::InformationDisclosure, asset(Some(Public), &[], Some(Need::High)), 4),
             (Stride::Tampering, asset(Some(Public), &[], None), 2),
             (Stride::DenialOfService, asset(Some(Internal), &[Credentials], None), 3),
+            // A classification is about secrecy: availability takes only a stated need.
+            (Stride::DenialOfService, asset(Some(Restricted), &[Cardholder], None), 3),
+            (Stride::DenialOfService, asset(Some(Public), &[], None), 3),
+            (Stride::DenialOfService, DataAsset { availability: Some(Need::High), ..asset(None, &[], None) }, 4),
+            (
+                Stride::DenialOfService,
+                DataAsset { availability: Some(Need::Low), ..asset(Some(Restricted), &[], None) },
+                2,
+            ),
             (Stride::Spoofing, asset(Some(Internal), &[Credentials], None), 4),
         ];
         for (stride, a, want) in cases {
