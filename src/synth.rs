@@ -63,6 +63,7 @@ fn process(k: String, name: String, kind: ProcessKind) -> Process {
         key_rotation: None,
         least_privilege: None,
         fetches_user_urls: None,
+        egress_filtering: None,
         validates_webhook_signatures: None,
         sensitive_business_flows: None,
         anti_automation: None,

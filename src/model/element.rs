@@ -137,6 +137,11 @@ pub struct Process {
     /// Fetches URLs that callers supply (a server-side request forgery risk).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fetches_user_urls: Option<bool>,
+    /// Its outbound requests go through an egress control that refuses private, loopback,
+    /// link-local and cloud metadata addresses (after DNS resolution and on redirects):
+    /// an egress proxy, a network policy or an allow-list of destinations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress_filtering: Option<bool>,
     /// Signatures of incoming webhooks are verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validates_webhook_signatures: Option<bool>,

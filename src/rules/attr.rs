@@ -284,6 +284,12 @@ pub static PROCESS: &[Attr] = &[
     attr!("fetches_user_urls", AttrType::Bool, "Fetches URLs callers supply.", |f, i| b(
         process(f, i).fetches_user_urls
     )),
+    attr!(
+        "egress_filtering",
+        AttrType::Bool,
+        "Outbound requests cannot reach internal or metadata addresses.",
+        |f, i| b(process(f, i).egress_filtering)
+    ),
     attr!("validates_webhook_signatures", AttrType::Bool, "Verifies signatures of incoming webhooks.", |f, i| b(
         process(f, i).validates_webhook_signatures
     )),
