@@ -212,6 +212,7 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
             key_rotation: f.opt_bool(),
             least_privilege: f.opt_bool(),
             fetches_user_urls: f.opt_bool(),
+            egress_filtering: f.opt_bool(),
             validates_webhook_signatures: f.opt_bool(),
             sensitive_business_flows: f.opt_bool(),
             anti_automation: f.opt_bool(),
