@@ -45,7 +45,9 @@ fn a_vendor_receiving_personal_data_adds_threats_and_a_boundary_crossing() {
     let d = case("analytics-vendor-gets-personal-data");
     assert_eq!(d.verdict.risk, Direction::Up);
     assert_eq!(d.items.iter().filter(|i| i.change == Change::Added).count(), 3);
-    assert!(d.facts.iter().any(|f| f.fact == "crosses-boundary" && f.key == "dashboard-to-analytics" && f.now));
+    // The crossing names the boundaries crossed.
+    let crossing = d.facts.iter().find(|f| f.fact == "crosses-boundary" && f.key == "dashboard-to-analytics" && f.now);
+    assert!(crossing.and_then(|f| f.detail.as_deref()).is_some_and(|b| b.contains("Analytics vendor")), "{crossing:?}");
     // No agreement is stated: a question for the review, not a threat.
     assert!(d.questions.iter().any(|q| q.change == "asked" && q.ask.contains("data processing agreement")));
     assert!(d.threats.iter().any(|t| t.change == ThreatChangeKind::New));
@@ -172,6 +174,9 @@ fn removing_the_gateway_makes_the_service_internet_facing() {
     let d = case("gateway-removed-service-internet-facing");
     assert_eq!(d.verdict.risk, Direction::Up);
     assert!(d.items.iter().any(|i| i.change == Change::Removed && i.key == "payments-gateway"));
+    // The gateway's threats are resolved, and say why: it was removed.
+    let gone: Vec<_> = d.threats.iter().filter(|t| t.change == ThreatChangeKind::Resolved).collect();
+    assert!(gone.iter().any(|t| t.because.as_deref() == Some("process `payments-gateway` was removed")), "{gone:#?}");
     assert!(
         d.facts.iter().any(|f| f.fact == "internet-exposed" && f.key == "payments-service" && f.now),
         "{:#?}",

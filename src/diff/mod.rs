@@ -89,6 +89,9 @@ pub struct ThreatChange {
     pub old_status: Option<ThreatStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_status: Option<ThreatStatus>,
+    /// Why a resolved threat went, when the change says it: its target was removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
 }
 
 /// A mitigation whose ground moved: threats it covered that no longer exist, items they
@@ -280,9 +283,9 @@ pub fn diff(
     items.sort_by(|x, y| x.change.cmp(&y.change).then(x.what.cmp(y.what)).then(x.key.cmp(&y.key)));
 
     let facts = fact_changes(old, new);
-    let threats = threat_changes(old_threats, new_threats);
-    let verdict = verdict(&threats);
     let present: HashSet<Uuid> = b.keys().copied().collect();
+    let threats = threat_changes(old_threats, new_threats, &present);
+    let verdict = verdict(&threats);
     let mitigations = mitigation_changes(old, old_threats, new, new_threats, &present);
     let sign_offs = sign_off_changes(old, old_threats, new, new_threats, items.len());
     Diff {
@@ -437,21 +440,34 @@ fn fact_changes(old: &Model, new: &Model) -> Vec<FactChange> {
             push("anonymously-reachable", now.1);
         }
     }
-    // Flows: boundary crossings, by identity.
-    let crossing = |m: &Model, f: &Facts<'_>| -> HashMap<Uuid, bool> {
-        m.flows.iter().enumerate().map(|(i, x)| (x.id(), f.flow(i).crosses_boundary())).collect()
+    // Flows: boundary crossings, by identity, with the boundaries crossed.
+    let crossing = |m: &Model, f: &Facts<'_>| -> HashMap<Uuid, Vec<String>> {
+        m.flows
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let names = f
+                    .flow(i)
+                    .crossed
+                    .iter()
+                    .map(|k| f.boundary(k.as_str()).map_or_else(|| k.to_string(), |b| b.display_name().to_owned()))
+                    .collect();
+                (x.id(), names)
+            })
+            .collect()
     };
     let (ca, cb) = (crossing(old, &fa), crossing(new, &fb));
     for x in &new.flows {
-        let now = cb.get(&x.id()).copied().unwrap_or(false);
-        let was = ca.get(&x.id()).copied().unwrap_or(false);
-        if now != was {
+        let now = cb.get(&x.id()).cloned().unwrap_or_default();
+        let was = ca.get(&x.id()).cloned().unwrap_or_default();
+        if now.is_empty() != was.is_empty() {
+            let crossed = if now.is_empty() { was } else { now.clone() };
             out.push(FactChange {
                 fact: "crosses-boundary",
                 key: x.key.to_string(),
                 name: x.display_name().to_owned(),
-                now,
-                detail: None,
+                now: !now.is_empty(),
+                detail: Some(crossed.join(", ")),
             });
         }
     }
@@ -551,7 +567,9 @@ fn live(t: &Threat) -> bool {
     t.status != ThreatStatus::Obsolete
 }
 
-fn threat_changes(old: &[Threat], new: &[Threat]) -> Vec<ThreatChange> {
+/// Threats new, resolved or re-ranked between two registers. `present`: the identities of
+/// the new version's items (a resolved threat whose target is gone says so).
+fn threat_changes(old: &[Threat], new: &[Threat], present: &HashSet<Uuid>) -> Vec<ThreatChange> {
     let a: HashMap<Uuid, &Threat> = old.iter().filter(|t| live(t)).map(|t| (t.id, t)).collect();
     let b: HashMap<Uuid, &Threat> = new.iter().filter(|t| live(t)).map(|t| (t.id, t)).collect();
     let reference = |t: &Threat| (!t.reference.is_empty()).then(|| t.reference.clone());
@@ -567,6 +585,7 @@ fn threat_changes(old: &[Threat], new: &[Threat]) -> Vec<ThreatChange> {
             new_severity: Some(t.severity),
             old_status: None,
             new_status: Some(t.status),
+            because: None,
         };
         match a.get(&t.id) {
             None => out.push(base(ThreatChangeKind::New)),
@@ -600,6 +619,8 @@ fn threat_changes(old: &[Threat], new: &[Threat]) -> Vec<ThreatChange> {
             new_severity: None,
             old_status: Some(t.status),
             new_status: None,
+            because: (!present.contains(&t.target.id) && t.target.kind != crate::model::TargetKind::Model)
+                .then(|| format!("{} `{}` was removed", t.target.kind.as_str().replace('-', " "), t.target.key)),
         });
     }
     out.sort_by(|x, y| {

@@ -51,8 +51,12 @@ pub fn fact_line(f: &FactChange) -> String {
         _ => {}
     }
     let what = match (f.fact, f.now) {
-        ("crosses-boundary", true) => "now crosses a trust boundary",
-        ("crosses-boundary", false) => "no longer crosses a trust boundary",
+        ("crosses-boundary", true) => {
+            return format!("{} (`{}`) now crosses a trust boundary ({detail})", f.name, f.key);
+        }
+        ("crosses-boundary", false) => {
+            return format!("{} (`{}`) no longer crosses a trust boundary ({detail})", f.name, f.key);
+        }
         ("internet-exposed", true) => "became internet-facing",
         ("internet-exposed", false) => "is no longer internet-facing",
         ("anonymously-reachable", true) => "became reachable anonymously",
@@ -71,7 +75,10 @@ pub fn threat_line(t: &ThreatChange) -> String {
     let r = t.reference.clone().unwrap_or_else(|| "new".into());
     match t.change {
         ThreatChangeKind::New => format!("{r} {} — {} (on {})", sev(t.new_severity), t.title, t.target),
-        ThreatChangeKind::Resolved => format!("{r} {} — {} (on {})", sev(t.old_severity), t.title, t.target),
+        ThreatChangeKind::Resolved => match &t.because {
+            Some(why) => format!("{r} {} — {} (on {}; {why})", sev(t.old_severity), t.title, t.target),
+            None => format!("{r} {} — {} (on {})", sev(t.old_severity), t.title, t.target),
+        },
         ThreatChangeKind::SeverityUp | ThreatChangeKind::SeverityDown => {
             format!("{r} {} → {} — {}", sev(t.old_severity), sev(t.new_severity), t.title)
         }
