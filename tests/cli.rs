@@ -409,3 +409,20 @@ fn questions_are_listed_apart_and_never_enter_the_register_or_the_gate() {
         !open.iter().any(|t| t["title"].as_str().unwrap() == "unstated takes untrusted requests without a rate limit")
     );
 }
+
+/// A stand-alone analysis of a YAML without a register numbers its threats for that run:
+/// it says so, and how to keep references across versions.
+#[test]
+fn analysing_a_yaml_without_a_register_says_how_to_keep_references() {
+    let o = tw(&["analyze", "models/examples/payments-api.yaml", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    assert!(serde_json::from_slice::<serde_json::Value>(&o.stdout).is_ok(), "standard output stays JSON");
+    let err = stderr(&o);
+    assert!(err.contains("numbered for this run only") && err.contains("threatwright new FILE.twdb --from"), "{err}");
+    // A project file keeps them: no note.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.twdb");
+    let d = db.to_str().unwrap();
+    assert_eq!(code(&tw(&["new", d, "--from", "models/examples/payments-api.yaml"])), 0);
+    assert!(!stderr(&tw(&["analyze", d])).contains("numbered for this run only"));
+}

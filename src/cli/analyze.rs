@@ -35,6 +35,15 @@ pub fn analyze(file: &Path, opts: &RuleOpts, format: RegisterFormat, limits: &Li
     let analysis = if is_project_path(file) {
         super::lifecycle::open(file)?.analyze(&library)?
     } else {
+        if model.threats.is_empty() {
+            eprintln!(
+                "note: references (TW-…) are numbered for this run only: {} keeps no register. To keep them \
+                 across versions, keep the model in a project file (threatwright new FILE.twdb --from {}) and \
+                 export it back with its register (threatwright export FILE.twdb).",
+                file.display(),
+                file.display()
+            );
+        }
         crate::workflow::analyze_document(&model, &library)
     };
     match format {
