@@ -30,6 +30,11 @@ fn main() {
             if rule.rule.examples.fires.is_empty() || rule.rule.examples.silent.is_empty() {
                 return Err(Failed::from(format!("{id}: needs examples where it fires and where it stays silent")));
             }
+            if rule.rule.references.owasp_api.is_empty() && rule.rule.owasp_none.is_none() {
+                return Err(Failed::from(format!(
+                    "{id}: cite its OWASP API Security Top 10 (2023) item (references.owasp_api) or say why none applies (owasp_none)"
+                )));
+            }
             let failures = rulefiles::run_examples_of(&texts, &rule);
             if failures.is_empty() {
                 return Ok(());

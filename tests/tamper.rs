@@ -290,19 +290,7 @@ fn verify_report_makes_each_format_again_and_catches_one_changed_byte() {
             same.contains("made again from the current state") && same.contains("identical, byte for byte"),
             "{same}"
         );
-        let mut bytes = std::fs::read(&report).unwrap();
-        // One byte: a letter in the middle of the text formats, one bit inside the content
-        // stream of the PDF's third page (found with qpdf, as an attacker would edit it).
-        let mut i = bytes.len() / 2;
-        if format == "pdf" {
-            i = content_stream_of_page(&report, 3) + 40;
-            bytes[i] ^= 1;
-        } else {
-            while !bytes[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            bytes[i] = if bytes[i] == b'x' { b'y' } else { b'x' };
-        }
+        let bytes = one_byte_changed(&report, format);
         let changed = dir.path().join(format!("changed.{format}"));
         std::fs::write(&changed, &bytes).unwrap();
         let o = tw(&["verify-report", arg(&changed), d]);
@@ -316,6 +304,23 @@ fn verify_report_makes_each_format_again_and_catches_one_changed_byte() {
         };
         assert!(out.contains(place), "{format}: {out}");
     }
+}
+
+/// A report with one byte changed: a letter in the middle of the text formats, one bit
+/// inside the content stream of the PDF's third page (found with qpdf, as an attacker
+/// would edit it).
+fn one_byte_changed(report: &Path, format: &str) -> Vec<u8> {
+    let mut bytes = std::fs::read(report).unwrap();
+    if format == "pdf" {
+        bytes[content_stream_of_page(report, 3) + 40] ^= 1;
+    } else {
+        let mut i = bytes.len() / 2;
+        while !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        bytes[i] = if bytes[i] == b'x' { b'y' } else { b'x' };
+    }
+    bytes
 }
 
 /// Where the data of page `n`'s (first) content stream starts in `pdf`, by `qpdf --show-pages`.
@@ -365,9 +370,7 @@ fn a_report_made_after_a_sign_off_is_made_again_from_that_sign_offs_state() {
                 && out.contains("identical, byte for byte"),
             "{f}: {out}"
         );
-        let mut bytes = std::fs::read(&signed).unwrap();
-        let i = bytes.len() / 2;
-        bytes[i] ^= 1;
+        let bytes = one_byte_changed(&signed, f);
         let changed = dir.path().join(format!("changed.{f}"));
         std::fs::write(&changed, &bytes).unwrap();
         let o = tw(&["verify-report", arg(&changed), d]);

@@ -302,12 +302,13 @@ pub fn log(args: LogArgs) -> Outcome {
                     let name = format!("entry-{:06}.txt", a.seq);
                     write(name.clone(), &a.signature.statement)?;
                     write(format!("{name}.sig"), &a.signature.sshsig)?;
+                    let statement = dir.join(&name);
                     let _ = writeln!(
                         out,
-                        "  ssh-keygen -Y verify -f allowed_signers -I IDENTITY -n {} -s {}/{name}.sig < {}/{name}",
+                        "  ssh-keygen -Y verify -f allowed_signers -I IDENTITY -n {} -s {}.sig < {}",
                         a.signature.namespace,
-                        dir.display(),
-                        dir.display()
+                        statement.display(),
+                        statement.display()
                     );
                 }
             }

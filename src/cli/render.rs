@@ -256,6 +256,9 @@ pub fn rule_text(r: &crate::rules::CompiledRule) -> String {
             let _ = writeln!(out, "{label}: {}", list.join(", "));
         }
     }
+    if let Some(why) = &rule.owasp_none {
+        let _ = writeln!(out, "OWASP API Top 10: none applies ({})", why.trim());
+    }
     let _ = writeln!(
         out,
         "\nExamples: fires on {}; silent on {}",

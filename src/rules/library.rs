@@ -186,6 +186,9 @@ pub fn reference_markdown(library: &Library) -> String {
                 lines.push(format!("{label}: {}", list.join(", ")));
             }
         }
+        if let Some(why) = &rule.owasp_none {
+            lines.insert(0, format!("OWASP API: none applies ({})", why.trim()));
+        }
         if !lines.is_empty() {
             let _ = writeln!(out, "{}", lines.join(" · "));
         }

@@ -111,6 +111,10 @@ pub struct Rule {
     pub references: References,
     #[serde(default)]
     pub controls: Controls,
+    /// Why no OWASP API Security Top 10 (2023) item applies, for a rule that cites none
+    /// (`references.owasp_api` empty): every built-in rule cites an item or says why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owasp_none: Option<String>,
     /// Makes the rule ask rather than assert: what it finds rests only on a control the
     /// model does not state, so each finding is a review question — listed apart, never
     /// counted as a threat — until the model states the control.
@@ -269,6 +273,17 @@ pub fn check(rule: &Rule, errors: &mut Vec<CheckError>) -> Option<Check> {
         if !seen.insert(&m.id) {
             e(errors, &format!("rule.mitigations[{i}].id"), format!("mitigation id `{}` given twice", m.id));
         }
+    }
+    match (&rule.owasp_none, rule.references.owasp_api.is_empty()) {
+        (Some(_), false) => e(
+            errors,
+            "rule.owasp_none",
+            "the rule cites OWASP API items and says none applies: keep one of the two".into(),
+        ),
+        (Some(why), true) if why.trim().is_empty() => {
+            e(errors, "rule.owasp_none", "say why no OWASP API Security Top 10 item applies".into())
+        }
+        _ => {}
     }
     for (i, item) in rule.references.owasp_api.iter().enumerate() {
         let ok = item
