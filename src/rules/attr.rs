@@ -204,6 +204,13 @@ pub static ELEMENT_FACTS: &[Attr] = &[
     attr!(derived "on_attack_path", AttrType::Bool, "Lies on an attack path from an untrusted entity to a store of sensitive data.", |f, i| Val::Bool(f.element(i).on_attack_path)),
     attr!(derived "zone_trust", AttrType::Word(TRUST_RANKS), "Trust of where it sits: its innermost boundary with a stated trust (entities: their own trust).", |f, i| trust_word(f.element(i).trust)),
     attr!(derived "in_boundary", AttrType::Bool, "Inside at least one trust boundary.", |f, i| Val::Bool(f.element(i).boundary.is_some())),
+    attr!(derived "only_public_data", AttrType::Bool, "Every data asset it handles is classified public (and it handles at least one).", |f, i| {
+        let assets = &f.element(i).assets;
+        Val::Bool(
+            !assets.is_empty()
+                && assets.iter().all(|&a| f.asset(a).classification == Some(crate::model::props::Classification::Public)),
+        )
+    }),
     attr!(derived "element", AttrType::Word(ELEMENT_KINDS), "What kind of element it is.", |f, i| Val::Word(f.elements[i].kind().as_str())),
     attr!(derived "flows_in", AttrType::Num, "Number of flows into it.", |f, i| Val::Num(f.element(i).flows_in.len() as u64)),
     attr!(derived "flows_out", AttrType::Num, "Number of flows out of it.", |f, i| Val::Num(f.element(i).flows_out.len() as u64)),
