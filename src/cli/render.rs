@@ -232,6 +232,12 @@ pub fn rule_text(r: &crate::rules::CompiledRule) -> String {
     );
     let _ = writeln!(out, "source: {}{}", r.source, if r.builtin { " (built-in)" } else { "" });
     let _ = writeln!(out, "\n{}", rule.description.trim());
+    if let Some(q) = &rule.question {
+        let _ = writeln!(out, "\nAsks, while {} unstated: {}", q.answers.join(", "), q.ask.trim());
+    }
+    if let Some(n) = &rule.notes {
+        let _ = writeln!(out, "\nNotes (its neighbours): {}", n.trim());
+    }
     if !rule.mitigations.is_empty() {
         let _ = writeln!(out, "\nMitigations");
         for m in &rule.mitigations {

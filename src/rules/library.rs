@@ -160,6 +160,9 @@ pub fn reference_markdown(library: &Library) -> String {
             r.source
         );
         let _ = writeln!(out, "{}\n", rule.description.trim());
+        if let Some(n) = &rule.notes {
+            let _ = writeln!(out, "Notes: {}\n", n.trim());
+        }
         if let Some(q) = &rule.question {
             let _ = writeln!(out, "Asks, while {} unstated: *{}*\n", q.answers.join(", "), q.ask.trim());
         }

@@ -111,6 +111,11 @@ pub struct Rule {
     pub references: References,
     #[serde(default)]
     pub controls: Controls,
+    /// For people maintaining the library: how this rule relates to its neighbours (which
+    /// one fires when a control is stated off, which when it is unstated; what it leaves to
+    /// another rule), so that an overlap is a decision, not an accident.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
     /// Why no OWASP API Security Top 10 (2023) item applies, for a rule that cites none
     /// (`references.owasp_api` empty): every built-in rule cites an item or says why not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
