@@ -2,9 +2,10 @@
 //! the register, the review state and the audit log, in a stable order. The format
 //! writers (`pdf`, `html`, `markdown`, `sarif`, `tracker`, `json`) only lay it out.
 
+use super::changes::changes_since;
+pub use super::changes::{Changes, ThreatChange};
 use super::config::{Config, Section};
 use crate::lifecycle::audit::Entry;
-use crate::lifecycle::review::Change;
 use crate::model::{
     Item, Key, Mitigation, MitigationStatus, Model, Review, ReviewScope, RiskLevel, Stride, Threat, ThreatStatus,
     reference_order,
@@ -234,64 +235,6 @@ pub struct ControlLine {
     pub mitigations: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct ThreatChange {
-    pub reference: String,
-    pub title: String,
-    /// `new`, `gone`, `severity`, `status`.
-    pub kind: String,
-    pub detail: String,
-}
-
-/// The changes since the latest baseline: the `diff` module's comparison of the baseline
-/// with the reported state. `items` and `threats` are the short forms the JSON report has
-/// always had; the other fields say the rest.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct Changes {
-    pub baseline: u64,
-    pub baseline_at: String,
-    pub reviewer: String,
-    pub items: Vec<Change>,
-    pub threats: Vec<ThreatChange>,
-    /// "risk up: +1 high, −2 medium".
-    pub verdict: String,
-    /// Each changed item with the fields that changed (old → new), renames and moves.
-    pub model: Vec<crate::diff::ItemChange>,
-    /// Derived facts that changed: boundary crossings, internet exposure, anonymous reach,
-    /// where data assets go, attack paths.
-    pub facts: Vec<crate::diff::FactChange>,
-    pub mitigations: Vec<crate::diff::MitigationChange>,
-    pub sign_offs: Vec<crate::diff::SignOffChange>,
-    /// Review questions the change raised or settled.
-    pub questions: Vec<crate::diff::QuestionChange>,
-}
-
-impl Changes {
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-            && self.threats.is_empty()
-            && self.facts.is_empty()
-            && self.mitigations.is_empty()
-            && self.sign_offs.is_empty()
-            && self.questions.is_empty()
-    }
-
-    /// Everything but the threat table, as titled lists of sentences (the same words as
-    /// `threatwright diff`); every writer lays them out the same way.
-    pub fn lists(&self) -> Vec<(&'static str, Vec<String>)> {
-        use crate::diff::render;
-        let model = self.model.iter().map(render::item_change_line).collect();
-        let lists = vec![
-            ("Model", model),
-            ("Derived facts", self.facts.iter().map(render::fact_line).collect()),
-            ("Mitigations that lost threats", self.mitigations.iter().map(render::mitigation_line).collect()),
-            ("Sign-offs no longer valid", self.sign_offs.iter().map(render::sign_off_line).collect()),
-            ("Review questions (not threats)", self.questions.iter().map(render::question_line).collect()),
-        ];
-        lists.into_iter().filter(|(_, l): &(&str, Vec<String>)| !l.is_empty()).collect()
-    }
-}
-
 /// What makes the report verifiable.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Evidence {
@@ -375,13 +318,13 @@ fn overdue(due: Option<&str>, status: MitigationStatus, today: Option<&str>) -> 
     }
 }
 
-/// The OWASP API Security Top 10 (2023) items, named in our words (source: OWASP API
-/// Security Project, <https://owasp.org/API-Security/editions/2023/en/0x11-t10/>).
 /// What the questions section says first, in every format.
 pub const QUESTIONS_INTRO: &str = "The model does not state these controls. Each question is not a threat and is not \
      counted in this report's figures; answered in the model, it goes away, or — if the answer is \"no\" — it becomes \
      the threat named by its rule, ranked as shown under \"if not\".";
 
+/// The OWASP API Security Top 10 (2023) items, named in our words (source: OWASP API
+/// Security Project, <https://owasp.org/API-Security/editions/2023/en/0x11-t10/>).
 pub const OWASP_API_2023: [(&str, &str); 10] = [
     ("API1:2023", "Broken object level authorization"),
     ("API2:2023", "Broken authentication"),
@@ -837,55 +780,4 @@ pub fn names(model: &Model) -> HashMap<Key, String> {
         out.insert(b.key().clone(), b.display_name().to_owned());
     }
     out
-}
-
-/// The report's view of the diff against the baseline. Threats are named by their
-/// current reference (a new threat has one once the project records it).
-fn changes_since(b: &BaselineInfo, threats: &[Threat]) -> Changes {
-    use crate::diff::ThreatChangeKind as K;
-    let d = &b.diff;
-    let now: HashMap<uuid::Uuid, &str> = threats.iter().map(|t| (t.id, t.reference.as_str())).collect();
-    let items = d
-        .items
-        .iter()
-        .map(|i| Change { kind: i.change, what: i.what.to_owned(), key: Key::from(i.key.as_str()), id: i.id })
-        .collect();
-    let sev = |s: Option<RiskLevel>| s.map_or("-", |s| s.as_str());
-    let mut list: Vec<ThreatChange> = d
-        .threats
-        .iter()
-        .map(|t| {
-            let reference = now.get(&t.id).map(|r| (*r).to_owned()).or_else(|| t.reference.clone()).unwrap_or_default();
-            let (kind, detail) = match t.change {
-                K::New => ("new", format!("{} {}", sev(t.new_severity), t.new_status.map_or("-", |s| s.as_str()))),
-                K::Resolved => ("gone", "no longer found: obsolete".to_owned()),
-                K::SeverityUp | K::SeverityDown => {
-                    ("severity", format!("{} → {}", sev(t.old_severity), sev(t.new_severity)))
-                }
-                K::StatusChanged => (
-                    "status",
-                    format!(
-                        "{} → {}",
-                        t.old_status.map_or("-", |s| s.as_str()),
-                        t.new_status.map_or("-", |s| s.as_str())
-                    ),
-                ),
-            };
-            ThreatChange { reference, title: t.title.clone(), kind: kind.into(), detail }
-        })
-        .collect();
-    list.sort_by(|a, b| reference_order(&a.reference, &b.reference).then(a.kind.cmp(&b.kind)));
-    Changes {
-        baseline: b.id,
-        baseline_at: b.at.clone(),
-        reviewer: b.reviewer.clone(),
-        items,
-        threats: list,
-        verdict: crate::diff::verdict_line(&d.verdict),
-        model: d.items.clone(),
-        facts: d.facts.clone(),
-        mitigations: d.mitigations.clone(),
-        sign_offs: d.sign_offs.clone(),
-        questions: d.questions.clone(),
-    }
 }

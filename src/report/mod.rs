@@ -4,6 +4,7 @@
 //! trackers) and `json`. `register` keeps the register exports of `analyze`. Output is
 //! deterministic: the same project state gives the same bytes.
 
+pub mod changes;
 pub mod config;
 pub mod content;
 pub mod diagram;
