@@ -187,27 +187,20 @@ pub fn question_rows(model: &Model, questions: &[crate::model::Question]) -> Vec
     use super::vocabulary::{FieldKind, FieldSpec};
     static VOCABULARY: std::sync::OnceLock<super::vocabulary::Vocabulary> = std::sync::OnceLock::new();
     let v = VOCABULARY.get_or_init(super::vocabulary::vocabulary);
-    let fields_of = |key: &str| -> Option<&Vec<FieldSpec>> {
-        let k = |x: &crate::model::Key| x.as_str() == key;
-        if model.external_entities.iter().any(|e| k(&e.key)) {
-            Some(&v.external_entity)
-        } else if model.processes.iter().any(|e| k(&e.key)) {
-            Some(&v.process)
-        } else if model.data_stores.iter().any(|e| k(&e.key)) {
-            Some(&v.data_store)
-        } else if model.flows.iter().any(|e| k(&e.key)) {
-            Some(&v.flow)
-        } else if model.data_assets.iter().any(|e| k(&e.key)) {
-            Some(&v.data_asset)
-        } else if model.apis.iter().any(|e| k(&e.key)) {
-            Some(&v.api)
-        } else {
-            None
-        }
-    };
+    // Each item's fields by key, and each flow's ends, looked up once per view (this runs
+    // after every action). Sections may share a key: elements win, then flows, assets, APIs.
+    let mut fields: HashMap<&str, &Vec<FieldSpec>> = HashMap::new();
+    fields.extend(model.apis.iter().map(|e| (e.key.as_str(), &v.api)));
+    fields.extend(model.data_assets.iter().map(|e| (e.key.as_str(), &v.data_asset)));
+    fields.extend(model.flows.iter().map(|e| (e.key.as_str(), &v.flow)));
+    fields.extend(model.data_stores.iter().map(|e| (e.key.as_str(), &v.data_store)));
+    fields.extend(model.processes.iter().map(|e| (e.key.as_str(), &v.process)));
+    fields.extend(model.external_entities.iter().map(|e| (e.key.as_str(), &v.external_entity)));
+    let flows: HashMap<&str, &crate::model::Flow> = model.flows.iter().map(|f| (f.key.as_str(), f)).collect();
+    let fields_of = |key: &str| fields.get(key).copied();
     let flag = |q: &crate::model::Question| -> Option<FlagAnswer> {
         let first = q.answers.first()?;
-        let flow = model.flows.iter().find(|f| f.key == q.target.key);
+        let flow = flows.get(q.target.key.as_str());
         let (key, field) = match (first.split_once('.'), flow) {
             (Some(("from", f)), Some(flow)) => (flow.from.to_string(), f),
             (Some(("to", f)), Some(flow)) => (flow.to.to_string(), f),
