@@ -220,6 +220,18 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
             security_headers: f.opt_bool(),
             verbose_errors: f.opt_bool(),
             hardened: f.opt_bool(),
+            log_redaction: f.opt_bool(),
+            property_allowlist: f.opt_bool(),
+            outbound_timeouts: f.opt_bool(),
+            attempt_limits: f.opt_bool(),
+            step_up: f.opt_bool(),
+            shared_credentials: f.opt_bool(),
+            tenant_source: f.pick(TenantSource::ALL),
+            parses_uploads: f.opt_bool(),
+            upload_checks: f.opt_bool(),
+            sandboxed: f.opt_bool(),
+            metadata_service: f.pick(MetadataService::ALL),
+            impersonation_attributed: f.opt_bool(),
             tags: f.tags(t),
             position: f.position(),
             size: f.size(),
@@ -243,6 +255,7 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
             disposal: f.pick(&Disposal::ALL[1..]),
             publicly_accessible: f.opt_bool(),
             append_only: f.opt_bool(),
+            tenant_isolation: f.pick(TenantIsolation::ALL),
             tags: f.tags(t),
             position: f.position(),
             size: f.size(),
@@ -290,9 +303,13 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
                 authentication: f.pick(Authentication::ALL),
                 signed: f.opt_bool(),
                 carries: f.keys(&ak),
+                not_needed: Vec::new(),
                 tags: f.tags(t),
             })
             .collect();
+        for fl in &mut m.flows {
+            fl.not_needed = fl.carries.iter().filter(|_| f.some()).cloned().collect();
+        }
     }
     m.apis = apik
         .iter()

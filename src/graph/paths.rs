@@ -52,7 +52,7 @@ impl AttackPath {
 }
 
 /// Strength of a hop's protection, 0–4: how the sender is authenticated (none 0;
-/// unstated, basic or API key 1; session, JWT, OAuth 2 or OIDC 2; mutual TLS 3 — for a
+/// unstated, basic or API key 1; session, JWT, OAuth 2, OIDC or signed URL 2; mutual TLS 3 — for a
 /// data store, its access control: none 0, unstated or shared credentials 1, per-service
 /// or least-privilege credentials 2) plus 1 for encryption in transit.
 pub fn hop_strength(access: Access, encrypted: Option<bool>) -> (u8, Vec<String>) {
@@ -71,7 +71,11 @@ pub fn hop_strength(access: Access, encrypted: Option<bool>) -> (u8, Vec<String>
             1
         }
         Access::Auth(Some(
-            Authentication::Session | Authentication::Jwt | Authentication::Oauth2 | Authentication::Oidc,
+            Authentication::Session
+            | Authentication::Jwt
+            | Authentication::Oauth2
+            | Authentication::Oidc
+            | Authentication::SignedUrl,
         )) => 2,
         Access::Auth(Some(Authentication::Mtls)) => 3,
         Access::Store(Some(AccessControl::None)) => {

@@ -162,6 +162,52 @@ pub struct Process {
     /// Hosts and runtime are hardened to a baseline (no default settings, patched).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardened: Option<bool>,
+    /// Credentials, tokens and card data are masked or dropped before anything is logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_redaction: Option<bool>,
+    /// Request bodies are bound through an allow-list of the properties each role may
+    /// write (no mass assignment of ids, owners, prices, roles or status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_allowlist: Option<bool>,
+    /// Its outbound calls have tight timeouts, bounded concurrency per destination and
+    /// circuit breakers, so one slow or failing dependency cannot exhaust it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_timeouts: Option<bool>,
+    /// Repeated failed guesses (passwords, one-time codes, gift-card or reset codes) are
+    /// limited per account and per target: lockout, back-off or throttling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt_limits: Option<bool>,
+    /// Changes that hand over an account or money (bank details, email, MFA reset, payout
+    /// address) need re-authentication or an independent confirmation (step-up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_up: Option<bool>,
+    /// Its callers sign in with one credential shared by several people or systems, so
+    /// access cannot be attributed or revoked per person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_credentials: Option<bool>,
+    /// Where it takes the tenant of a request from: the verified token, or the request
+    /// itself (a header, path or query parameter the caller chooses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_source: Option<TenantSource>,
+    /// Parses files that callers upload (documents, images, archives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parses_uploads: Option<bool>,
+    /// Uploaded content is checked before use: type from the content (not the name),
+    /// size limits, malware scanning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_checks: Option<bool>,
+    /// Runs risky work (parsers, converters, user code) in a sandbox with no network and
+    /// no credentials beyond the job's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandboxed: Option<bool>,
+    /// How its host lets it reach the cloud instance metadata service (and the instance
+    /// role's credentials there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_service: Option<MetadataService>,
+    /// When staff act as a user ("log in as"), the audit trail names the staff member,
+    /// not only the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonation_attributed: Option<bool>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub tags: BTreeSet<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +256,9 @@ pub struct DataStore {
     /// Records cannot be altered or deleted once written (WORM, append-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub append_only: Option<bool>,
+    /// How one tenant's records are kept apart from another's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_isolation: Option<TenantIsolation>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub tags: BTreeSet<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -46,6 +46,10 @@ pub struct Flow {
     /// Keys of the data assets carried.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carries: Vec<Key>,
+    /// Data assets it carries that its receiver does not need (data minimisation): keys
+    /// from `carries`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_needed: Vec<Key>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub tags: BTreeSet<String>,
 }

@@ -96,6 +96,9 @@ vocabulary! {
         Mtls = "mtls",
         /// Self-contained JSON Web Tokens verified by the process.
         Jwt = "jwt",
+        /// A short-lived URL signed for one object and operation (a pre-signed upload
+        /// or download URL), issued after the issuer's own checks.
+        SignedUrl = "signed-url",
     }
 }
 
@@ -186,6 +189,10 @@ vocabulary! {
         Iso27001 = "iso27001",
         /// ISO/IEC 27701 (privacy information management) certification.
         Iso27701 = "iso27701",
+        /// ISO/IEC 27017: controls for cloud services.
+        Iso27017 = "iso27017",
+        /// ISO/IEC 27018: protection of personal data in public clouds.
+        Iso27018 = "iso27018",
         /// PCI DSS Level 1 service provider.
         PciDssLevel1 = "pci-dss-level1",
         /// PCI DSS Level 2 service provider.
@@ -194,6 +201,8 @@ vocabulary! {
         PciDssLevel3 = "pci-dss-level3",
         /// PCI DSS Level 4 merchant level.
         PciDssLevel4 = "pci-dss-level4",
+        /// Holds no security attestation (stated, as opposed to not known).
+        None = "none",
     }
 }
 
@@ -236,6 +245,42 @@ vocabulary! {
         PerService = "per-service",
         /// Each service has its own credential limited to what it needs.
         LeastPrivilege = "least-privilege",
+    }
+}
+
+vocabulary! {
+    /// Where a process takes the tenant of a request from.
+    TenantSource {
+        /// A claim of the verified token or session.
+        Token = "token",
+        /// The request itself (header, path or query parameter), as the caller sends it.
+        Request = "request",
+    }
+}
+
+vocabulary! {
+    /// How a cloud host lets workloads reach the instance metadata service.
+    MetadataService {
+        /// Version 1: plain GET requests, reachable through server-side request forgery.
+        Imdsv1 = "imdsv1",
+        /// Version 2 only: session tokens from a PUT, hop limit 1.
+        Imdsv2 = "imdsv2",
+        /// Blocked for the workload (network policy, per-workload identity instead).
+        Blocked = "blocked",
+    }
+}
+
+vocabulary! {
+    /// How a data store keeps tenants' records apart.
+    TenantIsolation {
+        /// Shared tables; the application adds the tenant filter to every query.
+        Application = "application",
+        /// Shared tables with row-level security enforced by the database.
+        RowLevel = "row-level",
+        /// A schema per tenant.
+        Schema = "schema",
+        /// A database (or account) per tenant.
+        Database = "database",
     }
 }
 

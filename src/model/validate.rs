@@ -249,6 +249,19 @@ impl<'m> Validator<'m> {
             self.reference(&f.key, || format!("{}.from", base()), "from", &f.from, Want::Element);
             self.reference(&f.key, || format!("{}.to", base()), "to", &f.to, Want::Element);
             self.reference_list(&f.key, &base, "carries", &f.carries, Want::Asset);
+            for (j, k) in f.not_needed.iter().enumerate() {
+                if !f.carries.contains(k) {
+                    let msg = format!(
+                        "`not_needed` names `{k}`, but flow `{}` does not carry it (add it to `carries`)",
+                        f.key
+                    );
+                    self.push(
+                        Diagnostic::new(Code::UnknownReference, msg)
+                            .at_path(format!("{}.not_needed[{j}]", base()))
+                            .for_key(&f.key),
+                    );
+                }
+            }
         }
         for (i, a) in m.apis.iter().enumerate() {
             let base = || format!("apis[{i}]");

@@ -225,8 +225,12 @@ pub static ENTITY: &[Attr] = &[
     attr!(
         "attestations",
         AttrType::Words(Attestation::NAMES),
-        "Vendor attestations held (unknown when no vendor facts are stated).",
-        |f, i| entity(f, i).vendor.as_ref().map_or(Val::Unknown, |v| set(&v.attestations))
+        "Vendor attestations held (unknown while none is listed; `none` states that it holds none).",
+        |f, i| entity(f, i)
+            .vendor
+            .as_ref()
+            .filter(|v| !v.attestations.is_empty())
+            .map_or(Val::Unknown, |v| set(&v.attestations))
     ),
     attr!(
         "data_processing_agreement",
@@ -310,6 +314,45 @@ pub static PROCESS: &[Attr] = &[
     attr!("security_headers", AttrType::Bool, "Sets security headers.", |f, i| b(process(f, i).security_headers)),
     attr!("verbose_errors", AttrType::Bool, "Errors include internal details.", |f, i| b(process(f, i).verbose_errors)),
     attr!("hardened", AttrType::Bool, "Hardened to a baseline.", |f, i| b(process(f, i).hardened)),
+    attr!("log_redaction", AttrType::Bool, "Masks credentials and card data before logging.", |f, i| b(
+        process(f, i).log_redaction
+    )),
+    attr!("property_allowlist", AttrType::Bool, "Binds only allow-listed writable properties.", |f, i| b(process(
+        f, i
+    )
+    .property_allowlist)),
+    attr!("outbound_timeouts", AttrType::Bool, "Outbound calls have timeouts, caps and circuit breakers.", |f, i| b(
+        process(f, i).outbound_timeouts
+    )),
+    attr!("attempt_limits", AttrType::Bool, "Limits repeated failed guesses per account.", |f, i| b(
+        process(f, i).attempt_limits
+    )),
+    attr!("step_up", AttrType::Bool, "Sensitive account changes need re-authentication.", |f, i| b(
+        process(f, i).step_up
+    )),
+    attr!("shared_credentials", AttrType::Bool, "Callers share one credential.", |f, i| b(
+        process(f, i).shared_credentials
+    )),
+    attr!("tenant_source", AttrType::Word(TenantSource::NAMES), "Where the request's tenant comes from.", |f, i| w(
+        process(f, i).tenant_source
+    )),
+    attr!("parses_uploads", AttrType::Bool, "Parses files callers upload.", |f, i| b(process(f, i).parses_uploads)),
+    attr!("upload_checks", AttrType::Bool, "Checks uploaded content (type, size, malware).", |f, i| b(
+        process(f, i).upload_checks
+    )),
+    attr!("sandboxed", AttrType::Bool, "Risky work runs in a sandbox.", |f, i| b(process(f, i).sandboxed)),
+    attr!(
+        "metadata_service",
+        AttrType::Word(MetadataService::NAMES),
+        "Access to the cloud instance metadata service.",
+        |f, i| w(process(f, i).metadata_service)
+    ),
+    attr!(
+        "impersonation_attributed",
+        AttrType::Bool,
+        "Staff acting as a user are named in the audit trail.",
+        |f, i| b(process(f, i).impersonation_attributed)
+    ),
     attr!(derived "in_api_inventory", AttrType::Bool, "An API in the inventory names it as its provider.", |f, i| {
         let key = &process(f, i).key;
         Val::Bool(f.model.apis.iter().any(|a| a.provider.as_ref() == Some(key)))
@@ -338,6 +381,12 @@ pub static STORE: &[Attr] = &[
         store(f, i).publicly_accessible
     )),
     attr!("append_only", AttrType::Bool, "Records cannot be altered once written.", |f, i| b(store(f, i).append_only)),
+    attr!(
+        "tenant_isolation",
+        AttrType::Word(TenantIsolation::NAMES),
+        "How tenants' records are kept apart.",
+        |f, i| w(store(f, i).tenant_isolation)
+    ),
 ];
 
 pub static FLOW: &[Attr] = &[
@@ -356,6 +405,12 @@ pub static FLOW: &[Attr] = &[
         |f, i| w(flow(f, i).authentication)
     ),
     attr!("signed", AttrType::Bool, "Messages are signed.", |f, i| b(flow(f, i).signed)),
+    attr!(derived "sends_unneeded_sensitive", AttrType::Bool, "Some sensitive asset it carries is in `not_needed`.", |f, i| {
+        let fl = flow(f, i);
+        Val::Bool(fl.not_needed.iter().any(|k| {
+            f.model.data_assets.iter().any(|a| &a.key == k && crate::graph::facts::is_sensitive(a))
+        }))
+    }),
     attr!("bidirectional", AttrType::Bool, "Data moves both ways.", |f, i| Val::Bool(flow(f, i).bidirectional)),
     attr!(derived "encrypted", AttrType::Bool, "Encrypted in transit: from `encryption`, else from the protocol (https yes, http no).", |f, i| b(flow_encrypted(flow(f, i)))),
     attr!(derived "effective_authentication", AttrType::Word(Authentication::NAMES), "The flow's `authentication`, else its receiving process's.", |f, i| {
@@ -381,7 +436,7 @@ pub static API: &[Attr] = &[
     attr!("version", AttrType::Text, "Current version.", |f, i| t(&api(f, i).version)),
     attr!("spec", AttrType::Text, "Specification path or URL.", |f, i| t(&api(f, i).spec)),
     attr!("documented", AttrType::Bool, "Every operation is in the specification.", |f, i| b(api(f, i).documented)),
-    attr!("owner_stated", AttrType::Bool, "An owner is named.", |f, i| Val::Bool(api(f, i).owner.is_some())),
+    attr!(derived "owner_stated", AttrType::Bool, "An owner is named (from `owner`).", |f, i| Val::Bool(api(f, i).owner.is_some())),
     attr!("exposed_versions", AttrType::Tags, "Versions reachable in production.", |f, i| tags(
         &api(f, i).exposed_versions
     )),

@@ -943,6 +943,7 @@ fn strength(a: Authentication) -> u8 {
         Authentication::None => 0,
         Authentication::Basic => 1,
         Authentication::ApiKey => 2,
+        Authentication::SignedUrl => 3,
         Authentication::Session => 3,
         Authentication::Jwt => 4,
         Authentication::Oauth2 => 5,

@@ -15,7 +15,7 @@ export function useRefOptions(): Record<string, RefOption[]> {
   return useMemo(() => {
     const data = assets.map((a) => ({ key: a.key, name: a.name }));
     const elements = nodes.filter((n) => n.kind !== "boundary").map((n) => ({ key: n.key, name: n.name }));
-    return { carries: data, stores: data, provider: elements, consumers: elements };
+    return { carries: data, not_needed: data, stores: data, provider: elements, consumers: elements };
   }, [assets, nodes]);
 }
 
