@@ -1,8 +1,8 @@
 //! Answers as changes (see [`super::view`]): what an answer sends the UI instead of the
-//! whole view — the items of its four long lists upserted or removed by name, the new
+//! whole view — the items of its five long lists upserted or removed by name, the new
 //! order only when it changed — and the fingerprints the session keeps of what it showed.
 
-use super::view::{DocumentView, EdgeView, MitigationRow, NodeView, ThreatRow};
+use super::view::{DocumentView, EdgeView, MitigationRow, NodeView, QuestionView, ThreatRow};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -26,13 +26,14 @@ pub struct ViewDelta {
     /// the whole view instead.
     #[ts(type = "number")]
     pub base: u64,
-    /// The new view with its four long lists left empty (they come as changes below).
+    /// The new view with its five long lists left empty (they come as changes below).
     pub head: DocumentView,
     pub nodes: ListChanges<NodeView>,
     pub edges: ListChanges<EdgeView>,
     #[ts(as = "ListChanges<ThreatRow>")]
     pub threats: ListChanges<Arc<ThreatRow>>,
     pub mitigations: ListChanges<MitigationRow>,
+    pub questions: ListChanges<QuestionView>,
 }
 
 /// Changes to a list of items named by key (nodes, edges) or reference (rows).
@@ -88,10 +89,16 @@ impl Named for MitigationRow {
     }
 }
 
+impl Named for QuestionView {
+    fn name_in_list(&self) -> &str {
+        &self.id
+    }
+}
+
 /// The names and content fingerprints of a list's items, in order.
 type Prints = Vec<(String, u64)>;
 
-/// What the UI was last given: the view's revision and, for its four long lists, each
+/// What the UI was last given: the view's revision and, for its five long lists, each
 /// item's name and a fingerprint of its content. Enough to tell what changed, without
 /// keeping a second copy of a view of thousands of rows in memory (which, measured, slowed
 /// every later analysis through the allocator more than it saved).
@@ -102,6 +109,7 @@ pub struct Shown {
     edges: Prints,
     threats: Prints,
     mitigations: Prints,
+    questions: Prints,
 }
 
 /// A 64-bit fingerprint of an item's content (every field the UI receives).
@@ -136,6 +144,16 @@ impl Fingerprint for MitigationRow {
         use std::hash::{Hash, Hasher};
         let mut h = hasher();
         self.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// Every field, through its JSON (questions are few, and hashed only when a view is sent).
+impl Fingerprint for QuestionView {
+    fn fingerprint(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut h = hasher();
+        hash_json(&mut h, &serde_json::to_value(self).unwrap_or_default());
         h.finish()
     }
 }
@@ -177,6 +195,7 @@ impl Shown {
             edges: prints(&v.edges),
             threats: prints(&v.threats),
             mitigations: prints(&v.mitigations),
+            questions: prints(&v.questions),
         }
     }
 }
@@ -247,8 +266,10 @@ impl ViewDelta {
                 )
             },
         );
-        let delta = ViewDelta { base: shown.revision, head: new.clone_head(), nodes, edges, threats, mitigations };
-        (delta, Shown { revision: new.revision, nodes: n, edges: e, threats: t, mitigations: m })
+        let (questions, q) = ListChanges::since(&shown.questions, &new.questions);
+        let delta =
+            ViewDelta { base: shown.revision, head: new.clone_head(), nodes, edges, threats, mitigations, questions };
+        (delta, Shown { revision: new.revision, nodes: n, edges: e, threats: t, mitigations: m, questions: q })
     }
 
     /// `old` brought up to date; `None` when `old` is not the view of revision `base`.
@@ -261,6 +282,7 @@ impl ViewDelta {
             edges: self.edges.apply(&old.edges)?,
             threats: self.threats.apply(&old.threats)?,
             mitigations: self.mitigations.apply(&old.mitigations)?,
+            questions: self.questions.apply(&old.questions)?,
             // The head's own lists are empty: cloning it copies no rows.
             ..self.head.clone()
         })
@@ -268,7 +290,7 @@ impl ViewDelta {
 }
 
 impl DocumentView {
-    /// A copy without the four long lists.
+    /// A copy without the five long lists.
     fn clone_head(&self) -> DocumentView {
         DocumentView {
             path: self.path.clone(),
@@ -282,7 +304,7 @@ impl DocumentView {
             threats: Vec::new(),
             mitigations: Vec::new(),
             diagnostics: self.diagnostics.clone(),
-            questions: self.questions.clone(),
+            questions: Vec::new(),
             baseline: self.baseline.clone(),
             auto_layout: self.auto_layout,
             undo: self.undo.clone(),

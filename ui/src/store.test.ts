@@ -40,7 +40,7 @@ describe("document store", () => {
     const doc = createDocumentStore(view({ revision: 1 }));
     const before = doc.getState().view;
     const [t2, t10, t1] = before.threats;
-    const head = { ...view({ revision: 2, name: "After" }), nodes: [], edges: [], threats: [], mitigations: [] };
+    const head = { ...view({ revision: 2, name: "After" }), nodes: [], edges: [], threats: [], mitigations: [], questions: [] };
     const changed = { ...t10, status: "open" as const };
     const added = threat("T-11", { title: "New one" });
     const delta: ViewDelta = {
@@ -50,6 +50,7 @@ describe("document store", () => {
       edges: { upsert: [], remove: [before.edges[0].key], order: null },
       threats: { upsert: [changed, added], remove: ["T-2"], order: ["T-11", "T-10", "T-1"] },
       mitigations: { upsert: [], remove: [], order: null },
+      questions: { upsert: [], remove: [], order: null },
     };
     const o: Outcome = { change: { type: "delta", value: delta }, appeared: ["T-11"], resolved: ["T-2"], message: "edit", coreMs: 30 };
     expect(doc.getState().applyOutcome(o)).toBe("applied");
@@ -71,7 +72,7 @@ describe("document store", () => {
     const current = doc.getState().view;
     const empty = { upsert: [], remove: [], order: null };
     const head = { ...view({ revision: 5 }), nodes: [], edges: [], threats: [], mitigations: [] };
-    const skipped: ViewDelta = { base: 4, head, nodes: empty, edges: empty, threats: empty, mitigations: empty };
+    const skipped: ViewDelta = { base: 4, head, nodes: empty, edges: empty, threats: empty, mitigations: empty, questions: empty };
     const o = (value: ViewDelta): Outcome => ({ change: { type: "delta", value }, appeared: [], resolved: [], message: "", coreMs: 30 });
     expect(doc.getState().applyOutcome(o(skipped))).toBe("needs-view");
     expect(doc.getState().view).toBe(current);

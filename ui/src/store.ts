@@ -197,8 +197,9 @@ export function applyDelta(old: DocumentView, d: ViewDelta): DocumentView | null
   const edges = applyList(old.edges, d.edges, (e) => e.key);
   const threats = applyList(old.threats, d.threats, (t) => t.reference);
   const mitigations = applyList(old.mitigations, d.mitigations, (m) => m.reference);
-  if (!nodes || !edges || !threats || !mitigations) return null;
-  return { ...d.head, nodes, edges, threats, mitigations };
+  const questions = applyList(old.questions, d.questions, (q) => q.id);
+  if (!nodes || !edges || !threats || !mitigations || !questions) return null;
+  return { ...d.head, nodes, edges, threats, mitigations, questions };
 }
 
 /** What became of an answer: taken, dropped as older than the view, or not fitting the

@@ -4,6 +4,7 @@ import type { EdgeView } from "./EdgeView";
 import type { ListChanges } from "./ListChanges";
 import type { MitigationRow } from "./MitigationRow";
 import type { NodeView } from "./NodeView";
+import type { QuestionView } from "./QuestionView";
 import type { ThreatRow } from "./ThreatRow";
 
 /**
@@ -16,6 +17,6 @@ export type ViewDelta = {
  */
 base: number, 
 /**
- * The new view with its four long lists left empty (they come as changes below).
+ * The new view with its five long lists left empty (they come as changes below).
  */
-head: DocumentView, nodes: ListChanges<NodeView>, edges: ListChanges<EdgeView>, threats: ListChanges<ThreatRow>, mitigations: ListChanges<MitigationRow>, };
+head: DocumentView, nodes: ListChanges<NodeView>, edges: ListChanges<EdgeView>, threats: ListChanges<ThreatRow>, mitigations: ListChanges<MitigationRow>, questions: ListChanges<QuestionView>, };
