@@ -48,8 +48,10 @@ fn a_vendor_receiving_personal_data_adds_threats_and_a_boundary_crossing() {
     // The crossing names the boundaries crossed.
     let crossing = d.facts.iter().find(|f| f.fact == "crosses-boundary" && f.key == "dashboard-to-analytics" && f.now);
     assert!(crossing.and_then(|f| f.detail.as_deref()).is_some_and(|b| b.contains("Analytics vendor")), "{crossing:?}");
-    // No agreement is stated: a question for the review, not a threat.
-    assert!(d.questions.iter().any(|q| q.change == "asked" && q.ask.contains("data processing agreement")));
+    // No attestation is stated: a question for the review, not a threat (the missing
+    // agreement is stated, so it is a threat, said once on the vendor).
+    assert!(d.questions.iter().any(|q| q.change == "asked" && q.ask.contains("attestations")));
+    assert_eq!(d.threats.iter().filter(|t| t.title.contains("without a data processing agreement")).count(), 1);
     assert!(d.threats.iter().any(|t| t.change == ThreatChangeKind::New));
     assert!(d.fails_at(threatwright::model::RiskLevel::Medium));
     assert!(!d.fails_at(threatwright::model::RiskLevel::High), "questions never fail the gate");
@@ -122,7 +124,7 @@ fn the_cli_fails_on_new_high_threats_and_prints_markdown() {
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("## Threat model review"));
     assert!(md.contains("| new threats | 0 | 0 | 1 | 0 |"), "{md}");
-    assert!(md.contains("Review questions, not threats (3)"), "{md}");
+    assert!(md.contains("Review questions, not threats (2)"), "{md}");
     let out = common::command(&[])
         .args(["diff", "--fail-on", "high"])
         .arg(dir.join("old.yaml"))
@@ -174,8 +176,20 @@ fn removing_the_gateway_makes_the_service_internet_facing() {
     let d = case("gateway-removed-service-internet-facing");
     assert_eq!(d.verdict.risk, Direction::Up);
     assert!(d.items.iter().any(|i| i.change == Change::Removed && i.key == "payments-gateway"));
-    // The gateway's threats are resolved, and say why: it was removed.
-    let gone: Vec<_> = d.threats.iter().filter(|t| t.change == ThreatChangeKind::Resolved).collect();
+    // The example's gateway has review questions but no threat of its own; give it one
+    // (errors with stack traces): removing the gateway resolves it, and says why.
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff/gateway-removed-service-internet-facing");
+    let old = std::fs::read_to_string(fixture.join("old.yaml")).unwrap();
+    let at = old.find("- key: payments-gateway").unwrap();
+    let verbose = format!("{}{}", &old[..at], old[at..].replacen("verbose_errors: false", "verbose_errors: true", 1));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("old.yaml"), verbose).unwrap();
+    let (a, at) = load(&tmp.path().join("old.yaml"));
+    let (b, bt) = load(&fixture.join("new.yaml"));
+    let lib = threatwright::session::builtin_library().unwrap();
+    let removed = threatwright::workflow::diff_versions(("old.yaml", &a, &at), ("new.yaml", &b, &bt), &lib);
+    let gone: Vec<_> = removed.threats.iter().filter(|t| t.change == ThreatChangeKind::Resolved).collect();
     assert!(gone.iter().any(|t| t.because.as_deref() == Some("process `payments-gateway` was removed")), "{gone:#?}");
     assert!(
         d.facts.iter().any(|f| f.fact == "internet-exposed" && f.key == "payments-service" && f.now),
@@ -186,7 +200,8 @@ fn removing_the_gateway_makes_the_service_internet_facing() {
     let card_entry = d.items.iter().find(|i| i.key == "hosted-fields-card-entry").expect("flow changed");
     assert_eq!(card_entry.change, Change::Changed);
     assert_eq!(card_entry.fields[0].field, "to");
-    assert!(d.threats.iter().any(|t| t.change == ThreatChangeKind::New && t.target == "Payments service"));
+    // The clients' calls now reach the service directly and draw threats of their own.
+    assert!(d.threats.iter().any(|t| t.change == ThreatChangeKind::New && t.target.ends_with("→ Payments service)")));
     insta::assert_json_snapshot!("gateway-removed-service-internet-facing", d);
 }
 
@@ -252,7 +267,7 @@ fn a_change_that_resolves_threats_reports_lost_mitigations_and_invalid_sign_offs
         .map(|t| t.reference.clone())
         .collect();
     assert!(!webhook.is_empty(), "the example has webhook signature threats");
-    let other = v.threats.iter().find(|t| t.target == "payments-gateway").unwrap().reference.clone();
+    let other = v.threats.iter().find(|t| t.target == "settlement-worker").unwrap().reference.clone();
     let mut covered = webhook.clone();
     covered.push(other.clone());
     s.act(&Action::AddMitigation {

@@ -56,10 +56,10 @@ fn example_opens_with_positions_badges_and_a_register() {
     assert!(!v.auto_layout, "the example states positions");
     assert!(v.nodes.iter().any(|n| n.kind == NodeKind::Boundary));
     assert!(v.nodes.iter().filter(|n| n.kind != NodeKind::Boundary).all(|n| n.width > 0.0));
-    assert!(live(&v) >= 30, "the example has a register");
+    assert!(live(&v) >= 20, "the example has a register");
     assert!(!v.questions.is_empty(), "and questions for the review, listed apart");
-    let gw = v.nodes.iter().find(|n| n.name == "Payments API gateway").expect("gateway");
-    assert!(gw.threats > 0 && gw.worst.is_some());
+    let receiver = v.nodes.iter().find(|n| n.name == "Processor webhook receiver").expect("webhook receiver");
+    assert!(receiver.threats > 0 && receiver.worst.is_some(), "nodes carry their threats' badge");
     assert!(v.edges.iter().any(|e| e.crosses));
     assert_eq!(v.user, "Tess Tester");
     assert!(v.undo.is_none());
@@ -163,7 +163,9 @@ fn a_mitigation_linked_to_two_threats_is_undone_and_redone_whole() {
         })
         .unwrap();
     let m = out.view.mitigations.iter().find(|m| m.title == "Sign webhook payloads").expect("added").clone();
-    assert_eq!(m.threats, two);
+    let mut sorted = two.clone();
+    sorted.sort();
+    assert_eq!(m.threats, sorted, "listed in register order");
     for r in &two {
         assert!(out.view.threats.iter().find(|t| &t.reference == r).unwrap().mitigations.contains(&m.reference));
     }
@@ -171,7 +173,7 @@ fn a_mitigation_linked_to_two_threats_is_undone_and_redone_whole() {
     assert!(out.view.mitigations.iter().all(|x| x.reference != m.reference));
     let out = s.redo().unwrap();
     let again = out.view.mitigations.iter().find(|x| x.reference == m.reference).expect("back");
-    assert_eq!(again.threats, two);
+    assert_eq!(again.threats, sorted);
     // A bad due date is refused with the field named.
     let e = s
         .act(&Action::UpdateMitigation {

@@ -327,9 +327,13 @@ fn an_edit_and_its_analysis_are_one_step_in_the_file() {
 
     // A rename (the element's threats change their titles) and a flow gone (what the
     // rules found because of it becomes obsolete).
+    let register = p.register().unwrap();
+    let drew_threats = |k: &threatwright::model::Key| register.iter().any(|t| &t.target.key == k);
+    let renamed = stored.processes.iter().position(|x| drew_threats(&x.key)).expect("a process with threats");
+    let dropped = stored.flows.iter().rposition(|x| drew_threats(&x.key)).expect("a flow with threats");
     let mut next = stored.clone();
-    next.processes[0].name = Some("Renamed gateway".into());
-    next.flows.pop();
+    next.processes[renamed].name = Some("Renamed gateway".into());
+    next.flows.remove(dropped);
     let (changes, diagnostics) = p.edit_model(&stored, &next, &library).unwrap();
     assert!(diagnostics.iter().all(|d| !d.is_error()));
     assert!(!changes.resolved.is_empty(), "threats due to the removed flow are obsolete");

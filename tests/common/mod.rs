@@ -68,6 +68,21 @@ pub fn ok(args: &[&str]) -> String {
     stdout(&o)
 }
 
+/// The reference (`TW-0007`) of the live threat `rule` raised on `target` in a project
+/// file, read from its JSON report: tests name threats by what they are, so a rule added
+/// to the library (which renumbers the register) does not break them.
+#[allow(dead_code)]
+pub fn reference(project: &str, rule: &str, target: &str) -> String {
+    let json: serde_json::Value = serde_json::from_str(&ok(&["report", project, "--format", "json"])).unwrap();
+    let threats = json["threats"].as_array().expect("the report lists threats");
+    threats
+        .iter()
+        .find(|t| t["rule"] == rule && t["target"]["key"] == target)
+        .and_then(|t| t["reference"].as_str())
+        .unwrap_or_else(|| panic!("no {rule} on {target} in {project}"))
+        .to_owned()
+}
+
 /// A path as a `&str` argument.
 pub fn arg(p: &Path) -> &str {
     p.to_str().expect("test paths are UTF-8")
