@@ -16,9 +16,10 @@ pub(crate) fn rule_dirs(model: &Path, opts: &RuleOpts) -> Vec<PathBuf> {
     dirs
 }
 
-/// Loads the library; rule warnings go to standard error, rule errors stop the command.
-pub(crate) fn library(dirs: &[PathBuf]) -> Result<Library, Failure> {
-    let (library, diagnostics) = yaml::rules::load_library(dirs)?;
+/// Loads the library (the built-in rules unless `builtin` is false, then the files of
+/// `dirs`); rule warnings go to standard error, rule errors stop the command.
+pub(crate) fn library(dirs: &[PathBuf], builtin: bool) -> Result<Library, Failure> {
+    let (library, diagnostics) = yaml::rules::load_library_from(dirs, builtin)?;
     if !diagnostics.is_empty() {
         eprint!("{}", render::diagnostics_text(&diagnostics));
     }
@@ -31,7 +32,7 @@ pub(crate) fn library(dirs: &[PathBuf]) -> Result<Library, Failure> {
 
 pub fn analyze(file: &Path, opts: &RuleOpts, format: RegisterFormat, limits: &Limits) -> Outcome {
     let model = read_model(file, limits)?;
-    let library = library(&rule_dirs(file, opts))?;
+    let library = library(&rule_dirs(file, opts), opts.builtin())?;
     let analysis = if is_project_path(file) {
         super::lifecycle::open(file)?.analyze(&library)?
     } else {

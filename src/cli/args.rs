@@ -97,12 +97,23 @@ pub enum RegisterFormat {
     Csv,
 }
 
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct RuleOpts {
     /// Also load the rule files in this folder (repeatable). A `rules/` folder next to the
     /// model is loaded too. A user rule with a built-in rule's id replaces it.
     #[arg(long = "rules", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
+    /// Leave the built-in rules out: only the rule files of `--rules` (and of a `rules/`
+    /// folder next to the model) are used.
+    #[arg(long = "no-builtin-rules")]
+    pub no_builtin: bool,
+}
+
+impl RuleOpts {
+    /// Whether the built-in rules are part of the library.
+    pub fn builtin(&self) -> bool {
+        !self.no_builtin
+    }
 }
 
 #[derive(Debug, Subcommand)]

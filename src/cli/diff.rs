@@ -17,7 +17,7 @@ pub fn run(
     // Both sides are judged by the same rules: the built-in ones and those of NEW's folder.
     let file = new.rsplit_once("@baseline").map_or(new, |(f, _)| f);
     let file = file.strip_prefix("git:").and_then(|r| r.split_once(':')).map_or(file, |(_, p)| p);
-    let library = super::analyze::library(&super::analyze::rule_dirs(Path::new(file), rules))?;
+    let library = super::analyze::library(&super::analyze::rule_dirs(Path::new(file), rules), rules.builtin())?;
     let (a, at) = crate::workflow::load_version(old, &library, limits).map_err(Failure::input)?;
     let (b, bt) = crate::workflow::load_version(new, &library, limits).map_err(Failure::input)?;
     let d = crate::workflow::diff_versions((old, &a, &at), (new, &b, &bt), &library);

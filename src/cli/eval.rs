@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 pub fn eval(dir: &Path, thresholds: Option<&Path>, format: TextOrJson, rules: &RuleOpts, limits: &Limits) -> Outcome {
-    let library = super::analyze::library(&rules.dirs)?;
+    let library = super::analyze::library(&rules.dirs, rules.builtin())?;
     let thresholds: Option<Thresholds> = thresholds.map(yaml::read_small).transpose().map_err(Failure::input)?;
     let scores = crate::workflow::evaluate(dir, &library, limits).map_err(Failure::input)?;
     let total = Score::total(&scores);

@@ -63,7 +63,7 @@ fn finish(out: &Path, imported: Imported, force: bool, format: TextOrJson) -> Ou
     // analysis here, so that the project opens with its threats.
     if imported.model.threats.is_empty() {
         let mut project = lifecycle::open(out)?;
-        let library = analyze::library(&analyze::rule_dirs(out, &super::args::RuleOpts { dirs: Vec::new() }))?;
+        let library = analyze::library(&analyze::rule_dirs(out, &super::args::RuleOpts::default()), true)?;
         project.analyze(&library)?;
     }
     show(&imported.report, format)?;
@@ -74,7 +74,7 @@ fn finish(out: &Path, imported: Imported, force: bool, format: TextOrJson) -> Ou
 /// Merges an OpenAPI import into an existing project file and prints what changed.
 fn merge_into(into: &Path, mut imported: Imported, specs: &[PathBuf], format: TextOrJson) -> Outcome {
     let mut project = lifecycle::open(into)?;
-    let library = analyze::library(&analyze::rule_dirs(into, &super::args::RuleOpts { dirs: Vec::new() }))?;
+    let library = analyze::library(&analyze::rule_dirs(into, &super::args::RuleOpts::default()), true)?;
     let before = project.document()?;
     let merged = openapi::merge(&before, &imported.model).map_err(Failure::input)?;
     for s in specs {

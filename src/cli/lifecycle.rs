@@ -383,7 +383,7 @@ pub fn check(
         workflow::check_project(&project, &opts)?
     } else {
         let model = super::read_model(file, limits)?;
-        let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
+        let library = super::analyze::library(&super::analyze::rule_dirs(file, rules), rules.builtin())?;
         workflow::check_document(&model, &library, &opts)
     };
     match format {

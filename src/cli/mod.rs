@@ -340,7 +340,7 @@ fn validate(path: &Path, format: TextOrJson, limits: &Limits) -> Outcome {
 /// its threats get their content back from the rules.
 pub(crate) fn create_project(path: &Path, model: &Model, force: bool) -> Result<(), Failure> {
     let who = lifecycle::who()?;
-    let library = || analyze::library(&analyze::rule_dirs(path, &args::RuleOpts { dirs: Vec::new() }));
+    let library = || analyze::library(&analyze::rule_dirs(path, &args::RuleOpts::default()), true);
     if force && path.exists() {
         let mut project = lifecycle::open(path)?;
         if project.rules_version()?.is_some() || !model.threats.is_empty() {

@@ -12,11 +12,11 @@ fn input(file: &Path, rules: &RuleOpts, limits: &Limits) -> Result<report::Input
     if is_project_path(file) {
         let project = Project::open_read_only(file)?;
         // The changes since the baseline are judged by the rules `diff` would use.
-        let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
+        let library = super::analyze::library(&super::analyze::rule_dirs(file, rules), rules.builtin())?;
         return crate::workflow::report_input(&project, &library).map_err(Failure::input);
     }
     let (name, text, model) = model_file(file, limits)?;
-    let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
+    let library = super::analyze::library(&super::analyze::rule_dirs(file, rules), rules.builtin())?;
     crate::workflow::report_input_yaml(&name, &text, &model, &library).map_err(Failure::input)
 }
 
@@ -84,7 +84,7 @@ pub fn report(
 pub fn verify(report_path: &Path, file: &Path, rules: &RuleOpts, limits: &Limits) -> Outcome {
     let bytes = std::fs::read(report_path)
         .map_err(|e| Failure::input(format!("{}: cannot read: {e}", report_path.display())))?;
-    let library = super::analyze::library(&super::analyze::rule_dirs(file, rules))?;
+    let library = super::analyze::library(&super::analyze::rule_dirs(file, rules), rules.builtin())?;
     let checked = if is_project_path(file) {
         let project = Project::open_read_only(file)?;
         crate::workflow::verify_report(&bytes, &crate::workflow::ReportSource::Project(&project), &library)

@@ -9,7 +9,7 @@ use std::fmt::Write;
 pub fn run(cmd: RulesCommand) -> Outcome {
     match cmd {
         RulesCommand::List { rules, format } => {
-            let library = super::analyze::library(&rules.dirs)?;
+            let library = super::analyze::library(&rules.dirs, rules.builtin())?;
             match format {
                 TextOrJson::Text => {
                     let mut out = String::new();
@@ -35,7 +35,7 @@ pub fn run(cmd: RulesCommand) -> Outcome {
             }
         }
         RulesCommand::Show { id, rules } => {
-            let library = super::analyze::library(&rules.dirs)?;
+            let library = super::analyze::library(&rules.dirs, rules.builtin())?;
             let Some(r) = library.get(&id) else {
                 let ids: Vec<&str> = library.rules.iter().map(|r| r.rule.id.as_str()).collect();
                 let hint = crate::model::suggest(&id, ids).map(|s| format!("; did you mean {s}?")).unwrap_or_default();

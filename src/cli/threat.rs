@@ -63,7 +63,7 @@ pub fn run(cmd: ThreatCommand) -> Outcome {
             let mut p = project(&file)?;
             let o = Override { likelihood, impact, reason, by: p.user().to_owned() };
             let model = p.load_model()?;
-            let library = super::analyze::library(&rules.dirs)?;
+            let library = super::analyze::library(&rules.dirs, rules.builtin())?;
             // The override and the re-ranking it causes are one action.
             let (t, _) = p.override_ranking(&reference, &o, &model, &library)?;
             print(&render::threat_text(&t))

@@ -124,7 +124,13 @@ pub fn assemble(texts: &[RuleText]) -> (Library, Vec<Diagnostic>) {
 
 /// The built-in library plus every rule folder given (in order).
 pub fn load_library(dirs: &[PathBuf]) -> Result<(Library, Vec<Diagnostic>), super::Error> {
-    let mut texts = builtin_texts();
+    load_library_from(dirs, true)
+}
+
+/// [`load_library`], with the built-in rules left out when `builtin` is false (a team's
+/// own rule set alone, or a small fixture set for tests).
+pub fn load_library_from(dirs: &[PathBuf], builtin: bool) -> Result<(Library, Vec<Diagnostic>), super::Error> {
+    let mut texts = if builtin { builtin_texts() } else { Vec::new() };
     for d in dirs {
         texts.extend(user_texts(d)?);
     }
