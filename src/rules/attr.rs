@@ -178,6 +178,12 @@ fn store<'a>(f: &'a Facts<'_>, i: usize) -> &'a DataStore {
 fn flow<'a>(f: &'a Facts<'_>, i: usize) -> &'a Flow {
     &f.model.flows[i]
 }
+/// Whether a flow carries a sensitive asset its receiver does not need (data minimisation).
+fn unneeded_sensitive(f: &Facts<'_>, fl: &Flow) -> bool {
+    fl.not_needed
+        .iter()
+        .any(|k| f.model.data_assets.iter().any(|a| &a.key == k && crate::graph::facts::is_sensitive(a)))
+}
 fn api<'a>(f: &'a Facts<'_>, i: usize) -> &'a ApiEntry {
     &f.model.apis[i]
 }
@@ -214,6 +220,7 @@ pub static ELEMENT_FACTS: &[Attr] = &[
     attr!(derived "element", AttrType::Word(ELEMENT_KINDS), "What kind of element it is.", |f, i| Val::Word(f.elements[i].kind().as_str())),
     attr!(derived "flows_in", AttrType::Num, "Number of flows into it.", |f, i| Val::Num(f.element(i).flows_in.len() as u64)),
     attr!(derived "flows_out", AttrType::Num, "Number of flows out of it.", |f, i| Val::Num(f.element(i).flows_out.len() as u64)),
+    attr!(derived "sends_unneeded_sensitive", AttrType::Bool, "A flow out of it carries a sensitive asset its receiver does not need (`not_needed`).", |f, i| Val::Bool(f.element(i).flows_out.iter().any(|&j| unneeded_sensitive(f, flow(f, j))))),
 ];
 
 pub static ENTITY: &[Attr] = &[
@@ -406,10 +413,7 @@ pub static FLOW: &[Attr] = &[
     ),
     attr!("signed", AttrType::Bool, "Messages are signed.", |f, i| b(flow(f, i).signed)),
     attr!(derived "sends_unneeded_sensitive", AttrType::Bool, "Some sensitive asset it carries is in `not_needed`.", |f, i| {
-        let fl = flow(f, i);
-        Val::Bool(fl.not_needed.iter().any(|k| {
-            f.model.data_assets.iter().any(|a| &a.key == k && crate::graph::facts::is_sensitive(a))
-        }))
+        Val::Bool(unneeded_sensitive(f, flow(f, i)))
     }),
     attr!("bidirectional", AttrType::Bool, "Data moves both ways.", |f, i| Val::Bool(flow(f, i).bidirectional)),
     attr!(derived "encrypted", AttrType::Bool, "Encrypted in transit: from `encryption`, else from the protocol (https yes, http no).", |f, i| b(flow_encrypted(flow(f, i)))),
