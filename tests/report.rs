@@ -152,7 +152,7 @@ fn pdf_of_every_example_reads_back_whole() {
         let fingerprint = json["evidence"]["fingerprint"].as_str().unwrap();
         assert!(text.contains(fingerprint), "{name}: fingerprint missing");
         let refs = refs_of(&json);
-        assert!(refs.len() > 20, "{name}: {} threats", refs.len());
+        assert!(refs.len() >= 15, "{name}: {} threats", refs.len());
         for r in &refs {
             assert!(text.contains(r.as_str()), "{name}: {r} missing from the PDF");
         }
@@ -439,7 +439,7 @@ fn csv_is_ready_for_issue_trackers() {
     assert_eq!(&headers[2], "Priority");
     assert_eq!(&headers[3], "Labels");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert!(rows.len() > 20, "{} rows", rows.len());
+    assert!(rows.len() >= 15, "{} rows", rows.len());
     for r in &rows {
         assert!(["Highest", "High", "Medium", "Low"].contains(&&r[2]));
         for cell in r.iter() {

@@ -41,6 +41,7 @@ impl Library {
         let mut user_rules = 0usize;
         // Built-ins first, so that users' files can replace them.
         let (builtin, user): (Vec<Source>, Vec<Source>) = sources.into_iter().partition(|s| s.builtin);
+        let with_builtins = !builtin.is_empty();
         for s in builtin.into_iter().chain(user) {
             for id in s.disable {
                 disable.push((id, s.name.clone()));
@@ -93,7 +94,10 @@ impl Library {
             }
         }
         disabled.sort();
-        let version = if user_rules == 0 && disabled.is_empty() {
+        let version = if !with_builtins {
+            // No built-in rule is in it: its version names none (the files are the user's).
+            format!("{} without built-in rules, {user_rules} user rule(s)", env!("CARGO_PKG_VERSION"))
+        } else if user_rules == 0 && disabled.is_empty() {
             BUILTIN_VERSION.to_owned()
         } else {
             format!("{BUILTIN_VERSION} with {user_rules} user rule(s), {} disabled", disabled.len())
