@@ -84,10 +84,10 @@ export const config = {
     for (const [what, p] of [["app", app], ["tauri-driver", driverBin], ["command line", cli]]) {
       if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}: build it first (see README)`);
     }
-    // Large projects for the performance spec (500, 1,000 elements; 3,200 elements for a
+    // Large projects for the performance spec (500, 1,000 elements; 4,600 elements for a
     // register of about 10,000 threats), made and analysed by the CLI.
     const files = process.env.THREATWRIGHT_E2E_DIR;
-    for (const n of [500, 1000, 3800]) {
+    for (const n of [500, 1000, 4600]) {
       const yaml = path.join(work, `gen${n}.yaml`);
       const db = path.join(files, `gen${n}.twdb`);
       for (const args of [["gen", "--elements", String(n), "-o", yaml], ["new", db, "--from", yaml], ["analyze", db, "--format", "json"]]) {
