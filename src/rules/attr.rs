@@ -182,7 +182,8 @@ fn flow<'a>(f: &'a Facts<'_>, i: usize) -> &'a Flow {
 fn unneeded_sensitive(f: &Facts<'_>, fl: &Flow) -> bool {
     fl.not_needed
         .iter()
-        .any(|k| f.model.data_assets.iter().any(|a| &a.key == k && crate::graph::facts::is_sensitive(a)))
+        .filter_map(|k| f.asset_index(k.as_str()))
+        .any(|a| crate::graph::facts::is_sensitive(f.asset(a)))
 }
 fn api<'a>(f: &'a Facts<'_>, i: usize) -> &'a ApiEntry {
     &f.model.apis[i]
