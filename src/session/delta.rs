@@ -122,8 +122,8 @@ pub(super) fn hasher() -> foldhash::quality::FoldHasher<'static> {
     foldhash::quality::FixedState::with_seed(0x7477).build_hasher()
 }
 
-/// Hashes a JSON value as its text, written into the hasher without building the text.
-pub(super) fn hash_json(h: &mut foldhash::quality::FoldHasher<'static>, v: &serde_json::Value) {
+/// Hashes a value as its JSON text, written into the hasher without building the text.
+pub(super) fn hash_json<T: Serialize + ?Sized>(h: &mut foldhash::quality::FoldHasher<'static>, v: &T) {
     struct Writer<'h>(&'h mut foldhash::quality::FoldHasher<'static>);
     impl std::io::Write for Writer<'_> {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -148,12 +148,12 @@ impl Fingerprint for MitigationRow {
     }
 }
 
-/// Every field, through its JSON (questions are few, and hashed only when a view is sent).
+/// Every field, through its JSON, streamed into the hasher.
 impl Fingerprint for QuestionView {
     fn fingerprint(&self) -> u64 {
         use std::hash::Hasher;
         let mut h = hasher();
-        hash_json(&mut h, &serde_json::to_value(self).unwrap_or_default());
+        hash_json(&mut h, self);
         h.finish()
     }
 }
