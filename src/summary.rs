@@ -124,7 +124,11 @@ pub fn summarize(model: &Model) -> Summary {
             name: b.map_or(key.as_str(), |b| b.display_name()).to_owned(),
             detail: join([
                 b.and_then(|b| b.kind).map(|k| k.to_string()),
-                b.and_then(|b| b.trust).map(|t| format!("trust {t}")),
+                b.and_then(|b| match (b.trust, b.effective_trust()) {
+                    (Some(t), _) => Some(format!("trust {t}")),
+                    (None, Some(t)) => Some(format!("trust {t} (from its kind)")),
+                    (None, None) => None,
+                }),
             ]),
             elements: by_boundary.remove(key).unwrap_or_default(),
             children: tree.children_of(key).iter().map(|c| node(tree, boundaries, by_boundary, c)).collect(),

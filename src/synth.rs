@@ -38,111 +38,24 @@ fn keys<const N: usize>(ks: [&str; N]) -> Vec<Key> {
 }
 
 fn process(k: String, name: String, kind: ProcessKind) -> Process {
-    Process {
-        key: key(k),
-        id: None,
-        name: Some(name),
-        description: None,
-        owner: None,
-        kind: Some(kind),
-        technology: None,
-        internet_facing: None,
-        authentication: None,
-        authorization: None,
-        rate_limited: None,
-        rate_limit_per_minute: None,
-        max_request_bytes: None,
-        paginates_results: None,
-        input_validation: None,
-        output_encoding: None,
-        response_filtering: None,
-        parameterized_queries: None,
-        logging: None,
-        monitoring: None,
-        secrets_storage: None,
-        key_rotation: None,
-        least_privilege: None,
-        fetches_user_urls: None,
-        egress_filtering: None,
-        validates_webhook_signatures: None,
-        sensitive_business_flows: None,
-        anti_automation: None,
-        cors: None,
-        security_headers: None,
-        verbose_errors: None,
-        hardened: None,
-        log_redaction: None,
-        property_allowlist: None,
-        outbound_timeouts: None,
-        attempt_limits: None,
-        step_up: None,
-        shared_credentials: None,
-        tenant_source: None,
-        parses_uploads: None,
-        upload_checks: None,
-        sandboxed: None,
-        metadata_service: None,
-        impersonation_attributed: None,
-        tags: BTreeSet::new(),
-        position: None,
-        size: None,
-    }
+    Process { key: key(k), name: Some(name), kind: Some(kind), ..Process::default() }
 }
 
 fn store(k: String, name: String, kind: StoreKind, holds: &str) -> DataStore {
-    DataStore {
-        key: key(k),
-        id: None,
-        name: Some(name),
-        description: None,
-        owner: None,
-        kind: Some(kind),
-        technology: None,
-        stores: keys([holds]),
-        encrypted_at_rest: None,
-        access_control: None,
-        backups: None,
-        retention_days: None,
-        disposal: None,
-        publicly_accessible: None,
-        append_only: None,
-        tenant_isolation: None,
-        tags: BTreeSet::new(),
-        position: None,
-        size: None,
-    }
+    DataStore { key: key(k), name: Some(name), kind: Some(kind), stores: keys([holds]), ..DataStore::default() }
 }
 
 fn boundary(k: String, name: String, kind: BoundaryKind, trust: BoundaryTrust, members: Vec<Key>) -> Boundary {
-    Boundary {
-        key: key(k),
-        id: None,
-        name: Some(name),
-        description: None,
-        kind: Some(kind),
-        trust: Some(trust),
-        parent: None,
-        members,
-        tags: BTreeSet::new(),
-        position: None,
-        size: None,
-    }
+    Boundary { key: key(k), name: Some(name), kind: Some(kind), trust: Some(trust), members, ..Boundary::default() }
 }
 
 fn asset(k: &str, name: &str, class: Classification, cats: &[DataCategory]) -> DataAsset {
     DataAsset {
         key: Key::from(k),
-        id: None,
         name: Some(name.to_owned()),
-        description: None,
-        owner: None,
         classification: Some(class),
         categories: cats.iter().copied().collect(),
-        confidentiality: None,
-        integrity: None,
-        availability: None,
-        purpose: None,
-        tags: BTreeSet::new(),
+        ..DataAsset::default()
     }
 }
 
@@ -177,15 +90,9 @@ pub fn api_platform(elements: usize, seed: u64) -> Model {
     for g in 0..groups {
         let client = ExternalEntity {
             key: key(format!("client-{g}")),
-            id: None,
             name: Some(format!("Client {g}")),
-            description: None,
-            owner: None,
             trust: Some(if rng.flip(0.5) { TrustLevel::Anonymous } else { TrustLevel::AuthenticatedUser }),
-            vendor: None,
-            tags: BTreeSet::new(),
-            position: None,
-            size: None,
+            ..ExternalEntity::default()
         };
         internet_members.push(client.key.clone());
         m.external_entities.push(client);
@@ -397,20 +304,14 @@ pub fn api_platform(elements: usize, seed: u64) -> Model {
             let authenticated = rng.flip(0.6) && !(anonymous_client && name == "client-call");
             m.flows.push(Flow {
                 key: key(format!("{name}-{g}")),
-                id: None,
                 name: Some(format!("{} {g}", capitalize(&name.replace('-', " ")))),
-                description: None,
                 from: key(from),
                 to: key(to),
-                bidirectional: false,
                 protocol: Some(protocol),
-                port: None,
                 encryption: Some(encryption),
                 authentication: Some(if authenticated { Authentication::Jwt } else { Authentication::None }),
-                signed: None,
                 carries: carries.iter().map(|c| Key::from(*c)).collect(),
-                not_needed: Vec::new(),
-                tags: BTreeSet::new(),
+                ..Flow::default()
             });
         }
     }

@@ -118,6 +118,9 @@ impl Fill {
         self.some()
             .then(|| Size { width: 1.0 + (self.next() % 500) as f64, height: 0.5 + (self.next() % 300) as f64 / 3.0 })
     }
+    fn limit(&mut self) -> Option<Limit> {
+        self.some().then(|| if self.next().is_multiple_of(4) { Limit::Unlimited } else { Limit::At(self.next() / 2) })
+    }
     fn keys(&mut self, from: &[Key]) -> Vec<Key> {
         from.iter().filter(|_| self.next().is_multiple_of(3)).cloned().collect()
     }
@@ -158,6 +161,7 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
             integrity: f.pick(Need::ALL),
             availability: f.pick(Need::ALL),
             purpose: f.text(t),
+            lifetime_minutes: f.limit(),
             tags: f.tags(t),
         })
         .collect();
@@ -179,7 +183,11 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
                 attestations: f.set(Attestation::ALL),
                 data_processing_agreement: f.opt_bool(),
                 responses_validated: f.opt_bool(),
+                data_location: f.text(t),
+                retention_days: f.some().then(|| f.next() as u32),
+                deletion_path: f.opt_bool(),
             }),
+            embedded_secret: f.opt_bool(),
             tags: f.tags(t),
             position: f.position(),
             size: f.size(),
@@ -200,7 +208,8 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
             authorization: f.some().then(|| f.set(&Authorization::ALL[1..])),
             rate_limited: Some(true),
             rate_limit_per_minute: f.some().then(|| f.next() as u32),
-            max_request_bytes: f.some().then(|| 1 + f.next() / 2),
+            max_request_bytes: f.limit().map(|l| if l == Limit::At(0) { Limit::At(1) } else { l }),
+            max_page_size: f.limit().map(|l| if l == Limit::At(0) { Limit::At(1) } else { l }),
             paginates_results: f.opt_bool(),
             input_validation: f.opt_bool(),
             output_encoding: f.opt_bool(),
@@ -232,6 +241,35 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
             sandboxed: f.opt_bool(),
             metadata_service: f.pick(MetadataService::ALL),
             impersonation_attributed: f.opt_bool(),
+            // Entities stated only for a parser that parses XML: anything else contradicts.
+            parses_xml: Some(true),
+            xml_external_entities: f.opt_bool(),
+            identity_from_headers: f.opt_bool(),
+            network_isolation: f.pick(NetworkIsolation::ALL),
+            instance_role: f.pick(InstanceRole::ALL),
+            webhook_replay_protection: f.opt_bool(),
+            session: f.some().then(|| SessionControls {
+                mfa: f.pick(Mfa::ALL),
+                csrf_protection: f.opt_bool(),
+                lifetime_minutes: f.limit(),
+                idle_timeout_minutes: f.limit(),
+            }),
+            graphql: f.some().then(|| GraphqlLimits {
+                max_depth: f.limit(),
+                max_cost: f.limit(),
+                batching: f.pick(Batching::ALL),
+                introspection: f.opt_bool(),
+            }),
+            // Anonymous access only: other access would contradict `authentication: none`.
+            operations: (0..f.below(3))
+                .map(|_| Operation {
+                    route: format!("/r{} {}", f.below(9), f.text(t).unwrap_or_default()),
+                    access: f.some().then_some(Access::Anonymous),
+                    authorization: f.some().then(|| f.set(&Authorization::ALL[1..])),
+                    admin: f.opt_bool(),
+                    changes_state: f.opt_bool(),
+                })
+                .collect(),
             tags: f.tags(t),
             position: f.position(),
             size: f.size(),
@@ -302,13 +340,16 @@ fn build(seed: u64, texts: Vec<String>, n: [usize; 7]) -> Model {
                 encryption: f.pick(Encryption::ALL),
                 authentication: f.pick(Authentication::ALL),
                 signed: f.opt_bool(),
+                credentials_in: f.pick(CredentialPlace::ALL),
                 carries: f.keys(&ak),
+                returns: f.keys(&ak),
                 not_needed: Vec::new(),
                 tags: f.tags(t),
             })
             .collect();
         for fl in &mut m.flows {
-            fl.not_needed = fl.carries.iter().filter(|_| f.some()).cloned().collect();
+            let moved: BTreeSet<&Key> = fl.carries.iter().chain(&fl.returns).collect();
+            fl.not_needed = moved.into_iter().filter(|_| f.some()).cloned().collect();
         }
     }
     m.apis = apik

@@ -104,13 +104,28 @@ pub struct FlowFacts {
     pub crossed: Vec<Key>,
     pub from_trust: Option<TrustRank>,
     pub to_trust: Option<TrustRank>,
-    /// Data assets carried (indices into `model.data_assets`, sorted).
+    /// Data assets on the wire either way: carried and returned (indices into
+    /// `model.data_assets`, sorted).
     pub assets: Vec<usize>,
+    /// Data assets carried from `from` to `to` (sorted).
+    pub carried: Vec<usize>,
+    /// Data assets returned from `to` to `from` (sorted).
+    pub returned: Vec<usize>,
     /// The flow's ends resolve to elements.
     pub resolved: bool,
 }
 
 impl FlowFacts {
+    /// Data assets the receiving end (`to`) gets.
+    pub fn to_receives(&self) -> &[usize] {
+        &self.carried
+    }
+
+    /// Data assets the sending end (`from`) gets back.
+    pub fn from_receives(&self) -> &[usize] {
+        &self.returned
+    }
+
     pub fn crosses_boundary(&self) -> bool {
         !self.crossed.is_empty()
     }
@@ -196,7 +211,7 @@ impl<'m> Facts<'m> {
             asset_index.entry(a.key.as_str()).or_insert(i);
         }
         let boundary_trust: HashMap<&str, BoundaryTrust> =
-            model.boundaries.iter().filter_map(|b| Some((b.key.as_str(), b.trust?))).collect();
+            model.boundaries.iter().filter_map(|b| Some((b.key.as_str(), b.effective_trust()?))).collect();
         let boundary_index: HashMap<&'m str, usize> =
             model.boundaries.iter().enumerate().map(|(i, b)| (b.key.as_str(), i)).collect();
 
@@ -227,8 +242,15 @@ impl<'m> Facts<'m> {
         let mut ff = Vec::with_capacity(model.flows.len());
         for (i, f) in model.flows.iter().enumerate() {
             let (from, to) = (index.get(f.from.as_str()).copied(), index.get(f.to.as_str()).copied());
-            let assets = sorted_indices(f.carries.iter().filter_map(|k| asset_index.get(k.as_str()).copied()));
-            let mut facts = FlowFacts { assets, from, to, ..FlowFacts::default() };
+            let lookup =
+                |keys: &[Key]| sorted_indices(keys.iter().filter_map(|k| asset_index.get(k.as_str()).copied()));
+            let (carried, returned) = (lookup(&f.carries), lookup(&f.returns));
+            let assets = if returned.is_empty() {
+                carried.clone()
+            } else {
+                sorted_indices(carried.iter().chain(&returned).copied())
+            };
+            let mut facts = FlowFacts { assets, carried, returned, from, to, ..FlowFacts::default() };
             if let (Some(a), Some(b)) = (from, to) {
                 facts.resolved = true;
                 ef[a].flows_out.push(i);
@@ -373,14 +395,20 @@ impl<'m> Facts<'m> {
         self.element_facts.iter().filter(|f| f.stored.binary_search(&asset).is_ok()).count()
     }
 
+    /// Whether the element receives the asset: carried by a flow into it, or returned
+    /// on a flow out of it.
+    pub fn receives_asset(&self, element: usize, asset: usize) -> bool {
+        let ef = &self.element_facts[element];
+        ef.flows_in.iter().any(|&fi| self.flow_facts[fi].to_receives().binary_search(&asset).is_ok())
+            || ef.flows_out.iter().any(|&fi| self.flow_facts[fi].from_receives().binary_search(&asset).is_ok())
+    }
+
     /// Number of third-party vendors that receive the asset on a flow.
     pub fn asset_vendor_count(&self, asset: usize) -> usize {
-        self.elements
-            .iter()
-            .zip(&self.element_facts)
-            .filter(|(e, f)| {
-                matches!(e, ElementRef::ExternalEntity(x) if x.trust == Some(TrustLevel::ThirdPartyVendor))
-                    && f.flows_in.iter().any(|&fi| self.flow_facts[fi].assets.binary_search(&asset).is_ok())
+        (0..self.elements.len())
+            .filter(|&i| {
+                matches!(self.elements[i], ElementRef::ExternalEntity(x) if x.trust == Some(TrustLevel::ThirdPartyVendor))
+                    && self.receives_asset(i, asset)
             })
             .count()
     }

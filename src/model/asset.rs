@@ -1,14 +1,14 @@
 //! Data assets: the information that flows carry and stores hold.
 
 use super::key::Key;
-use super::props::{Classification, DataCategory, Need};
+use super::props::{Classification, DataCategory, Limit, Need};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// A kind of data the system handles (card numbers, access tokens, order history...).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataAsset {
     pub key: Key,
@@ -31,6 +31,10 @@ pub struct DataAsset {
     pub integrity: Option<Need>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<Need>,
+    /// For credentials and tokens: how long one stays valid, in minutes (`unlimited` when
+    /// it never expires).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_minutes: Option<Limit>,
     /// Why the data is needed (purpose limitation, GDPR Art. 5(1)(b)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,

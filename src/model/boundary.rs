@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 /// A trust boundary. Membership is listed on the boundary; nesting is stated on the
 /// inner boundary (`parent`). An element belongs to the innermost boundary listing it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Boundary {
     pub key: Key,
@@ -38,4 +38,12 @@ pub struct Boundary {
     pub position: Option<Position>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
+}
+
+impl Boundary {
+    /// The trust rules use: the stated one, else the one its kind implies
+    /// ([`BoundaryKind::implied_trust`]).
+    pub fn effective_trust(&self) -> Option<BoundaryTrust> {
+        self.trust.or_else(|| self.kind.and_then(BoundaryKind::implied_trust))
+    }
 }

@@ -37,11 +37,82 @@ pub struct Vendor {
     /// Responses from the vendor's API are validated (schema, size, types) before use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses_validated: Option<bool>,
+    /// Where the vendor keeps the data it receives: countries or regions, as the contract
+    /// states them (e.g. "EU (Frankfurt, Dublin)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_location: Option<String>,
+    /// How long the vendor keeps the data it receives, in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
+    /// There is a way to have the vendor delete a person's data on request (an API call,
+    /// a documented process), so erasure requests reach the vendor too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_path: Option<bool>,
+}
+
+/// An operation or group of routes of a process whose access differs from the rest of it
+/// (anonymous routes, admin functions, optional login).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// The route or group as people name it: `GET /orders/{id}`, `/admin/*`, `login`.
+    pub route: String,
+    /// Who may call it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<Access>,
+    /// Authorization checks on it (`[none]` when there are none); unstated means the
+    /// process's own `authorization`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<BTreeSet<Authorization>>,
+    /// An administrative function: user or role management, configuration, staff-only
+    /// actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<bool>,
+    /// It changes state (creates, updates, deletes, sends, pays), rather than only reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_state: Option<bool>,
+}
+
+/// Sign-in and session controls of a process people sign in to.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionControls {
+    /// Multi-factor authentication at sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<Mfa>,
+    /// Requests that change state with a session cookie are protected against cross-site
+    /// request forgery (SameSite cookies, anti-forgery tokens, origin checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csrf_protection: Option<bool>,
+    /// Longest a session lasts after sign-in, in minutes (`unlimited` when it never ends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_minutes: Option<Limit>,
+    /// A session ends after this many idle minutes (`unlimited` when it never idles out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_minutes: Option<Limit>,
+}
+
+/// Limits of a GraphQL endpoint.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GraphqlLimits {
+    /// Deepest query accepted (`unlimited` when depth is not limited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_depth: Option<Limit>,
+    /// Largest computed query cost or complexity accepted (`unlimited` when not computed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cost: Option<Limit>,
+    /// Several operations (arrays or aliases) in one request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batching: Option<Batching>,
+    /// Introspection is enabled in production.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<bool>,
 }
 
 /// Someone or something outside the system that talks to it: clients, partners,
 /// operators, third-party APIs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExternalEntity {
     pub key: Key,
@@ -60,6 +131,10 @@ pub struct ExternalEntity {
     /// Vendor facts, for third-party vendors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<Vendor>,
+    /// The client ships with a secret built in (an API key or client secret inside a
+    /// mobile app, a single-page app or a desktop binary), which anyone can extract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedded_secret: Option<bool>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub tags: BTreeSet<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,7 +144,7 @@ pub struct ExternalEntity {
 }
 
 /// Running code: API gateways, services, workers, functions, webhook receivers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Process {
     pub key: Key,
@@ -103,9 +178,13 @@ pub struct Process {
     /// The rate limit, in requests per minute per client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_per_minute: Option<u32>,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted, in bytes (`unlimited` when nothing bounds it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_request_bytes: Option<u64>,
+    pub max_request_bytes: Option<Limit>,
+    /// Most items one response returns (page size cap; `unlimited` when a caller can ask
+    /// for everything).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_page_size: Option<Limit>,
     /// Collections are returned in pages of bounded size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paginates_results: Option<bool>,
@@ -208,6 +287,36 @@ pub struct Process {
     /// not only the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impersonation_attributed: Option<bool>,
+    /// Parses XML from callers or partners (SOAP, SAML, XML uploads, RSS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parses_xml: Option<bool>,
+    /// Its XML parser resolves DTDs and external entities (XXE); `false` when they are
+    /// disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xml_external_entities: Option<bool>,
+    /// Takes the caller's identity from headers an upstream (gateway, proxy, mesh) sets,
+    /// such as `X-User-Id`, instead of verifying a token itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_from_headers: Option<bool>,
+    /// What limits who can reach it on the network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_isolation: Option<NetworkIsolation>,
+    /// What the cloud role of its host may do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_role: Option<InstanceRole>,
+    /// Incoming webhooks are refused when replayed: a signed timestamp checked against a
+    /// short window, or event ids remembered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_replay_protection: Option<bool>,
+    /// Sign-in and session controls, for processes people sign in to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionControls>,
+    /// GraphQL limits, for processes serving GraphQL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql: Option<GraphqlLimits>,
+    /// Operations or route groups whose access differs from the rest of the process.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<Operation>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub tags: BTreeSet<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -217,7 +326,7 @@ pub struct Process {
 }
 
 /// Where data rests: databases, caches, buckets, queues, logs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataStore {
     pub key: Key,

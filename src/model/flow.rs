@@ -1,7 +1,7 @@
 //! Data flows: directed edges between elements, carrying data assets.
 
 use super::key::Key;
-use super::props::{Authentication, Encryption, Protocol};
+use super::props::{Authentication, CredentialPlace, Encryption, Protocol};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 /// Data moving from one element to another. Which boundaries it crosses is derived
 /// from the boundaries of its ends, never written by hand.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
     pub key: Key,
@@ -43,11 +43,18 @@ pub struct Flow {
     /// Messages are signed (e.g. webhook signatures, signed requests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<bool>,
-    /// Keys of the data assets carried.
+    /// Where the sender puts its credential in each request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials_in: Option<CredentialPlace>,
+    /// Keys of the data assets carried from `from` to `to`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carries: Vec<Key>,
-    /// Data assets it carries that its receiver does not need (data minimisation): keys
-    /// from `carries`.
+    /// Keys of the data assets that come back in the response, from `to` to `from`
+    /// (a lookup that returns a customer's record, a token endpoint's tokens).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<Key>,
+    /// Data assets it moves that their receiver does not need (data minimisation): keys
+    /// from `carries` or `returns`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_needed: Vec<Key>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]

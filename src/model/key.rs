@@ -13,8 +13,9 @@ use std::fmt;
 pub const MAX_KEY_LEN: usize = 64;
 
 /// A human key, unique in the model: letters, digits, `-`, `_` and `.`, starting with a
-/// letter or digit, at most 64 characters.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+/// letter or digit, at most 64 characters. The default (empty) key is only a placeholder
+/// for `..Default::default()` constructors; validation refuses it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 #[schemars(transparent)]
 pub struct Key(#[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))] pub String);

@@ -25,7 +25,10 @@ pub use asset::DataAsset;
 pub use boundary::Boundary;
 pub use diagnostic::{Code, Diagnostic, Location, Severity, suggest};
 pub use document::{FORMAT_VERSION, Item, Model, System, reference_order};
-pub use element::{DataStore, ElementKind, ElementRef, ExternalEntity, Position, Process, Size, Vendor};
+pub use element::{
+    DataStore, ElementKind, ElementRef, ExternalEntity, GraphqlLimits, Operation, Position, Process, SessionControls,
+    Size, Vendor,
+};
 pub use flow::Flow;
 pub use fragment::Fragment;
 pub use id::Section;

@@ -271,6 +271,82 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Who may call an operation (a route or group of routes).
+    Access {
+        /// Anyone, without signing in.
+        Anonymous = "anonymous",
+        /// Anyone; a signed-in caller gets more (optional login).
+        OptionalLogin = "optional-login",
+        /// Only callers who have signed in.
+        Authenticated = "authenticated",
+    }
+}
+
+vocabulary! {
+    /// Multi-factor authentication at sign-in.
+    Mfa {
+        /// Not offered.
+        None = "none",
+        /// Offered; each user chooses.
+        Optional = "optional",
+        /// Required of every user (one-time codes, push).
+        Required = "required",
+        /// Required, and resistant to phishing (FIDO2 / WebAuthn, smart cards).
+        PhishingResistant = "phishing-resistant",
+    }
+}
+
+vocabulary! {
+    /// Whether a GraphQL endpoint accepts several operations in one request.
+    Batching {
+        /// One operation per request.
+        Disabled = "disabled",
+        /// Several, up to a stated number that counts against the rate limit.
+        Limited = "limited",
+        /// Any number (aliases or arrays of queries bypass per-request limits).
+        Unlimited = "unlimited",
+    }
+}
+
+vocabulary! {
+    /// What limits who can reach a workload on the network, whatever the diagram shows.
+    NetworkIsolation {
+        /// Nothing: anything in the network can connect.
+        None = "none",
+        /// Network policies or security groups admit only its intended callers.
+        NetworkPolicy = "network-policy",
+        /// A service mesh with mutual TLS and per-service authorization policies.
+        ServiceMesh = "service-mesh",
+    }
+}
+
+vocabulary! {
+    /// What the cloud role attached to a workload's host may do.
+    InstanceRole {
+        /// No role is attached.
+        None = "none",
+        /// Scoped to what the workload needs.
+        LeastPrivilege = "least-privilege",
+        /// Broad permissions (administrator, wildcard actions or resources).
+        Broad = "broad",
+    }
+}
+
+vocabulary! {
+    /// Where a request carries its credential.
+    CredentialPlace {
+        /// A request header (Authorization, a custom header).
+        Header = "header",
+        /// A cookie.
+        Cookie = "cookie",
+        /// The request body.
+        Body = "body",
+        /// The URL's query string: written to access logs, proxies and browser history.
+        QueryString = "query-string",
+    }
+}
+
+vocabulary! {
     /// How a data store keeps tenants' records apart.
     TenantIsolation {
         /// Shared tables; the application adds the tenant filter to every query.
@@ -377,6 +453,10 @@ vocabulary! {
         Secrets = "secrets",
         /// Financial data (balances, transactions, bank accounts).
         Financial = "financial",
+        /// Business-confidential data: pricing, contracts, plans, unpublished results.
+        BusinessConfidential = "business-confidential",
+        /// Intellectual property: source code, designs, trained models, research.
+        IntellectualProperty = "intellectual-property",
     }
 }
 
@@ -409,6 +489,22 @@ vocabulary! {
         /// End-user devices.
         Device = "device",
         Other = "other",
+    }
+}
+
+impl BoundaryKind {
+    /// The trust a boundary of this kind has when it states none: what is on the
+    /// internet or on users' devices is untrusted; a DMZ, a partner's or a vendor's
+    /// environment low; an internal network or cloud account medium; a restricted zone
+    /// high. `other` implies nothing.
+    pub fn implied_trust(self) -> Option<BoundaryTrust> {
+        Some(match self {
+            BoundaryKind::Internet | BoundaryKind::Device => BoundaryTrust::Untrusted,
+            BoundaryKind::Dmz | BoundaryKind::Partner | BoundaryKind::Vendor => BoundaryTrust::Low,
+            BoundaryKind::Internal | BoundaryKind::CloudAccount => BoundaryTrust::Medium,
+            BoundaryKind::RestrictedZone => BoundaryTrust::High,
+            BoundaryKind::Other => return None,
+        })
     }
 }
 
@@ -446,5 +542,84 @@ vocabulary! {
         Active = "active",
         Deprecated = "deprecated",
         Retired = "retired",
+    }
+}
+
+/// A size or count limit: a whole number, or `unlimited` where nothing bounds it (rules
+/// compare `unlimited` as larger than any number).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Limit {
+    At(u64),
+    Unlimited,
+}
+
+impl Limit {
+    /// The limit as a number for comparisons: `unlimited` is `u64::MAX`.
+    pub fn as_number(self) -> u64 {
+        match self {
+            Limit::At(n) => n,
+            Limit::Unlimited => u64::MAX,
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::At(n) => write!(f, "{n}"),
+            Limit::Unlimited => f.write_str("unlimited"),
+        }
+    }
+}
+
+impl Serialize for Limit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Limit::At(n) => s.serialize_u64(*n),
+            Limit::Unlimited => s.serialize_str("unlimited"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Limit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Limit, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Limit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number or `unlimited`")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Limit, E> {
+                Ok(Limit::At(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Limit, E> {
+                u64::try_from(n)
+                    .map(Limit::At)
+                    .map_err(|_| E::custom("expected a whole number or `unlimited`, found a negative number"))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Limit, E> {
+                if s == "unlimited" {
+                    Ok(Limit::Unlimited)
+                } else {
+                    Err(E::custom(format!("expected a whole number or `unlimited`, found `{s}`")))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Limit {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Limit".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A whole number, or `unlimited` where nothing bounds it.",
+            "anyOf": [
+                {"type": "integer", "format": "uint64", "minimum": 0},
+                {"const": "unlimited"}
+            ]
+        })
     }
 }

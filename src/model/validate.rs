@@ -249,10 +249,11 @@ impl<'m> Validator<'m> {
             self.reference(&f.key, || format!("{}.from", base()), "from", &f.from, Want::Element);
             self.reference(&f.key, || format!("{}.to", base()), "to", &f.to, Want::Element);
             self.reference_list(&f.key, &base, "carries", &f.carries, Want::Asset);
+            self.reference_list(&f.key, &base, "returns", &f.returns, Want::Asset);
             for (j, k) in f.not_needed.iter().enumerate() {
-                if !f.carries.contains(k) {
+                if !f.carries.contains(k) && !f.returns.contains(k) {
                     let msg = format!(
-                        "`not_needed` names `{k}`, but flow `{}` does not carry it (add it to `carries`)",
+                        "`not_needed` names `{k}`, but flow `{}` neither carries nor returns it (add it to `carries` or `returns`)",
                         f.key
                     );
                     self.push(
@@ -460,6 +461,21 @@ impl<'m> Validator<'m> {
 
     fn check_properties(&mut self) {
         let m = self.model;
+        for (i, b) in m.boundaries.iter().enumerate() {
+            if let (None, Some(kind), Some(implied)) = (b.trust, b.kind, b.kind.and_then(BoundaryKind::implied_trust)) {
+                self.push(
+                    Diagnostic::new(
+                        Code::TrustFromKind,
+                        format!(
+                            "boundary `{}` states no `trust`; rules take `{implied}` from its kind `{kind}`",
+                            b.key
+                        ),
+                    )
+                    .at_path(format!("boundaries[{i}].kind"))
+                    .for_key(&b.key),
+                );
+            }
+        }
         for (i, p) in m.processes.iter().enumerate() {
             let base = format!("processes[{i}]");
             if p.rate_limited == Some(false) && p.rate_limit_per_minute.is_some() {
@@ -489,12 +505,65 @@ impl<'m> Validator<'m> {
                     );
                 }
             }
-            if p.max_request_bytes == Some(0) {
+            if p.max_request_bytes == Some(Limit::At(0)) {
                 self.contradiction(
                     format!("{base}.max_request_bytes"),
                     &p.key,
                     format!("process `{}` accepts requests of at most 0 bytes", p.key),
                 );
+            }
+            if p.max_page_size == Some(Limit::At(0)) {
+                self.contradiction(
+                    format!("{base}.max_page_size"),
+                    &p.key,
+                    format!("process `{}` returns at most 0 items per response", p.key),
+                );
+            }
+            if p.xml_external_entities.is_some() && p.parses_xml == Some(false) {
+                self.contradiction(
+                    format!("{base}.xml_external_entities"),
+                    &p.key,
+                    format!("process `{}` states how its XML parser treats entities but parses no XML", p.key),
+                );
+            }
+            if p.webhook_replay_protection == Some(true) && p.validates_webhook_signatures == Some(false) {
+                self.suspicious(
+                    format!("{base}.webhook_replay_protection"),
+                    &p.key,
+                    format!(
+                        "process `{}` refuses replayed webhooks but does not verify their signatures: a forged event needs no replay",
+                        p.key
+                    ),
+                );
+            }
+            for (j, op) in p.operations.iter().enumerate() {
+                if op.route.trim().is_empty() {
+                    self.contradiction(
+                        format!("{base}.operations[{j}].route"),
+                        &p.key,
+                        format!("process `{}`: operation {} has an empty `route`", p.key, j + 1),
+                    );
+                }
+                if op.access.is_some_and(|a| a != Access::Anonymous) && p.authentication == Some(Authentication::None) {
+                    self.contradiction(
+                        format!("{base}.operations[{j}].access"),
+                        &p.key,
+                        format!(
+                            "process `{}`, operation `{}` takes signed-in callers, but the process authenticates no one (`authentication: none`)",
+                            p.key, op.route
+                        ),
+                    );
+                }
+                if op.authorization.as_ref().is_some_and(|a| a.contains(&Authorization::None) && a.len() > 1) {
+                    self.contradiction(
+                        format!("{base}.operations[{j}].authorization"),
+                        &p.key,
+                        format!(
+                            "process `{}`, operation `{}` lists `none` together with other authorization checks",
+                            p.key, op.route
+                        ),
+                    );
+                }
             }
             if p.secrets_storage == Some(SecretsStorage::None) && p.key_rotation == Some(true) {
                 self.suspicious(

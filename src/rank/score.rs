@@ -222,6 +222,7 @@ mod tests {
             integrity: None,
             availability: None,
             purpose: None,
+            lifetime_minutes: None,
             tags: BTreeSet::new(),
         }
     }

@@ -135,6 +135,10 @@ fn w<T: Word>(v: Option<T>) -> Val<'static> {
 fn n(v: Option<u64>) -> Val<'static> {
     v.map_or(Val::Unknown, Val::Num)
 }
+/// A limit as a number: `unlimited` compares above every number.
+fn lim(v: Option<Limit>) -> Val<'static> {
+    v.map_or(Val::Unknown, |l| Val::Num(l.as_number()))
+}
 fn t(v: &Option<String>) -> Val<'_> {
     v.as_deref().map_or(Val::Unknown, Val::Text)
 }
@@ -178,12 +182,26 @@ fn store<'a>(f: &'a Facts<'_>, i: usize) -> &'a DataStore {
 fn flow<'a>(f: &'a Facts<'_>, i: usize) -> &'a Flow {
     &f.model.flows[i]
 }
-/// Whether a flow carries a sensitive asset its receiver does not need (data minimisation).
-fn unneeded_sensitive(f: &Facts<'_>, fl: &Flow) -> bool {
+/// Whether a flow moves a sensitive asset its receiver does not need (data minimisation):
+/// one it carries (`forward`) or one it returns (`!forward`), as `not_needed` names it.
+fn unneeded_sensitive(f: &Facts<'_>, fl: &Flow, forward: Option<bool>) -> bool {
     fl.not_needed
         .iter()
+        .filter(|k| match forward {
+            None => true,
+            Some(true) => fl.carries.contains(k),
+            Some(false) => fl.returns.contains(k),
+        })
         .filter_map(|k| f.asset_index(k.as_str()))
         .any(|a| crate::graph::facts::is_sensitive(f.asset(a)))
+}
+/// Number of the process's operations that match; unknown when it lists none.
+fn ops(f: &Facts<'_>, i: usize, pred: impl Fn(&Process, &crate::model::Operation) -> bool) -> Val<'static> {
+    let p = process(f, i);
+    if p.operations.is_empty() {
+        return Val::Unknown;
+    }
+    Val::Num(p.operations.iter().filter(|op| pred(p, op)).count() as u64)
 }
 fn api<'a>(f: &'a Facts<'_>, i: usize) -> &'a ApiEntry {
     &f.model.apis[i]
@@ -221,7 +239,13 @@ pub static ELEMENT_FACTS: &[Attr] = &[
     attr!(derived "element", AttrType::Word(ELEMENT_KINDS), "What kind of element it is.", |f, i| Val::Word(f.elements[i].kind().as_str())),
     attr!(derived "flows_in", AttrType::Num, "Number of flows into it.", |f, i| Val::Num(f.element(i).flows_in.len() as u64)),
     attr!(derived "flows_out", AttrType::Num, "Number of flows out of it.", |f, i| Val::Num(f.element(i).flows_out.len() as u64)),
-    attr!(derived "sends_unneeded_sensitive", AttrType::Bool, "A flow out of it carries a sensitive asset its receiver does not need (`not_needed`).", |f, i| Val::Bool(f.element(i).flows_out.iter().any(|&j| unneeded_sensitive(f, flow(f, j))))),
+    attr!(derived "sends_unneeded_sensitive", AttrType::Bool, "It sends a sensitive asset its receiver does not need (`not_needed`): carried on a flow out, or returned on a flow in.", |f, i| {
+        let ef = f.element(i);
+        Val::Bool(
+            ef.flows_out.iter().any(|&j| unneeded_sensitive(f, flow(f, j), Some(true)))
+                || ef.flows_in.iter().any(|&j| unneeded_sensitive(f, flow(f, j), Some(false))),
+        )
+    }),
 ];
 
 pub static ENTITY: &[Attr] = &[
@@ -252,6 +276,22 @@ pub static ENTITY: &[Attr] = &[
     .vendor
     .as_ref()
     .and_then(|v| v.responses_validated))),
+    attr!("data_location", AttrType::Text, "Where the vendor keeps the data it receives.", |f, i| entity(f, i)
+        .vendor
+        .as_ref()
+        .map_or(Val::Unknown, |v| t(&v.data_location))),
+    attr!(
+        "vendor_retention_days",
+        AttrType::Num,
+        "How long the vendor keeps the data it receives, in days.",
+        |f, i| n(entity(f, i).vendor.as_ref().and_then(|v| v.retention_days).map(u64::from))
+    ),
+    attr!("deletion_path", AttrType::Bool, "The vendor can be made to delete a person's data on request.", |f, i| b(
+        entity(f, i).vendor.as_ref().and_then(|v| v.deletion_path)
+    )),
+    attr!("embedded_secret", AttrType::Bool, "The client ships with a secret built in.", |f, i| b(
+        entity(f, i).embedded_secret
+    )),
     attr!(derived "untrusted", AttrType::Bool, "Counts as untrusted: any trust but operator or internal (unstated counts as untrusted).", |f, i| Val::Bool(crate::graph::facts::is_untrusted(entity(f, i).trust))),
 ];
 
@@ -279,9 +319,18 @@ pub static PROCESS: &[Attr] = &[
     attr!("rate_limit_per_minute", AttrType::Num, "The rate limit per client per minute.", |f, i| n(process(f, i)
         .rate_limit_per_minute
         .map(u64::from))),
-    attr!("max_request_bytes", AttrType::Num, "Largest request body accepted.", |f, i| n(
-        process(f, i).max_request_bytes
-    )),
+    attr!(
+        "max_request_bytes",
+        AttrType::Num,
+        "Largest request body accepted (`unlimited` compares above every number).",
+        |f, i| lim(process(f, i).max_request_bytes)
+    ),
+    attr!(
+        "max_page_size",
+        AttrType::Num,
+        "Most items one response returns (`unlimited` compares above every number).",
+        |f, i| lim(process(f, i).max_page_size)
+    ),
     attr!("paginates_results", AttrType::Bool, "Collections are paginated.", |f, i| b(process(f, i).paginates_results)),
     attr!("input_validation", AttrType::Bool, "Input is validated.", |f, i| b(process(f, i).input_validation)),
     attr!("output_encoding", AttrType::Bool, "Output is encoded.", |f, i| b(process(f, i).output_encoding)),
@@ -361,6 +410,97 @@ pub static PROCESS: &[Attr] = &[
         "Staff acting as a user are named in the audit trail.",
         |f, i| b(process(f, i).impersonation_attributed)
     ),
+    attr!("parses_xml", AttrType::Bool, "Parses XML from callers or partners.", |f, i| b(process(f, i).parses_xml)),
+    attr!("xml_external_entities", AttrType::Bool, "Its XML parser resolves DTDs and external entities.", |f, i| b(
+        process(f, i).xml_external_entities
+    )),
+    attr!(
+        "identity_from_headers",
+        AttrType::Bool,
+        "Takes the caller's identity from headers an upstream sets.",
+        |f, i| b(process(f, i).identity_from_headers)
+    ),
+    attr!(
+        "network_isolation",
+        AttrType::Word(NetworkIsolation::NAMES),
+        "What limits who can reach it on the network.",
+        |f, i| w(process(f, i).network_isolation)
+    ),
+    attr!("instance_role", AttrType::Word(InstanceRole::NAMES), "What the cloud role of its host may do.", |f, i| w(
+        process(f, i).instance_role
+    )),
+    attr!("webhook_replay_protection", AttrType::Bool, "Replayed webhooks are refused.", |f, i| b(
+        process(f, i).webhook_replay_protection
+    )),
+    attr!("mfa", AttrType::Word(Mfa::NAMES), "Multi-factor authentication at sign-in (`session.mfa`).", |f, i| w(
+        process(f, i).session.as_ref().and_then(|s| s.mfa)
+    )),
+    attr!(
+        "csrf_protection",
+        AttrType::Bool,
+        "State-changing requests are protected against cross-site request forgery (`session.csrf_protection`).",
+        |f, i| b(process(f, i).session.as_ref().and_then(|s| s.csrf_protection))
+    ),
+    attr!(
+        "session_lifetime_minutes",
+        AttrType::Num,
+        "Longest a session lasts, in minutes (`session.lifetime_minutes`; `unlimited` compares above every number).",
+        |f, i| lim(process(f, i).session.as_ref().and_then(|s| s.lifetime_minutes))
+    ),
+    attr!(
+        "session_idle_timeout_minutes",
+        AttrType::Num,
+        "Idle minutes before a session ends (`session.idle_timeout_minutes`; `unlimited` compares above every number).",
+        |f, i| lim(process(f, i).session.as_ref().and_then(|s| s.idle_timeout_minutes))
+    ),
+    attr!(
+        "graphql_max_depth",
+        AttrType::Num,
+        "Deepest GraphQL query accepted (`graphql.max_depth`; `unlimited` compares above every number).",
+        |f, i| lim(process(f, i).graphql.as_ref().and_then(|g| g.max_depth))
+    ),
+    attr!(
+        "graphql_max_cost",
+        AttrType::Num,
+        "Largest GraphQL query cost accepted (`graphql.max_cost`; `unlimited` compares above every number).",
+        |f, i| lim(process(f, i).graphql.as_ref().and_then(|g| g.max_cost))
+    ),
+    attr!(
+        "graphql_batching",
+        AttrType::Word(Batching::NAMES),
+        "Several GraphQL operations in one request (`graphql.batching`).",
+        |f, i| w(process(f, i).graphql.as_ref().and_then(|g| g.batching))
+    ),
+    attr!(
+        "graphql_introspection",
+        AttrType::Bool,
+        "GraphQL introspection is enabled in production (`graphql.introspection`).",
+        |f, i| b(process(f, i).graphql.as_ref().and_then(|g| g.introspection))
+    ),
+    attr!(derived "graphql_unbounded", AttrType::Bool, "A GraphQL endpoint that bounds neither depth nor cost: both unlimited, or one unlimited and the other unstated (unknown while neither is stated).", |f, i| {
+        let Some(g) = process(f, i).graphql.as_ref() else { return Val::Unknown };
+        let bounded = |l: Option<Limit>| l.map(|l| l != Limit::Unlimited);
+        match (bounded(g.max_depth), bounded(g.max_cost)) {
+            (Some(true), _) | (_, Some(true)) => Val::Bool(false),
+            (None, None) => Val::Unknown,
+            _ => Val::Bool(true),
+        }
+    }),
+    attr!(derived "operation_count", AttrType::Num, "Number of operations listed (`operations`).", |f, i| Val::Num(process(f, i).operations.len() as u64)),
+    attr!(derived "anonymous_operations", AttrType::Num, "Operations anyone may call without signing in (access anonymous or optional-login).", |f, i| ops(f, i, |_, op| op.access.is_some_and(|a| a != Access::Authenticated))),
+    attr!(derived "anonymous_state_changing_operations", AttrType::Num, "Operations anyone may call without signing in that change state.", |f, i| ops(f, i, |_, op| {
+        op.access.is_some_and(|a| a != Access::Authenticated) && op.changes_state == Some(true)
+    })),
+    attr!(derived "admin_operations", AttrType::Num, "Administrative operations.", |f, i| ops(f, i, |_, op| op.admin == Some(true))),
+    attr!(derived "anonymous_admin_operations", AttrType::Num, "Administrative operations anyone may call without signing in.", |f, i| ops(f, i, |_, op| {
+        op.admin == Some(true) && op.access.is_some_and(|a| a != Access::Authenticated)
+    })),
+    attr!(derived "unchecked_admin_operations", AttrType::Num, "Administrative operations with no role or function-level check (their own `authorization`, else the process's, states neither).", |f, i| ops(f, i, |p, op| {
+        op.admin == Some(true)
+            && op.authorization.as_ref().or(p.authorization.as_ref()).is_some_and(|a| {
+                !a.contains(&Authorization::Role) && !a.contains(&Authorization::FunctionLevel)
+            })
+    })),
     attr!(derived "in_api_inventory", AttrType::Bool, "An API in the inventory names it as its provider.", |f, i| {
         let key = &process(f, i).key;
         Val::Bool(f.model.apis.iter().any(|a| a.provider.as_ref() == Some(key)))
@@ -413,8 +553,12 @@ pub static FLOW: &[Attr] = &[
         |f, i| w(flow(f, i).authentication)
     ),
     attr!("signed", AttrType::Bool, "Messages are signed.", |f, i| b(flow(f, i).signed)),
-    attr!(derived "sends_unneeded_sensitive", AttrType::Bool, "Some sensitive asset it carries is in `not_needed`.", |f, i| {
-        Val::Bool(unneeded_sensitive(f, flow(f, i)))
+    attr!("credentials_in", AttrType::Word(CredentialPlace::NAMES), "Where the sender puts its credential.", |f, i| w(
+        flow(f, i).credentials_in
+    )),
+    attr!(derived "returns_data", AttrType::Bool, "Data assets come back in the response (`returns`).", |f, i| Val::Bool(!flow(f, i).returns.is_empty())),
+    attr!(derived "sends_unneeded_sensitive", AttrType::Bool, "Some sensitive asset it carries or returns is in `not_needed`.", |f, i| {
+        Val::Bool(unneeded_sensitive(f, flow(f, i), None))
     }),
     attr!("bidirectional", AttrType::Bool, "Data moves both ways.", |f, i| Val::Bool(flow(f, i).bidirectional)),
     attr!(derived "encrypted", AttrType::Bool, "Encrypted in transit: from `encryption`, else from the protocol (https yes, http no).", |f, i| b(flow_encrypted(flow(f, i)))),
@@ -472,6 +616,12 @@ pub static ASSET: &[Attr] = &[
     attr!("integrity", AttrType::Word(Need::NAMES), "Integrity need.", |f, i| w(asset(f, i).integrity)),
     attr!("availability", AttrType::Word(Need::NAMES), "Availability need.", |f, i| w(asset(f, i).availability)),
     attr!("purpose", AttrType::Text, "Why it is needed.", |f, i| t(&asset(f, i).purpose)),
+    attr!(
+        "lifetime_minutes",
+        AttrType::Num,
+        "How long a credential stays valid, in minutes (`unlimited` compares above every number).",
+        |f, i| lim(asset(f, i).lifetime_minutes)
+    ),
     attr!(derived "sensitive", AttrType::Bool, "Restricted or confidential, or personal, cardholder, credentials, health or secrets.", |f, i| Val::Bool(crate::graph::facts::is_sensitive(asset(f, i)))),
     attr!(derived "reach", AttrType::Num, "Number of elements that carry or store it.", |f, i| Val::Num(f.asset_reach(i) as u64)),
     attr!(derived "stored_in", AttrType::Num, "Number of data stores that hold it.", |f, i| Val::Num(f.asset_store_count(i) as u64)),

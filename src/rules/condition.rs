@@ -99,9 +99,11 @@ pub enum Condition {
     ReachableFrom(From),
     /// (Elements, flows) sees a matching data asset: carried by its flows or stored.
     SeesAsset(AssetFilter),
-    /// (Elements) a flow into it carries a matching data asset.
+    /// (Elements) it receives a matching data asset: carried by a flow into it, or
+    /// returned on a flow out of it.
     ReceivesAsset(AssetFilter),
-    /// (Elements) a flow out of it carries a matching data asset.
+    /// (Elements) it sends a matching data asset: carried by a flow out of it, or
+    /// returned on a flow into it.
     SendsAsset(AssetFilter),
     /// (Data stores) holds a matching data asset.
     StoresAsset(AssetFilter),
@@ -551,8 +553,14 @@ impl Check {
                 match which {
                     AssetSide::Seen => matches(&ef.assets),
                     AssetSide::Stored => matches(&ef.stored),
-                    AssetSide::Received => ef.flows_in.iter().any(|&f| matches(&facts.flow(f).assets)),
-                    AssetSide::Sent => ef.flows_out.iter().any(|&f| matches(&facts.flow(f).assets)),
+                    AssetSide::Received => {
+                        ef.flows_in.iter().any(|&f| matches(facts.flow(f).to_receives()))
+                            || ef.flows_out.iter().any(|&f| matches(facts.flow(f).from_receives()))
+                    }
+                    AssetSide::Sent => {
+                        ef.flows_out.iter().any(|&f| matches(facts.flow(f).to_receives()))
+                            || ef.flows_in.iter().any(|&f| matches(facts.flow(f).from_receives()))
+                    }
                 }
             }
             Check::InBoundary(filter) => {
@@ -560,7 +568,7 @@ impl Check {
                 facts.element(i).enclosing.iter().any(|&b| {
                     let x = &facts.model.boundaries[b];
                     filter.kind.as_ref().is_none_or(|k| x.kind.is_some_and(|v| k.contains(&v)))
-                        && filter.trust.as_ref().is_none_or(|t| x.trust.is_some_and(|v| t.contains(&v)))
+                        && filter.trust.as_ref().is_none_or(|t| x.effective_trust().is_some_and(|v| t.contains(&v)))
                 })
             }
             Check::Element { side, check } => {

@@ -247,7 +247,8 @@ fn exposure(facts: &Facts<'_>, s: Subject) -> Exposure {
     }
 }
 
-/// Fills `{target}`, `{from}`, `{to}`, `{assets}`, `{boundaries}` in one pass (rule
+/// Fills `{target}`, `{from}`, `{to}`, `{assets}`, `{boundaries}`, `{anonymous_routes}`,
+/// `{admin_routes}` in one pass (rule
 /// checking guarantees no other placeholder is used).
 fn render(text: &str, facts: &Facts<'_>, s: Subject, target: &Target, assets: &[&DataAsset]) -> String {
     let mut out = String::with_capacity(text.len() + 64);
@@ -273,6 +274,24 @@ fn render(text: &str, facts: &Facts<'_>, s: Subject, target: &Target, assets: &[
                     .map(|k| facts.boundary(k.as_str()).map_or(k.as_str(), |b| b.display_name()))
                     .collect();
                 out.push_str(&if names.is_empty() { "no boundary".to_owned() } else { names.join(", ") });
+            }
+            ("anonymous_routes" | "admin_routes", _) => {
+                let routes: Vec<&str> = match facts.elements.get(s.index) {
+                    Some(ElementRef::Process(p)) if s.kind == SubjectKind::Process => p
+                        .operations
+                        .iter()
+                        .filter(|op| {
+                            if name == "admin_routes" {
+                                op.admin == Some(true)
+                            } else {
+                                op.access.is_some_and(|a| a != crate::model::props::Access::Authenticated)
+                            }
+                        })
+                        .map(|op| op.route.as_str())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                out.push_str(&if routes.is_empty() { "none listed".to_owned() } else { routes.join(", ") });
             }
             ("assets", _) => {
                 let sensitive: Vec<&str> =

@@ -99,7 +99,8 @@ pub struct Rule {
     pub stride: Stride,
     pub applies_to: AppliesTo,
     pub when: Condition,
-    /// Plain text. Placeholders: {target}, {from}, {to}, {assets}, {boundaries}.
+    /// Plain text. Placeholders: {target}, {from}, {to}, {assets}, {boundaries}; for
+    /// processes {anonymous_routes} and {admin_routes} (their `operations`).
     pub description: String,
     /// Default likelihood, 1–5, before exposure is taken into account.
     pub likelihood: u8,
@@ -211,9 +212,12 @@ impl Shared {
     }
 }
 
-const PLACEHOLDERS: [&str; 5] = ["target", "from", "to", "assets", "boundaries"];
+const PLACEHOLDERS: [&str; 7] = ["target", "from", "to", "assets", "boundaries", "anonymous_routes", "admin_routes"];
 
-fn check_placeholders(text: &str, path: &str, flow_only_ok: bool, errors: &mut Vec<CheckError>) {
+/// Checks the placeholders of a text: known, and available for what the rule applies to
+/// (`{from}`, `{to}`, `{boundaries}` for flows; the route lists for processes).
+fn check_placeholders(text: &str, path: &str, applies_to: AppliesTo, errors: &mut Vec<CheckError>) {
+    let flow_only_ok = matches!(applies_to, AppliesTo::Flow | AppliesTo::BoundaryCrossing);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
@@ -232,6 +236,11 @@ fn check_placeholders(text: &str, path: &str, flow_only_ok: bool, errors: &mut V
             errors.push(CheckError {
                 path: path.into(),
                 message: format!("`{{{name}}}` is only available in rules about flows"),
+            });
+        } else if applies_to != AppliesTo::Process && name.ends_with("_routes") {
+            errors.push(CheckError {
+                path: path.into(),
+                message: format!("`{{{name}}}` is only available in rules about processes"),
             });
         }
         rest = &after[close + 1..];
@@ -264,9 +273,8 @@ pub fn check(rule: &Rule, errors: &mut Vec<CheckError>) -> Option<Check> {
             e(errors, &format!("rule.{field}"), format!("`{field}` is {v}; it must be between 1 and 5"));
         }
     }
-    let is_flow = matches!(rule.applies_to, AppliesTo::Flow | AppliesTo::BoundaryCrossing);
-    check_placeholders(&rule.title, "rule.title", is_flow, errors);
-    check_placeholders(&rule.description, "rule.description", is_flow, errors);
+    check_placeholders(&rule.title, "rule.title", rule.applies_to, errors);
+    check_placeholders(&rule.description, "rule.description", rule.applies_to, errors);
     if rule.examples.fires.is_empty() {
         e(errors, "rule.examples.fires", "a rule needs at least one example where it fires".into());
     }
@@ -307,7 +315,7 @@ pub fn check(rule: &Rule, errors: &mut Vec<CheckError>) -> Option<Check> {
         if q.ask.trim().is_empty() {
             e(errors, "rule.question.ask", "the question is empty".into());
         }
-        check_placeholders(&q.ask, "rule.question.ask", is_flow, errors);
+        check_placeholders(&q.ask, "rule.question.ask", rule.applies_to, errors);
         if q.answers.is_empty() {
             e(errors, "rule.question.answers", "name the attribute(s) whose value answers the question".into());
         }

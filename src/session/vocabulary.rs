@@ -17,10 +17,12 @@ pub enum FieldKind {
     Text,
     /// Longer text (descriptions).
     LongText,
-    /// A whole number, with its bounds when the schema states them.
+    /// A whole number, with its bounds when the schema states them; with `unlimited`,
+    /// the word `unlimited` is a value too.
     Number {
         min: Option<f64>,
         max: Option<f64>,
+        unlimited: bool,
     },
     /// One value of a closed vocabulary.
     Choice {
@@ -36,6 +38,10 @@ pub enum FieldKind {
     Keys,
     /// A group of fields stored as one object (for example `vendor`).
     Group {
+        fields: Vec<FieldSpec>,
+    },
+    /// A list of groups (for example a process's `operations`), added and removed one by one.
+    List {
         fields: Vec<FieldSpec>,
     },
 }
@@ -164,8 +170,19 @@ fn choices(defs: &Value, v: &Value) -> Option<Vec<Choice>> {
     None
 }
 
+/// A limit: a whole number or the word `unlimited` (`props::Limit`).
+fn is_limit(v: &Value) -> bool {
+    v.get("anyOf").and_then(Value::as_array).is_some_and(|alts| {
+        alts.iter().any(|a| a.get("type").and_then(Value::as_str) == Some("integer"))
+            && alts.iter().any(|a| a.get("const").and_then(Value::as_str) == Some("unlimited"))
+    })
+}
+
 fn kind_of(defs: &Value, name: &str, v: &Value) -> Option<FieldKind> {
     let inner = unwrap_null(defs, v);
+    if is_limit(inner) {
+        return Some(FieldKind::Number { min: Some(0.0), max: None, unlimited: true });
+    }
     if let Some(options) = choices(defs, inner) {
         return Some(FieldKind::Choice { options });
     }
@@ -175,7 +192,7 @@ fn kind_of(defs: &Value, name: &str, v: &Value) -> Option<FieldKind> {
     }
     if t.contains(&"integer") || t.contains(&"number") {
         let num = |k: &str| inner.get(k).and_then(Value::as_f64);
-        return Some(FieldKind::Number { min: num("minimum"), max: num("maximum") });
+        return Some(FieldKind::Number { min: num("minimum"), max: num("maximum"), unlimited: false });
     }
     if t.contains(&"string") {
         return Some(if name == "description" || name.ends_with("_notes") || name == "scope" {
@@ -188,6 +205,9 @@ fn kind_of(defs: &Value, name: &str, v: &Value) -> Option<FieldKind> {
         let items = inner.get("items").map(|i| unwrap_null(defs, i));
         if let Some(options) = items.and_then(|i| choices(defs, i)) {
             return Some(FieldKind::Set { options });
+        }
+        if let Some(item) = items.filter(|i| i.get("properties").is_some()) {
+            return Some(FieldKind::List { fields: fields_of(defs, item) });
         }
         let is_key = items.and_then(|i| i.get("pattern")).is_some();
         return Some(if name == "tags" || !is_key { FieldKind::Words } else { FieldKind::Keys });

@@ -13,8 +13,8 @@
 
 use super::{Imported, Keys, NoteKind, Report, blank, blank_flow};
 use crate::model::props::{
-    ApiAudience, ApiDirection, ApiStatus, Authentication, Authorization, BoundaryKind, BoundaryTrust, Classification,
-    DataCategory, Encryption, Need, ProcessKind, Protocol, TrustLevel,
+    Access, ApiAudience, ApiDirection, ApiStatus, Authentication, Authorization, BoundaryKind, BoundaryTrust,
+    Classification, CredentialPlace, DataCategory, Encryption, Need, ProcessKind, Protocol, TrustLevel,
 };
 use crate::model::{ApiEntry, Boundary, DataAsset, ExternalEntity, Flow, Key, Model, Process};
 use oas3::spec::{ObjectOrReference, ObjectSchema, Operation, Schema, SecurityScheme, Spec};
@@ -253,6 +253,12 @@ fn category_label(c: DataCategory) -> (&'static str, &'static str, Classificatio
         DataCategory::Financial => ("financial-data", "Financial data", Classification::Confidential),
         DataCategory::Health => ("health-data", "Health data", Classification::Restricted),
         DataCategory::Secrets => ("secrets", "Secrets", Classification::Restricted),
+        DataCategory::BusinessConfidential => {
+            ("business-confidential", "Business-confidential data", Classification::Confidential)
+        }
+        DataCategory::IntellectualProperty => {
+            ("intellectual-property", "Intellectual property", Classification::Confidential)
+        }
     }
 }
 
@@ -305,6 +311,10 @@ struct Group {
 
 struct Op {
     id: String,
+    /// `METHOD /path`.
+    route: String,
+    /// Not a safe method (GET, HEAD, OPTIONS, TRACE).
+    changes_state: bool,
     deprecated: bool,
     documented: bool,
     /// Scheme names of the requirement alternatives; empty list: no authentication.
@@ -466,8 +476,12 @@ fn op_of<'a>(w: &mut Walker<'a>, path: &str, method: &str, op: &'a Operation) ->
             .map(|r| r.0.keys().cloned().collect())
             .collect();
     let scopes = op.security.iter().chain(&spec.security).any(|r| r.0.values().any(|s| !s.is_empty()));
+    let route = format!("{} {path}", method.to_ascii_uppercase());
+    let changes_state = !matches!(method.to_ascii_lowercase().as_str(), "get" | "head" | "options" | "trace");
     let mut o = Op {
         id,
+        route,
+        changes_state,
         deprecated: op.deprecated == Some(true),
         documented: op.summary.as_deref().is_some_and(|s| !s.trim().is_empty())
             || op.description.as_deref().is_some_and(|s| !s.trim().is_empty()),
@@ -559,6 +573,22 @@ fn is_public(url: &str) -> bool {
         || host.split('.').any(|part| matches!(part, "internal" | "intranet" | "corp" | "private"))
         || !host.contains('.');
     !host.is_empty() && !private
+}
+
+/// Where a security scheme puts the credential in a request.
+fn credential_place(s: &SecurityScheme) -> Option<CredentialPlace> {
+    match s {
+        SecurityScheme::ApiKey { location, .. } => match location.to_ascii_lowercase().as_str() {
+            "query" => Some(CredentialPlace::QueryString),
+            "cookie" => Some(CredentialPlace::Cookie),
+            "header" => Some(CredentialPlace::Header),
+            _ => None,
+        },
+        SecurityScheme::Http { .. } | SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIdConnect { .. } => {
+            Some(CredentialPlace::Header)
+        }
+        SecurityScheme::MutualTls { .. } => None,
+    }
 }
 
 /// Our authentication property for a security scheme.
@@ -790,6 +820,21 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
             .map(|o| o.id.as_str())
             .collect();
         p.authentication = Some(auths.last().copied().unwrap_or(Authentication::None));
+        if !open.is_empty() && open.len() < g.operations.len() {
+            // Some routes are open on an API that otherwise signs callers in.
+            p.operations = g
+                .operations
+                .iter()
+                .filter(|o| o.security.is_empty() || o.security.iter().any(Vec::is_empty))
+                .map(|o| crate::model::Operation {
+                    route: o.route.clone(),
+                    access: Some(if o.security.is_empty() { Access::Anonymous } else { Access::OptionalLogin }),
+                    authorization: None,
+                    admin: None,
+                    changes_state: Some(o.changes_state),
+                })
+                .collect();
+        }
         auths.dedup();
         if auths.len() > 1 {
             let names: Vec<&str> = auths.iter().map(|a| a.as_str()).collect();
@@ -890,6 +935,12 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
             if label == "requests" {
                 f.authentication =
                     if open.len() == g.operations.len() { Some(Authentication::None) } else { auths.first().copied() };
+                // Where the credential travels: the most exposed place any used scheme puts it.
+                f.credentials_in = used
+                    .iter()
+                    .filter_map(|n| schemes.get(*n))
+                    .filter_map(credential_place)
+                    .max_by_key(|c| CredentialPlace::ALL.iter().position(|x| x == c));
             }
             f.carries = carries;
             model.flows.push(f);

@@ -1261,7 +1261,7 @@ impl<'s> Cx<'s> {
             let usage = self.word(body, &path, "usage", USAGE);
             let sent = self.list(body, &path, "data_assets_sent");
             let received = self.list(body, &path, "data_assets_received");
-            let mut carries = self.data_refs(&sent, &join(&path, "data_assets_sent"));
+            let carries = self.data_refs(&sent, &join(&path, "data_assets_sent"));
             let back = self.data_refs(&received, &join(&path, "data_assets_received"));
             let Some(target_id) = target else {
                 if field(body, "target").is_none() {
@@ -1284,12 +1284,8 @@ impl<'s> Cx<'s> {
             f.name = Some(title.clone());
             f.description = description;
             f.bidirectional = !back.is_empty();
-            for k in back {
-                if !carries.contains(&k) {
-                    carries.push(k);
-                }
-            }
             f.carries = carries;
+            f.returns = back;
             f.tags = tags.into_iter().collect();
             let (proto, encrypted) = protocol_of(protocol.as_deref().unwrap_or_default());
             f.protocol = proto;

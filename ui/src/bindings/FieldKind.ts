@@ -5,4 +5,4 @@ import type { FieldSpec } from "./FieldSpec";
 /**
  * How a field is edited.
  */
-export type FieldKind = { "type": "flag" } | { "type": "text" } | { "type": "long-text" } | { "type": "number", min: number | null, max: number | null, } | { "type": "choice", options: Array<Choice>, } | { "type": "set", options: Array<Choice>, } | { "type": "words" } | { "type": "keys" } | { "type": "group", fields: Array<FieldSpec>, };
+export type FieldKind = { "type": "flag" } | { "type": "text" } | { "type": "long-text" } | { "type": "number", min: number | null, max: number | null, unlimited: boolean, } | { "type": "choice", options: Array<Choice>, } | { "type": "set", options: Array<Choice>, } | { "type": "words" } | { "type": "keys" } | { "type": "group", fields: Array<FieldSpec>, } | { "type": "list", fields: Array<FieldSpec>, };

@@ -99,7 +99,7 @@ export function FieldEditor({ spec, value, onChange, path = "", refs }: FieldPro
       );
     }
     case "number":
-      return <NumberField id={id} spec={spec} min={k.min} max={k.max} value={value} onChange={onChange} />;
+      return <NumberField id={id} spec={spec} min={k.min} max={k.max} unlimited={k.unlimited} value={value} onChange={onChange} />;
     case "text":
     case "long-text":
       return <TextField id={id} spec={spec} long={k.type === "long-text"} value={value} onChange={onChange} />;
@@ -118,17 +118,60 @@ export function FieldEditor({ spec, value, onChange, path = "", refs }: FieldPro
               spec={f}
               path={`${path}${spec.name}.`}
               value={obj[f.name]}
-              onChange={(v) => {
-                const next: Record<string, unknown> = { ...obj, [f.name]: v };
-                for (const [n, x] of Object.entries(next)) if (x === null || x === undefined || x === "") delete next[n];
-                onChange(Object.keys(next).length ? next : null);
-              }}
+              onChange={(v) => onChange(compact({ ...obj, [f.name]: v }))}
             />
           ))}
         </fieldset>
       );
     }
+    case "list":
+      return <ListOfGroups id={id} spec={spec} fields={k.fields} path={path} value={value} onChange={onChange} />;
   }
+}
+
+/** Drops unstated fields of a group; null when nothing is left. */
+function compact(obj: Record<string, unknown>): Record<string, unknown> | null {
+  const next = { ...obj };
+  for (const [n, x] of Object.entries(next)) if (x === null || x === undefined || x === "") delete next[n];
+  return Object.keys(next).length ? next : null;
+}
+
+/** A list of groups (a process's operations): each row edited like a group, added and removed. */
+function ListOfGroups({ id, spec, fields, path, value, onChange }: InputProps & { fields: FieldSpec[]; path: string }) {
+  const rows = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+  const set = (next: Record<string, unknown>[]) => onChange(next.length ? next : null);
+  return (
+    <fieldset className="field group list" data-testid={id}>
+      <legend>{spec.label}</legend>
+      <Help spec={spec} />
+      {rows.map((row, i) => (
+        <fieldset key={i} className="field group" data-testid={`${id}-${i}`}>
+          <legend>
+            {String(row[fields[0]?.name] ?? `#${i + 1}`)}{" "}
+            <button type="button" data-testid={`${id}-${i}-remove`} onClick={() => set(rows.filter((_, j) => j !== i))}>
+              Remove
+            </button>
+          </legend>
+          {fields.map((f) => (
+            <FieldEditor
+              key={f.name}
+              spec={f}
+              path={`${path}${spec.name}.${i}.`}
+              value={row[f.name]}
+              onChange={(v) => set(rows.map((r, j) => (j === i ? (compact({ ...r, [f.name]: v }) ?? {}) : r)))}
+            />
+          ))}
+        </fieldset>
+      ))}
+      <button
+        type="button"
+        data-testid={`${id}-add`}
+        onClick={() => set([...rows, fields[0] ? { [fields[0].name]: `new ${rows.length + 1}` } : {}])}
+      >
+        Add {spec.label.toLowerCase().replace(/s$/, "")}
+      </button>
+    </fieldset>
+  );
 }
 
 interface InputProps {
@@ -162,12 +205,22 @@ function TextField({ id, spec, value, onChange, long }: InputProps & { long: boo
   );
 }
 
-function NumberField({ id, spec, value, onChange, min, max }: InputProps & { min: number | null; max: number | null }) {
+function NumberField({
+  id,
+  spec,
+  value,
+  onChange,
+  min,
+  max,
+  unlimited,
+}: InputProps & { min: number | null; max: number | null; unlimited: boolean }) {
   const [draft, setDraft] = useDraft(asText(value));
   const commit = () => {
     if (draft === asText(value)) return;
-    const n = Number(draft);
-    onChange(draft.trim() === "" || !Number.isFinite(n) ? null : n);
+    const text = draft.trim();
+    if (unlimited && text.toLowerCase() === "unlimited") return onChange("unlimited");
+    const n = Number(text);
+    onChange(text === "" || !Number.isFinite(n) ? null : n);
   };
   return (
     <label className="field" title={spec.help ?? undefined}>
@@ -175,7 +228,9 @@ function NumberField({ id, spec, value, onChange, min, max }: InputProps & { min
       <input
         id={id}
         data-testid={id}
-        type="number"
+        type={unlimited ? "text" : "number"}
+        inputMode="numeric"
+        placeholder={unlimited ? "number or unlimited" : undefined}
         min={min ?? undefined}
         max={max ?? undefined}
         value={draft}

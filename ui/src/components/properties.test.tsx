@@ -45,6 +45,45 @@ describe("FieldEditor", () => {
   });
 });
 
+describe("FieldEditor: limits and lists of groups", () => {
+  it("takes a number or the word unlimited where the field allows it", () => {
+    const onChange = vi.fn();
+    const spec = { name: "max_page_size", label: "Max page size", help: null, kind: { type: "number" as const, min: 0, max: null, unlimited: true } };
+    render(<FieldEditor spec={spec} value={100} onChange={onChange} />);
+    const input = screen.getByTestId("field-max_page_size");
+    fireEvent.change(input, { target: { value: "unlimited" } });
+    fireEvent.blur(input);
+    expect(onChange).toHaveBeenLastCalledWith("unlimited");
+    fireEvent.change(input, { target: { value: "250" } });
+    fireEvent.blur(input);
+    expect(onChange).toHaveBeenLastCalledWith(250);
+  });
+
+  it("adds, edits and removes rows of a list of groups", () => {
+    const onChange = vi.fn();
+    const spec = {
+      name: "operations",
+      label: "Operations",
+      help: null,
+      kind: {
+        type: "list" as const,
+        fields: [
+          { name: "route", label: "Route", help: null, kind: { type: "text" as const } },
+          { name: "admin", label: "Admin", help: null, kind: { type: "flag" as const } },
+        ],
+      },
+    };
+    const rows = [{ route: "/admin/*", admin: true }, { route: "GET /health" }];
+    render(<FieldEditor spec={spec} value={rows} onChange={onChange} />);
+    fireEvent.change(screen.getByTestId("field-operations.1.admin"), { target: { value: "false" } });
+    expect(onChange).toHaveBeenLastCalledWith([rows[0], { route: "GET /health", admin: false }]);
+    fireEvent.click(screen.getByTestId("field-operations-0-remove"));
+    expect(onChange).toHaveBeenLastCalledWith([rows[1]]);
+    fireEvent.click(screen.getByTestId("field-operations-add"));
+    expect(onChange).toHaveBeenLastCalledWith([...rows, { route: "new 3" }]);
+  });
+});
+
 describe("PropertiesPanel", () => {
   beforeEach(() => {
     mockInvoke.mockReset();
