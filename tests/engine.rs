@@ -191,3 +191,137 @@ fn overrides_need_a_reason_and_are_applied_and_explained() {
     let err = p.override_ranking(&t.reference, &empty, &shop, &library).unwrap_err();
     assert_eq!(err.to_string(), "a ranking override needs a reason", "a blank reason is refused by the core");
 }
+
+/// The value a rule sees for an attribute of the element or flow with this key.
+fn attr_of<'a>(
+    f: &'a Facts<'_>,
+    kind: threatwright::rules::attr::SubjectKind,
+    key: &str,
+    name: &str,
+) -> threatwright::rules::attr::Val<'a> {
+    use threatwright::rules::attr::{self, SubjectKind};
+    let (_, a) = attr::find(kind, name).unwrap_or_else(|| panic!("no attribute {name}"));
+    let i = match kind {
+        SubjectKind::Flow => f.model.flows.iter().position(|x| x.key.as_str() == key).unwrap(),
+        SubjectKind::DataAsset => f.model.data_assets.iter().position(|x| x.key.as_str() == key).unwrap(),
+        _ => f.element_index(key).unwrap(),
+    };
+    (a.get)(f, i)
+}
+
+const ROUTES: &str = "
+format_version: 1
+system: {name: Routes}
+boundaries:
+  - {key: edge, kind: dmz, members: [api]}
+  - {key: core, kind: restricted-zone, trust: medium, members: [db]}
+external_entities:
+  - {key: app, trust: anonymous, embedded_secret: true}
+  - {key: crm, trust: third-party-vendor, vendor: {data_location: EU, retention_days: 30, deletion_path: false}}
+processes:
+  - key: api
+    authentication: session
+    authorization: [object-level]
+    max_request_bytes: unlimited
+    max_page_size: 100
+    session: {mfa: optional, csrf_protection: false, lifetime_minutes: unlimited, idle_timeout_minutes: 30}
+    graphql: {max_depth: unlimited, batching: unlimited}
+    operations:
+      - {route: 'POST /signup', access: anonymous, changes_state: true}
+      - {route: 'GET /catalog', access: optional-login}
+      - {route: '/admin/*', access: authenticated, admin: true}
+      - {route: '/ops/*', access: authenticated, admin: true, authorization: [role]}
+data_stores:
+  - {key: db, stores: [profile]}
+data_assets:
+  - {key: profile, categories: [personal]}
+  - {key: token, categories: [credentials], lifetime_minutes: unlimited}
+flows:
+  - {key: lookup, from: api, to: crm, carries: [], returns: [profile], not_needed: [profile]}
+  - {key: login, from: app, to: api, credentials_in: query-string, returns: [token]}
+  - {key: save, from: api, to: db, carries: [profile]}
+";
+
+#[test]
+fn new_vocabulary_reaches_the_rules() {
+    use threatwright::rules::attr::{SubjectKind, Val};
+    let m = model(ROUTES);
+    let f = Facts::new(&m);
+    let p = |name: &str| attr_of(&f, SubjectKind::Process, "api", name);
+    // `unlimited` compares above every number; numbers stay numbers.
+    assert_eq!(p("max_request_bytes"), Val::Num(u64::MAX));
+    assert_eq!(p("max_page_size"), Val::Num(100));
+    assert_eq!(p("session_lifetime_minutes"), Val::Num(u64::MAX));
+    assert_eq!(p("session_idle_timeout_minutes"), Val::Num(30));
+    assert_eq!(p("mfa"), Val::Word("optional"));
+    assert_eq!(p("csrf_protection"), Val::Bool(false));
+    assert_eq!(p("graphql_batching"), Val::Word("unlimited"));
+    assert_eq!(p("graphql_unbounded"), Val::Bool(true), "depth unlimited, cost unstated");
+    // Operations: counted by access and purpose; admin checks fall back to the process's.
+    assert_eq!(p("operation_count"), Val::Num(4));
+    assert_eq!(p("anonymous_operations"), Val::Num(2));
+    assert_eq!(p("anonymous_state_changing_operations"), Val::Num(1));
+    assert_eq!(p("admin_operations"), Val::Num(2));
+    assert_eq!(p("anonymous_admin_operations"), Val::Num(0));
+    assert_eq!(p("unchecked_admin_operations"), Val::Num(1), "/admin/* has only the process's object-level check");
+    // Entities and vendors.
+    assert_eq!(attr_of(&f, SubjectKind::ExternalEntity, "app", "embedded_secret"), Val::Bool(true));
+    assert_eq!(attr_of(&f, SubjectKind::ExternalEntity, "crm", "deletion_path"), Val::Bool(false));
+    assert_eq!(attr_of(&f, SubjectKind::ExternalEntity, "crm", "vendor_retention_days"), Val::Num(30));
+    assert_eq!(attr_of(&f, SubjectKind::ExternalEntity, "crm", "data_location"), Val::Text("EU"));
+    // Flows and assets.
+    assert_eq!(attr_of(&f, SubjectKind::Flow, "login", "credentials_in"), Val::Word("query-string"));
+    assert_eq!(attr_of(&f, SubjectKind::Flow, "login", "returns_data"), Val::Bool(true));
+    assert_eq!(attr_of(&f, SubjectKind::DataAsset, "token", "lifetime_minutes"), Val::Num(u64::MAX));
+    // Data returned on a response reaches the caller: the vendor sends the profile back
+    // to the API (not needed there), the app receives the token.
+    assert_eq!(attr_of(&f, SubjectKind::ExternalEntity, "crm", "sends_unneeded_sensitive"), Val::Bool(true));
+    assert_eq!(attr_of(&f, SubjectKind::Process, "api", "sends_unneeded_sensitive"), Val::Bool(false));
+    assert_eq!(attr_of(&f, SubjectKind::Flow, "lookup", "sends_unneeded_sensitive"), Val::Bool(true));
+    let profile = f.asset_index("profile").unwrap();
+    let token = f.asset_index("token").unwrap();
+    assert!(f.receives_asset(f.element_index("api").unwrap(), profile));
+    assert!(!f.receives_asset(f.element_index("crm").unwrap(), profile), "the vendor returns it; it is not sent to it");
+    assert_eq!(f.asset_vendor_count(profile), 0);
+    assert!(f.receives_asset(f.element_index("app").unwrap(), token));
+    let login = m.flows.iter().position(|x| x.key.as_str() == "login").unwrap();
+    assert_eq!(f.flow(login).assets, vec![token], "returned data is on the wire");
+    // A boundary without trust takes it from its kind (dmz: low); a stated one wins.
+    assert_eq!(attr_of(&f, SubjectKind::Process, "api", "zone_trust"), Val::Word("low"));
+    assert_eq!(attr_of(&f, SubjectKind::DataStore, "db", "zone_trust"), Val::Word("medium"));
+}
+
+#[test]
+fn limits_and_routes_are_checked_where_they_are_written() {
+    let bad = "
+format_version: 1
+system: {name: Bad}
+boundaries:
+  - {key: edge, kind: dmz, members: [api]}
+processes:
+  - key: api
+    authentication: none
+    max_page_size: lots
+    parses_xml: false
+    xml_external_entities: false
+    operations:
+      - {route: ' ', access: authenticated}
+";
+    let loaded = yaml::load_str(bad, "bad.yaml", &Limits::default());
+    let shown: Vec<String> = loaded.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("max_page_size") && d.contains("expected a whole number or `unlimited`, found `lots`")),
+        "{shown:#?}"
+    );
+    let fixed = bad.replace("max_page_size: lots", "max_page_size: 0");
+    let loaded = yaml::load_str(&fixed, "bad.yaml", &Limits::default());
+    let shown: Vec<String> = loaded.diagnostics.iter().map(|d| d.to_string()).collect();
+    let has = |code: &str, text: &str| shown.iter().any(|d| d.contains(code) && d.contains(text));
+    assert!(has("TW-E018", "returns at most 0 items per response"), "{shown:#?}");
+    assert!(has("TW-E018", "parses no XML"), "{shown:#?}");
+    assert!(has("TW-E018", "has an empty `route`"), "{shown:#?}");
+    assert!(has("TW-E018", "takes signed-in callers, but the process authenticates no one"), "{shown:#?}");
+    assert!(has("TW-W007", "boundary `edge` states no `trust`; rules take `low` from its kind `dmz`"), "{shown:#?}");
+}

@@ -269,6 +269,44 @@ fn properties_are_typed_and_bad_values_are_refused_with_the_field() {
 }
 
 #[test]
+fn operations_are_a_list_of_groups_and_limits_take_unlimited() {
+    use threatwright::session::vocabulary::FieldKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_example(dir.path());
+    let voc = session::vocabulary::vocabulary();
+    let field = |name: &str| voc.process.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{name}"));
+    let FieldKind::List { fields } = &field("operations").kind else { panic!("{:?}", field("operations").kind) };
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["route", "access", "authorization", "admin", "changes_state"]);
+    assert_eq!(field("max_request_bytes").kind, FieldKind::Number { min: Some(0.0), max: None, unlimited: true });
+    let FieldKind::Group { fields } = &field("session").kind else { panic!() };
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.name == "lifetime_minutes" && matches!(f.kind, FieldKind::Number { unlimited: true, .. }))
+    );
+
+    let v = s.view().unwrap();
+    let gw = v.nodes.iter().find(|n| n.name == "Payments API gateway").unwrap().key.clone();
+    let mut set = serde_json::Map::new();
+    set.insert("max_request_bytes".into(), serde_json::json!("unlimited"));
+    set.insert(
+        "operations".into(),
+        serde_json::json!([{"route": "POST /admin/refunds", "access": "anonymous", "admin": true}]),
+    );
+    s.edit(&Edit::SetFields { key: gw.clone(), fields: set }).unwrap();
+    let out = dir.path().join("m.yaml");
+    s.export_yaml(&out).unwrap();
+    let yaml = std::fs::read_to_string(&out).unwrap();
+    assert!(yaml.contains("max_request_bytes: unlimited"), "{yaml}");
+    assert!(yaml.contains("route: POST /admin/refunds"), "{yaml}");
+    let mut bad = serde_json::Map::new();
+    bad.insert("operations".into(), serde_json::json!([{"access": "anonymous"}]));
+    let e = s.edit(&Edit::SetFields { key: gw, fields: bad }).unwrap_err();
+    assert!(e.message.contains("route"), "{}", e.message);
+}
+
+#[test]
 fn a_second_editor_is_refused_and_reopening_shows_the_same_state() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.twdb");
