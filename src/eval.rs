@@ -227,7 +227,7 @@ pub fn score(system: &str, expected: &Expected, threats: &[Threat], questions: &
         let (targets, strides, band) = (f.target.as_slice(), f.stride.as_slice(), f.severity.as_slice());
         let mut best: Option<(&Threat, Grade)> = None;
         for (i, t) in live.iter().enumerate() {
-            if about(&t.target, targets) && strides.contains(&t.stride) && cites(t, &f.owasp) {
+            if about(&t.target, targets) && t.strides().any(|x| strides.contains(&x)) && cites(t, &f.owasp) {
                 matched[i] = true;
                 let g = grade(t.severity, band);
                 if best.is_none_or(|(_, b)| b != Grade::Exact && g == Grade::Exact) {
@@ -269,7 +269,7 @@ pub fn score(system: &str, expected: &Expected, threats: &[Threat], questions: &
             .iter()
             .filter(|t| {
                 about(&t.target, n.target.as_slice())
-                    && n.stride.as_ref().is_none_or(|st| st.as_slice().contains(&t.stride))
+                    && n.stride.as_ref().is_none_or(|st| t.strides().any(|x| st.as_slice().contains(&x)))
                     && n.owasp.as_deref().is_none_or(|o| cites(t, o))
             })
             .map(|t| name(t))

@@ -102,7 +102,7 @@ fn stride_fits_the_element_a_rule_applies_to() {
             AppliesTo::Flow | AppliesTo::BoundaryCrossing => &[Tampering, InformationDisclosure, DenialOfService],
             _ => continue,
         };
-        if !fits.contains(&r.rule.stride) {
+        if std::iter::once(&r.rule.stride).chain(&r.rule.also_stride).any(|s| !fits.contains(s)) {
             misfits.push(r.rule.id.as_str());
         }
     }

@@ -284,7 +284,7 @@ pub fn threat_text(t: &crate::model::Threat) -> String {
         t.severity.as_str(),
         t.likelihood,
         t.impact,
-        t.stride.as_str(),
+        t.stride_words(),
         t.status.as_str()
     );
     let _ = writeln!(out, "target: {} {} ({})", t.target.kind.as_str(), t.target.key, t.target.name);

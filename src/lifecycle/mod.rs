@@ -104,6 +104,7 @@ pub fn manual_threat(
         title,
         description,
         stride,
+        also_stride: Vec::new(),
         target,
         likelihood,
         impact,

@@ -60,6 +60,7 @@ pub fn from_record(r: &ThreatRecord, model: &Model) -> Threat {
         title: r.title.clone(),
         description: r.description.clone(),
         stride: r.stride.unwrap_or(Stride::Spoofing),
+        also_stride: Vec::new(),
         target: target(model, &r.target),
         likelihood,
         impact,

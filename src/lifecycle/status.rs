@@ -291,6 +291,7 @@ mod tests {
             title: "t".into(),
             description: String::new(),
             stride: crate::model::Stride::Spoofing,
+            also_stride: Vec::new(),
             target: Target { kind: TargetKind::Process, key: "api".into(), id: uuid::Uuid::nil(), name: "api".into() },
             likelihood: 3,
             impact: 3,

@@ -113,7 +113,7 @@ codes! {
     SelfFlow = "TW-W005", Warning, "flow from an element to itself",
         "A flow's two ends are the same element. Internal work of an element is not a data flow; remove it or connect the element that is really involved.";
     UnusedAsset = "TW-W006", Warning, "data asset not used",
-        "No flow carries this data asset and no store holds it, so no threat can take it into account.";
+        "No flow carries or returns this data asset and no store holds it, so no threat can take it into account.";
     TrustFromKind = "TW-W007", Warning, "boundary trust taken from its kind",
         "The boundary states a `kind` but no `trust`, so rules take the trust its kind implies: internet and device untrusted; dmz, partner and vendor low; internal and cloud-account medium; restricted-zone high. State `trust` to say otherwise (an internal network that is flat and shared is not medium).";
     DisableUnknownRule = "TW-W030", Warning, "disabling a rule that does not exist",

@@ -283,7 +283,12 @@ pub struct Threat {
     pub rule: Option<String>,
     pub title: String,
     pub description: String,
+    /// The STRIDE category the threat is filed under.
     pub stride: Stride,
+    /// Further STRIDE categories the same weakness falls under (an XXE discloses files
+    /// and exhausts the parser), never the one in `stride`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_stride: Vec<Stride>,
     pub target: Target,
     /// 1 (rare) to 5 (almost certain).
     pub likelihood: u8,
@@ -316,6 +321,27 @@ pub struct Threat {
     /// Since when it is obsolete (UTC, RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obsolete_since: Option<String>,
+}
+
+impl Threat {
+    /// Every STRIDE category the threat cites: `stride`, then `also_stride`.
+    pub fn strides(&self) -> impl Iterator<Item = Stride> + '_ {
+        std::iter::once(self.stride).chain(self.also_stride.iter().copied())
+    }
+
+    /// The categories in words: "tampering", or "tampering, also elevation-of-privilege".
+    pub fn stride_words(&self) -> String {
+        stride_words(self.stride, &self.also_stride)
+    }
+}
+
+/// STRIDE categories in words: "tampering", or "tampering, also elevation-of-privilege".
+pub fn stride_words(stride: Stride, also: &[Stride]) -> String {
+    if also.is_empty() {
+        return stride.as_str().to_owned();
+    }
+    let also: Vec<&str> = also.iter().map(|s| s.as_str()).collect();
+    format!("{}, also {}", stride.as_str(), also.join(", "))
 }
 
 /// A threat as model-as-code keeps it: the decisions about it, not what the analysis

@@ -394,7 +394,7 @@ impl<'m> Validator<'m> {
         for (i, f) in m.flows.iter().enumerate() {
             touched.insert(f.from.as_str());
             touched.insert(f.to.as_str());
-            used_assets.extend(f.carries.iter().map(Key::as_str));
+            used_assets.extend(f.carries.iter().chain(&f.returns).map(Key::as_str));
             if f.from == f.to {
                 self.push(
                     Diagnostic::new(Code::SelfFlow, format!("flow `{}` goes from `{}` to itself", f.key, f.from))
@@ -433,7 +433,10 @@ impl<'m> Validator<'m> {
                 self.push(
                     Diagnostic::new(
                         Code::UnusedAsset,
-                        format!("data asset `{}` is neither carried by a flow nor held by a store", a.key),
+                        format!(
+                            "data asset `{}` is neither carried nor returned by a flow, nor held by a store",
+                            a.key
+                        ),
                     )
                     .at_path(format!("data_assets[{i}]"))
                     .for_key(&a.key),

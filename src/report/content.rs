@@ -130,6 +130,8 @@ pub struct Row {
     pub target_key: Key,
     pub target_kind: String,
     pub stride: Stride,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_stride: Vec<Stride>,
     pub owasp_api: Vec<String>,
     pub likelihood: u8,
     pub impact: u8,
@@ -359,6 +361,7 @@ pub fn build(input: &Input, config: &Config) -> Report {
         target_key: t.target.key.clone(),
         target_kind: t.target.kind.as_str().to_owned(),
         stride: t.stride,
+        also_stride: t.also_stride.clone(),
         owasp_api: t.references.owasp_api.clone(),
         likelihood: t.likelihood,
         impact: t.impact,

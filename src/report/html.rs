@@ -7,6 +7,7 @@ use super::content::{Report, control_order};
 use super::diagram::{Diagram, Shape};
 use super::method;
 use crate::model::RiskLevel;
+use crate::model::threat::stride_words;
 use std::fmt::Write;
 
 /// Escapes text for HTML content and attribute values.
@@ -490,7 +491,7 @@ fn details(o: &mut String, r: &Report) {
             sev(t.severity),
             t.likelihood,
             t.impact,
-            t.stride.as_str(),
+            stride_words(t.stride, &t.also_stride),
             esc(&t.target_kind),
             esc(&t.target),
             esc(t.target_key.as_str()),

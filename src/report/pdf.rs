@@ -14,6 +14,7 @@ use super::diagram::{Diagram, Shape};
 use super::html::severity_rgb;
 use super::method;
 use crate::model::RiskLevel;
+use crate::model::threat::stride_words;
 use printpdf::{
     Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
@@ -1202,7 +1203,7 @@ fn detail_block(w: &mut Writer, d: &super::content::Detail) {
             " · likelihood {} × impact {} · STRIDE {} · {} {} ({}) · status {}",
             t.likelihood,
             t.impact,
-            t.stride.as_str(),
+            stride_words(t.stride, &t.also_stride),
             t.target_kind,
             t.target,
             t.target_key,

@@ -51,7 +51,8 @@ pub fn render(r: &Report, input: &Input) -> Vec<u8> {
         .iter()
         .map(|(id, t)| {
             let manual = t.rule.is_none();
-            let mut tags = vec!["security".to_owned(), format!("stride/{}", t.stride.as_str())];
+            let mut tags = vec!["security".to_owned()];
+            tags.extend(t.strides().map(|s| format!("stride/{}", s.as_str())));
             tags.extend(t.references.owasp_api.iter().map(|o| format!("owasp-api/{o}")));
             tags.extend(t.references.cwe.iter().map(|c| format!("external/cwe/{}", c.to_lowercase())));
             let mut help = String::new();

@@ -60,7 +60,8 @@ pub fn render(r: &Report) -> Vec<u8> {
     w.write_record(header).expect("writes to memory");
     for d in &r.details {
         let t = &d.row;
-        let mut labels = vec!["threatwright".to_owned(), format!("stride-{}", t.stride.as_str())];
+        let mut labels = vec!["threatwright".to_owned()];
+        labels.extend(std::iter::once(&t.stride).chain(&t.also_stride).map(|s| format!("stride-{}", s.as_str())));
         labels.extend(t.owasp_api.iter().map(|o| label(&format!("owasp-{o}"))));
         labels.push(format!("severity-{}", t.severity.as_str()));
         let status = if t.expired { "accepted (expired)".to_owned() } else { t.status.as_str().to_owned() };

@@ -394,6 +394,7 @@ fn build_one(
             title: render(&rule.title, facts, f.subject, &target, &assets),
             description: render(&rule.description, facts, f.subject, &target, &assets),
             stride: rule.stride,
+            also_stride: rule.also_stride.clone(),
             likelihood: ranking.likelihood,
             impact: ranking.impact,
             severity: ranking.severity,

@@ -96,7 +96,12 @@ pub struct Rule {
     pub id: String,
     /// One line, plain text. Placeholders: {target}, and for flows {from}, {to}.
     pub title: String,
+    /// The STRIDE category its threats are filed under; it must fit what the rule
+    /// applies to (external entity S, R; data store T, I, D, R; flow T, I, D).
     pub stride: Stride,
+    /// Further categories the same weakness falls under (optional; same fit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_stride: Vec<Stride>,
     pub applies_to: AppliesTo,
     pub when: Condition,
     /// Plain text. Placeholders: {target}, {from}, {to}, {assets}, {boundaries}; for
@@ -261,6 +266,11 @@ pub fn check(rule: &Rule, errors: &mut Vec<CheckError>) -> Option<Check> {
     };
     if !valid_id(&rule.id) {
         e(errors, "rule.id", format!("rule id `{}` must be upper-case words and digits joined by `-`", rule.id));
+    }
+    for (i, s) in rule.also_stride.iter().enumerate() {
+        if *s == rule.stride || rule.also_stride[..i].contains(s) {
+            e(errors, &format!("rule.also_stride[{i}]"), format!("`{}` is already cited", s.as_str()));
+        }
     }
     if rule.title.trim().is_empty() {
         e(errors, "rule.title", "the title is empty".into());

@@ -104,6 +104,8 @@ pub struct ThreatRow {
     /// The rule that found it; none for a threat a person added.
     pub rule: Option<String>,
     pub stride: Stride,
+    /// Further STRIDE categories it falls under.
+    pub also_stride: Vec<Stride>,
     pub owasp: Vec<String>,
     pub target: String,
     pub target_name: String,
@@ -465,6 +467,7 @@ impl Fingerprint for ThreatRow {
             description,
             rule,
             stride,
+            also_stride,
             owasp,
             target,
             target_name,
@@ -490,6 +493,7 @@ impl Fingerprint for ThreatRow {
             .text(description)
             .maybe(rule.as_deref())
             .value(stride)
+            .value(also_stride)
             .list(owasp.iter().map(String::as_str))
             .text(target)
             .text(target_name)
@@ -517,6 +521,7 @@ fn print_of(t: &Threat, mitigations: &[String], signed: bool, changed: bool) -> 
         .text(&t.description)
         .maybe(t.rule.as_deref())
         .value(t.stride)
+        .value(&t.also_stride)
         .list(t.references.owasp_api.iter().map(String::as_str))
         .text(t.target.key.as_str())
         .text(&t.target.name)
@@ -557,6 +562,7 @@ pub fn threat_rows(parts: &Parts<'_>, earlier: &RowCache) -> (Vec<Arc<ThreatRow>
                 description: t.description.clone(),
                 rule: t.rule.clone(),
                 stride: t.stride,
+                also_stride: t.also_stride.clone(),
                 owasp: t.references.owasp_api.clone(),
                 target: t.target.key.to_string(),
                 target_name: t.target.name.clone(),

@@ -10,7 +10,11 @@ export type ThreatRow = { reference: string, title: string, description: string,
 /**
  * The rule that found it; none for a threat a person added.
  */
-rule: string | null, stride: Stride, owasp: Array<string>, target: string, targetName: string, targetKind: string, likelihood: number, impact: number, severity: RiskLevel, status: ThreatStatus, approver: string | null, reason: string | null, expires: string | null, transferredTo: string | null, 
+rule: string | null, stride: Stride, 
+/**
+ * Further STRIDE categories it falls under.
+ */
+alsoStride: Array<Stride>, owasp: Array<string>, target: string, targetName: string, targetKind: string, likelihood: number, impact: number, severity: RiskLevel, status: ThreatStatus, approver: string | null, reason: string | null, expires: string | null, transferredTo: string | null, 
 /**
  * Keys of the elements and flows an attacker goes through, in order.
  */

@@ -52,7 +52,8 @@ function Detail({ row, onStatus }: { row: ThreatRow; onStatus: (r: StatusRequest
         {row.reference} · {row.title}
       </h3>
       <p className="meta">
-        <span className={`sev sev-${row.severity}`}>{SEVERITY[row.severity]}</span> L{row.likelihood} × I{row.impact} · {STRIDE[row.stride]} · on{" "}
+        <span className={`sev sev-${row.severity}`}>{SEVERITY[row.severity]}</span> L{row.likelihood} × I{row.impact} · {STRIDE[row.stride]}
+        {row.alsoStride.length ? ` (also ${row.alsoStride.map((s) => STRIDE[s]).join(", ")})` : ""} · on{" "}
         <strong>{row.targetName}</strong> ({row.targetKind}){row.rule ? ` · rule ${row.rule}` : " · added by hand"}
         {row.owasp.length ? ` · ${row.owasp.join(", ")}` : ""}
       </p>

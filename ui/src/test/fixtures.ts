@@ -11,6 +11,7 @@ export function threat(reference: string, patch: Partial<ThreatRow> = {}): Threa
     description: "",
     rule: "R-1",
     stride: "spoofing",
+    alsoStride: [],
     owasp: [],
     target: "api",
     targetName: "API",
