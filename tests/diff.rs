@@ -124,7 +124,7 @@ fn the_cli_fails_on_new_high_threats_and_prints_markdown() {
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("## Threat model review"));
     assert!(md.contains("| new threats | 0 | 0 | 1 | 0 |"), "{md}");
-    assert!(md.contains("Review questions, not threats (2)"), "{md}");
+    assert!(md.contains("Review questions, not threats (3)"), "{md}");
     let out = common::command(&[])
         .args(["diff", "--fail-on", "high"])
         .arg(dir.join("old.yaml"))

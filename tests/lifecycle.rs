@@ -26,7 +26,7 @@ fn statuses_need_their_fields_and_forbidden_moves_are_explained() {
     let dir = tempfile::tempdir().unwrap();
     let db = payments(dir.path());
     let d = db.to_str().unwrap();
-    let t = reference(d, "VENDOR-SOC2-TYPE1-ONLY", "fraud-vendor");
+    let t = reference(d, "VENDOR-SOC2-TYPE1-ONLY", "fraud-vendor-call");
 
     let e = fails(&["threat", "set", d, &t, "--status", "accepted", "--approver", "CISO"], 2);
     assert!(e.contains("accepted needs a reason (--reason TEXT)"), "{e}");
@@ -236,7 +236,7 @@ fn the_whole_register_round_trips_through_yaml() {
     let dir = tempfile::tempdir().unwrap();
     let db = payments(dir.path());
     let d = db.to_str().unwrap();
-    let t = reference(d, "VENDOR-SOC2-TYPE1-ONLY", "fraud-vendor");
+    let t = reference(d, "VENDOR-SOC2-TYPE1-ONLY", "fraud-vendor-call");
     let u = reference(d, "WEBHOOK-SIGNATURES-NOT-VALIDATED", "processor-webhook-receiver");
     ok(&["threat", "set", d, &t, "--status", "transferred", "--to", "cyber insurer", "--reason", "policy 42"]);
     ok(&["mitigation", "adopt", d, &u]);
@@ -298,7 +298,7 @@ fn the_audit_log_records_every_change_and_detects_tampering() {
     let d = db.to_str().unwrap();
     // A second analysis finds nothing new, and is logged all the same.
     ok(&["analyze", d]);
-    let t = reference(d, "VENDOR-SOC2-TYPE1-ONLY", "fraud-vendor");
+    let t = reference(d, "VENDOR-SOC2-TYPE1-ONLY", "fraud-vendor-call");
     ok(&["threat", "set", d, &t, "--status", "not-applicable", "--reason", "no personal data sent"]);
     ok(&["mitigation", "add", d, "--title", "Vendor review", "--owner", "procurement"]);
     let log = ok(&["log", d]);

@@ -154,8 +154,9 @@ pub struct AssetFilter {
     /// In at least one of these categories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<Vec<DataCategory>>,
-    /// Sensitive (restricted or confidential, or personal, cardholder, credentials, health
-    /// or secrets) — or, with `false`, not sensitive.
+    /// Sensitive (restricted or confidential, or personal, cardholder, credentials, health,
+    /// secrets, business-confidential or intellectual property) — or, with `false`, not
+    /// sensitive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<bool>,
 }
@@ -171,6 +172,8 @@ pub fn is_sensitive(a: &DataAsset) -> bool {
                     | DataCategory::Credentials
                     | DataCategory::Health
                     | DataCategory::Secrets
+                    | DataCategory::BusinessConfidential
+                    | DataCategory::IntellectualProperty
             )
         })
 }

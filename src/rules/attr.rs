@@ -246,6 +246,12 @@ pub static ELEMENT_FACTS: &[Attr] = &[
                 || ef.flows_in.iter().any(|&j| unneeded_sensitive(f, flow(f, j), Some(false))),
         )
     }),
+    attr!(derived "carries_unneeded_sensitive", AttrType::Bool, "A flow out of it carries a sensitive asset its receiver does not need (`not_needed`): feeds, exports, calls it makes.", |f, i| {
+        Val::Bool(f.element(i).flows_out.iter().any(|&j| unneeded_sensitive(f, flow(f, j), Some(true))))
+    }),
+    attr!(derived "returns_unneeded_sensitive", AttrType::Bool, "It answers a caller with a sensitive asset the caller does not need (`not_needed` of what a flow into it `returns`).", |f, i| {
+        Val::Bool(f.element(i).flows_in.iter().any(|&j| unneeded_sensitive(f, flow(f, j), Some(false))))
+    }),
 ];
 
 pub static ENTITY: &[Attr] = &[
@@ -622,7 +628,7 @@ pub static ASSET: &[Attr] = &[
         "How long a credential stays valid, in minutes (`unlimited` compares above every number).",
         |f, i| lim(asset(f, i).lifetime_minutes)
     ),
-    attr!(derived "sensitive", AttrType::Bool, "Restricted or confidential, or personal, cardholder, credentials, health or secrets.", |f, i| Val::Bool(crate::graph::facts::is_sensitive(asset(f, i)))),
+    attr!(derived "sensitive", AttrType::Bool, "Restricted or confidential, or personal, cardholder, credentials, health, secrets, business-confidential or intellectual property.", |f, i| Val::Bool(crate::graph::facts::is_sensitive(asset(f, i)))),
     attr!(derived "reach", AttrType::Num, "Number of elements that carry or store it.", |f, i| Val::Num(f.asset_reach(i) as u64)),
     attr!(derived "stored_in", AttrType::Num, "Number of data stores that hold it.", |f, i| Val::Num(f.asset_store_count(i) as u64)),
     attr!(derived "vendors_receiving", AttrType::Num, "Number of third-party vendors that receive it.", |f, i| Val::Num(f.asset_vendor_count(i) as u64)),

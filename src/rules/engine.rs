@@ -63,9 +63,10 @@ pub fn analyze(model: &Model, library: &Library, options: &Options) -> Analysis 
     }
 }
 
-/// Sorts threats for people: most severe first.
+/// Sorts threats for people: most severe first. References are unique, so the order is
+/// total and an unstable sort (no merge buffer: a register's worth of memory) gives it.
 pub fn sort_ranked(threats: &mut [Threat]) {
-    threats.sort_by(|a, b| {
+    threats.sort_unstable_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then((b.likelihood * b.impact).cmp(&(a.likelihood * a.impact)))
@@ -247,7 +248,7 @@ fn exposure(facts: &Facts<'_>, s: Subject) -> Exposure {
     }
 }
 
-/// Fills `{target}`, `{from}`, `{to}`, `{assets}`, `{boundaries}`, `{anonymous_routes}`,
+/// Fills `{target}`, `{from}`, `{to}`, `{assets}`, `{boundaries}`, `{vendor}`, `{anonymous_routes}`,
 /// `{admin_routes}` in one pass (rule
 /// checking guarantees no other placeholder is used).
 fn render(text: &str, facts: &Facts<'_>, s: Subject, target: &Target, assets: &[&DataAsset]) -> String {
@@ -266,6 +267,22 @@ fn render(text: &str, facts: &Facts<'_>, s: Subject, target: &Target, assets: &[
             ("target", _) => out.push_str(&target.name),
             ("from", Some(f)) => out.push_str(end_name(facts, facts.flow(s.index).from, &f.from)),
             ("to", Some(f)) => out.push_str(end_name(facts, facts.flow(s.index).to, &f.to)),
+            ("vendor", Some(f)) => {
+                // The end that is a third-party vendor: the receiver, else the sender.
+                let ff = facts.flow(s.index);
+                let is_vendor = |e: Option<usize>| {
+                    e.is_some_and(|e| {
+                        matches!(facts.elements[e], ElementRef::ExternalEntity(x)
+                            if x.trust == Some(TrustLevel::ThirdPartyVendor))
+                    })
+                };
+                let name = if is_vendor(ff.to) || !is_vendor(ff.from) {
+                    end_name(facts, ff.to, &f.to)
+                } else {
+                    end_name(facts, ff.from, &f.from)
+                };
+                out.push_str(name);
+            }
             ("boundaries", Some(_)) => {
                 let names: Vec<&str> = facts
                     .flow(s.index)
@@ -313,6 +330,8 @@ fn render(text: &str, facts: &Facts<'_>, s: Subject, target: &Target, assets: &[
         rest = &after[close + 1..];
     }
     out.push_str(rest);
+    // A register holds tens of thousands of these: keep no spare capacity.
+    out.shrink_to_fit();
     out
 }
 

@@ -94,7 +94,7 @@ pub struct Examples {
 pub struct Rule {
     /// Stable identifier, upper case with dashes (`API2-BASIC-AUTH`). Never reuse one.
     pub id: String,
-    /// One line, plain text. Placeholders: {target}, and for flows {from}, {to}.
+    /// One line, plain text. Placeholders as in `description`.
     pub title: String,
     /// The STRIDE category its threats are filed under; it must fit what the rule
     /// applies to (external entity S, R; data store T, I, D, R; flow T, I, D).
@@ -104,8 +104,9 @@ pub struct Rule {
     pub also_stride: Vec<Stride>,
     pub applies_to: AppliesTo,
     pub when: Condition,
-    /// Plain text. Placeholders: {target}, {from}, {to}, {assets}, {boundaries}; for
-    /// processes {anonymous_routes} and {admin_routes} (their `operations`).
+    /// Plain text. Placeholders: {target}, {assets}; for flows {from}, {to},
+    /// {boundaries} and {vendor} (the end that is a third-party vendor); for processes
+    /// {anonymous_routes} and {admin_routes} (their `operations`).
     pub description: String,
     /// Default likelihood, 1–5, before exposure is taken into account.
     pub likelihood: u8,
@@ -217,7 +218,8 @@ impl Shared {
     }
 }
 
-const PLACEHOLDERS: [&str; 7] = ["target", "from", "to", "assets", "boundaries", "anonymous_routes", "admin_routes"];
+const PLACEHOLDERS: [&str; 8] =
+    ["target", "from", "to", "assets", "boundaries", "vendor", "anonymous_routes", "admin_routes"];
 
 /// Checks the placeholders of a text: known, and available for what the rule applies to
 /// (`{from}`, `{to}`, `{boundaries}` for flows; the route lists for processes).
@@ -237,7 +239,7 @@ fn check_placeholders(text: &str, path: &str, applies_to: AppliesTo, errors: &mu
                 m.push_str(&format!("; did you mean `{{{s}}}`?"));
             }
             errors.push(CheckError { path: path.into(), message: m });
-        } else if !flow_only_ok && matches!(name, "from" | "to" | "boundaries") {
+        } else if !flow_only_ok && matches!(name, "from" | "to" | "boundaries" | "vendor") {
             errors.push(CheckError {
                 path: path.into(),
                 message: format!("`{{{name}}}` is only available in rules about flows"),
