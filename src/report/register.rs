@@ -111,7 +111,9 @@ pub fn csv(analysis: &Analysis) -> String {
 /// to a sequential write, and memory stays bounded however large the register.
 pub fn write_json<W: std::io::Write + ?Sized>(w: &mut W, model: &Model, analysis: &Analysis) -> std::io::Result<()> {
     use rayon::prelude::*;
-    const BATCH: usize = 512;
+    // Small batches: each thread's buffer is about BATCH × 2.5 KB, and a register of tens
+    // of thousands of threats should not be held twice (as objects and as text).
+    const BATCH: usize = 128;
     let head = json(model, analysis);
     // Fields in the order of `RegisterJson`, threats and paths streamed.
     write!(w, "{{\"system\":")?;
@@ -127,7 +129,7 @@ pub fn write_json<W: std::io::Write + ?Sized>(w: &mut W, model: &Model, analysis
         let parts: Vec<Vec<u8>> = group
             .par_chunks(BATCH)
             .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 2048);
+                let mut buf = Vec::with_capacity(chunk.len() * 3072);
                 for (i, t) in chunk.iter().enumerate() {
                     if i > 0 {
                         buf.push(b',');
