@@ -175,4 +175,39 @@ describe("a threat-modeling workshop in the desktop app", () => {
     expect(pdf).toContain(state.mitigation);
     fs.writeFileSync(stateFile(), JSON.stringify(state));
   });
+
+  it("lists a process's routes: an anonymous admin route brings its threat, and undo makes it obsolete", async () => {
+    await clickNode("process");
+    await (await byTest("field-operations-add")).click();
+    await statusMatching(/operations/i);
+    await (await byTest("field-operations.0.route")).waitForExist();
+    await type('[data-testid="field-operations.0.route"]', "/admin/*");
+    await browser.keys("Enter");
+    await (await byTest("field-operations.0.access")).selectByAttribute("value", "anonymous");
+    await (await byTest("field-operations.0.admin")).selectByAttribute("value", "true");
+    // The threat's reference, from its row in the register.
+    const adminRef = async () => {
+      for (const r of await $$('[data-testid="threat-row"]')) {
+        if (/administrative operations without signing in/i.test(await text(r))) return r.getAttribute("data-ref");
+      }
+      return null;
+    };
+    await browser.waitUntil(async () => (await adminRef()) !== null, { timeoutMsg: "no threat for the anonymous admin route" });
+    const ref = await adminRef();
+    expect(await rowStatus(ref)).toBe("open");
+    await (await byTest("field-operations-0")).scrollIntoView();
+    await shot("operations-editor");
+    // Undo the edits (adding the row, its route, access and admin flag) until the
+    // operations are gone again; each undo is one action of the core.
+    const hasRoutes = async () => (await $$('[data-testid="field-operations-0"]')).length > 0;
+    for (let i = 0; i < 8 && (await hasRoutes()); i++) {
+      const title = async () => (await byTest("undo")).getAttribute("title");
+      const before = await title();
+      await (await byTest("undo")).click();
+      await browser.waitUntil(async () => (await title()) !== before || !(await hasRoutes()), { timeout: 5000 }).catch(() => {});
+    }
+    expect(await hasRoutes()).toBe(false);
+    // In a project file a threat no longer found is kept, marked obsolete.
+    await browser.waitUntil(async () => (await rowStatus(ref)) === "obsolete", { timeoutMsg: `${ref} is not obsolete after undo` });
+  });
 });
