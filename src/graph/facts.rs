@@ -398,6 +398,11 @@ impl<'m> Facts<'m> {
         self.element_facts.iter().filter(|f| f.stored.binary_search(&asset).is_ok()).count()
     }
 
+    /// Whether the element is an external entity trusted as a third-party vendor.
+    pub fn is_vendor(&self, element: usize) -> bool {
+        matches!(self.elements[element], ElementRef::ExternalEntity(x) if x.trust == Some(TrustLevel::ThirdPartyVendor))
+    }
+
     /// Whether the element receives the asset: carried by a flow into it, or returned
     /// on a flow out of it.
     pub fn receives_asset(&self, element: usize, asset: usize) -> bool {
@@ -408,12 +413,7 @@ impl<'m> Facts<'m> {
 
     /// Number of third-party vendors that receive the asset on a flow.
     pub fn asset_vendor_count(&self, asset: usize) -> usize {
-        (0..self.elements.len())
-            .filter(|&i| {
-                matches!(self.elements[i], ElementRef::ExternalEntity(x) if x.trust == Some(TrustLevel::ThirdPartyVendor))
-                    && self.receives_asset(i, asset)
-            })
-            .count()
+        (0..self.elements.len()).filter(|&i| self.is_vendor(i) && self.receives_asset(i, asset)).count()
     }
 
     /// The attack path ending at a store, if there is one.

@@ -73,6 +73,13 @@ pub struct Operation {
     pub changes_state: Option<bool>,
 }
 
+impl Operation {
+    /// Anyone may call it without signing in: access `anonymous` or `optional-login`.
+    pub fn open_to_anyone(&self) -> bool {
+        self.access.is_some_and(|a| a != Access::Authenticated)
+    }
+}
+
 /// Sign-in and session controls of a process people sign in to.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

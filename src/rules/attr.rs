@@ -493,13 +493,13 @@ pub static PROCESS: &[Attr] = &[
         }
     }),
     attr!(derived "operation_count", AttrType::Num, "Number of operations listed (`operations`).", |f, i| Val::Num(process(f, i).operations.len() as u64)),
-    attr!(derived "anonymous_operations", AttrType::Num, "Operations anyone may call without signing in (access anonymous or optional-login).", |f, i| ops(f, i, |_, op| op.access.is_some_and(|a| a != Access::Authenticated))),
+    attr!(derived "anonymous_operations", AttrType::Num, "Operations anyone may call without signing in (access anonymous or optional-login).", |f, i| ops(f, i, |_, op| op.open_to_anyone())),
     attr!(derived "anonymous_state_changing_operations", AttrType::Num, "Operations anyone may call without signing in that change state.", |f, i| ops(f, i, |_, op| {
-        op.access.is_some_and(|a| a != Access::Authenticated) && op.changes_state == Some(true)
+        op.open_to_anyone() && op.changes_state == Some(true)
     })),
     attr!(derived "admin_operations", AttrType::Num, "Administrative operations.", |f, i| ops(f, i, |_, op| op.admin == Some(true))),
     attr!(derived "anonymous_admin_operations", AttrType::Num, "Administrative operations anyone may call without signing in.", |f, i| ops(f, i, |_, op| {
-        op.admin == Some(true) && op.access.is_some_and(|a| a != Access::Authenticated)
+        op.admin == Some(true) && op.open_to_anyone()
     })),
     attr!(derived "unchecked_admin_operations", AttrType::Num, "Administrative operations with no role or function-level check (their own `authorization`, else the process's, states neither).", |f, i| ops(f, i, |p, op| {
         op.admin == Some(true)

@@ -270,12 +270,7 @@ fn render(text: &str, facts: &Facts<'_>, s: Subject, target: &Target, assets: &[
             ("vendor", Some(f)) => {
                 // The end that is a third-party vendor: the receiver, else the sender.
                 let ff = facts.flow(s.index);
-                let is_vendor = |e: Option<usize>| {
-                    e.is_some_and(|e| {
-                        matches!(facts.elements[e], ElementRef::ExternalEntity(x)
-                            if x.trust == Some(TrustLevel::ThirdPartyVendor))
-                    })
-                };
+                let is_vendor = |e: Option<usize>| e.is_some_and(|e| facts.is_vendor(e));
                 let name = if is_vendor(ff.to) || !is_vendor(ff.from) {
                     end_name(facts, ff.to, &f.to)
                 } else {
@@ -297,13 +292,7 @@ fn render(text: &str, facts: &Facts<'_>, s: Subject, target: &Target, assets: &[
                     Some(ElementRef::Process(p)) if s.kind == SubjectKind::Process => p
                         .operations
                         .iter()
-                        .filter(|op| {
-                            if name == "admin_routes" {
-                                op.admin == Some(true)
-                            } else {
-                                op.access.is_some_and(|a| a != crate::model::props::Access::Authenticated)
-                            }
-                        })
+                        .filter(|op| if name == "admin_routes" { op.admin == Some(true) } else { op.open_to_anyone() })
                         .map(|op| op.route.as_str())
                         .collect(),
                     _ => Vec::new(),

@@ -326,6 +326,13 @@ struct Op {
     uncapped: Vec<String>,
 }
 
+impl Op {
+    /// Callable without authentication: no requirement, or an empty alternative (`{}`).
+    fn open(&self) -> bool {
+        self.security.is_empty() || self.security.iter().any(Vec::is_empty)
+    }
+}
+
 /// Follows `$ref`s of schemas, at most `HOPS` deep, to an inline object schema.
 const HOPS: usize = 32;
 
@@ -705,10 +712,7 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
     }
 
     // The clients, and the internet boundary around them when a server is public.
-    let anonymous = groups
-        .values()
-        .flat_map(|g| &g.operations)
-        .any(|o| o.security.is_empty() || o.security.iter().any(Vec::is_empty));
+    let anonymous = groups.values().flat_map(|g| &g.operations).any(|o| o.open());
     let clients_key = take(keys, "clients", "clients");
     let mut clients: ExternalEntity = blank(&clients_key);
     clients.name = Some(format!("{title} clients"));
@@ -813,19 +817,13 @@ fn add_spec(model: &mut Model, keys: &mut Keys, src: &Source, split: Split, repo
         let mut auths: Vec<Authentication> =
             used.iter().filter_map(|n| schemes.get(*n)).map(authentication_of).collect();
         auths.sort_by_key(|a| strength(*a));
-        let open: Vec<&str> = g
-            .operations
-            .iter()
-            .filter(|o| o.security.is_empty() || o.security.iter().any(Vec::is_empty))
-            .map(|o| o.id.as_str())
-            .collect();
+        let open_ops: Vec<&Op> = g.operations.iter().filter(|o| o.open()).collect();
+        let open: Vec<&str> = open_ops.iter().map(|o| o.id.as_str()).collect();
         p.authentication = Some(auths.last().copied().unwrap_or(Authentication::None));
         if !open.is_empty() && open.len() < g.operations.len() {
             // Some routes are open on an API that otherwise signs callers in.
-            p.operations = g
-                .operations
+            p.operations = open_ops
                 .iter()
-                .filter(|o| o.security.is_empty() || o.security.iter().any(Vec::is_empty))
                 .map(|o| crate::model::Operation {
                     route: o.route.clone(),
                     access: Some(if o.security.is_empty() { Access::Anonymous } else { Access::OptionalLogin }),
